@@ -1,0 +1,170 @@
+/**
+ * Clocks: the one seam through which every kubeweb component reads time and waits.
+ *
+ * Components take a {@linkcode Clock} in their options (client-go's `clock.Clock`). Production code
+ * uses {@linkcode REAL_CLOCK}; unit tests use {@linkcode FakeClock} and move time by hand, so no test
+ * ever sleeps.
+ *
+ * @module
+ */
+
+/** A scheduled callback that can be cancelled. */
+export interface Timer {
+  /** Cancels the timer. Returns true if it had not fired yet. */
+  cancel(): boolean;
+}
+
+/** The source of time and timers for a component. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Runs `fn` once after `ms` milliseconds (0 or less: as soon as possible). */
+  setTimer(fn: () => void, ms: number): Timer;
+  /**
+   * Resolves after `ms` milliseconds. Rejects with the signal's reason if the signal aborts first.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+}
+
+/** Sleeps on any clock: the shared implementation behind {@linkcode Clock.sleep}. */
+export function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      timer.cancel();
+      reject(abortReason(signal!));
+    };
+    const timer = clock.setTimer(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+class RealClock implements Clock {
+  now(): number {
+    return Date.now();
+  }
+  setTimer(fn: () => void, ms: number): Timer {
+    let fired = false;
+    const id = setTimeout(() => {
+      fired = true;
+      fn();
+    }, Math.max(0, ms));
+    return {
+      cancel(): boolean {
+        clearTimeout(id);
+        const was = !fired;
+        fired = true;
+        return was;
+      },
+    };
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal);
+  }
+}
+
+/** The wall clock with the runtime's timers. */
+export const REAL_CLOCK: Clock = new RealClock();
+
+interface FakeTimer {
+  at: number;
+  seq: number;
+  fn: () => void;
+  live: boolean;
+}
+
+/** Lets promise callbacks and queued tasks run: one turn of the real event loop (no waiting). */
+export function flushTasks(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * A clock that moves only when told to. Timers fire in due-time order (ties in creation order) as
+ * time is advanced; between two timers the pending promise callbacks run, so a timer set by a callback
+ * within the advanced window fires too.
+ */
+export class FakeClock implements Clock {
+  #now: number;
+  #seq = 0;
+  #timers: FakeTimer[] = [];
+
+  /** Starts at `start` ms since the epoch (default: 2026-01-01T00:00:00Z). */
+  constructor(start = Date.UTC(2026, 0, 1)) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(fn: () => void, ms: number): Timer {
+    const t: FakeTimer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, live: true };
+    this.#timers.push(t);
+    return {
+      cancel: (): boolean => {
+        const was = t.live;
+        t.live = false;
+        this.#timers = this.#timers.filter((x) => x !== t);
+        return was;
+      },
+    };
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal);
+  }
+
+  /** Number of timers not yet fired or cancelled (client-go's `HasWaiters`). */
+  waiters(): number {
+    return this.#timers.length;
+  }
+
+  /** Due time of the earliest pending timer, or undefined. */
+  nextTimerAt(): number | undefined {
+    let best: FakeTimer | undefined;
+    for (const t of this.#timers) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    return best?.at;
+  }
+
+  /**
+   * Advances time by `ms`, firing every timer that falls due, in order, letting promise callbacks run
+   * after each. Resolves when time has reached the target and all due timers have fired.
+   */
+  async advance(ms: number): Promise<void> {
+    const target = this.#now + Math.max(0, ms);
+    await flushTasks();
+    for (;;) {
+      const next = this.#dueBy(target);
+      if (!next) break;
+      this.#now = Math.max(this.#now, next.at);
+      this.#timers = this.#timers.filter((x) => x !== next);
+      next.live = false;
+      next.fn();
+      await flushTasks();
+    }
+    this.#now = target;
+    await flushTasks();
+  }
+
+  /** Sets the time without firing anything earlier than it would on advance (fires due timers). */
+  async setTime(epochMs: number): Promise<void> {
+    await this.advance(Math.max(0, epochMs - this.#now));
+    this.#now = epochMs;
+  }
+
+  #dueBy(target: number): FakeTimer | undefined {
+    let best: FakeTimer | undefined;
+    for (const t of this.#timers) {
+      if (t.at > target) continue;
+      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    }
+    return best;
+  }
+}
