@@ -1,0 +1,84 @@
+/**
+ * The one interface behind which everything runtime-specific lives: client TLS, files, environment
+ * and spawning exec credential plugins. The core of kubeweb speaks only web standards and calls these.
+ *
+ * Implementations: Deno, Bun, Node and plain web `fetch` (edge runtimes such as workerd), chosen by
+ * `detectRuntime()`. A capability a runtime lacks is `undefined`, and callers that need it fail with a
+ * {@linkcode RuntimeCapabilityError} naming the runtime and the way out.
+ *
+ * @module
+ */
+
+/** TLS and connection settings a transport is built from (PEM text, never file paths). */
+export interface TlsOptions {
+  /** PEM bundle of certificate authorities to trust instead of the system's. */
+  caPem?: string;
+  /** PEM client certificate (chain). */
+  certPem?: string;
+  /** PEM private key of the client certificate. */
+  keyPem?: string;
+  /** Name to verify the server certificate against (SNI), when it differs from the URL's host. */
+  serverName?: string;
+  /** Skip server certificate verification (only when the kubeconfig says insecure-skip-tls-verify). */
+  insecureSkipVerify?: boolean;
+  /** HTTP(S) proxy URL. */
+  proxyUrl?: string;
+}
+
+/**
+ * A fetch bound to one TLS configuration, with keep-alive connection reuse. `close()` releases its
+ * connections.
+ */
+export interface Transport {
+  /** The runtime the transport runs on, for error messages ("deno", "bun", "node", "web"). */
+  readonly runtime: string;
+  /** Sends a request; same contract as the global `fetch`. */
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  /** Releases pooled connections. */
+  close(): void;
+}
+
+/** Result of running a process. */
+export interface SpawnResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@linkcode Runtime.spawn}. */
+export interface SpawnOptions {
+  args?: string[];
+  /** Variables added to the inherited environment. */
+  env?: Record<string, string>;
+  /** Text written to standard input (then closed). */
+  stdin?: string;
+  signal?: AbortSignal;
+}
+
+/** What a runtime can do for kubeweb. Missing capabilities are undefined. */
+export interface Runtime {
+  /** "deno", "bun", "node" or "web". */
+  readonly name: string;
+  /** Builds a transport for the given TLS settings; throws RuntimeCapabilityError if it cannot. */
+  createTransport(tls: TlsOptions): Transport;
+  /** Reads a UTF-8 file. Rejects with an error whose message names the path. */
+  readTextFile?: (path: string) => Promise<string>;
+  /** Reads an environment variable. */
+  env?: (name: string) => string | undefined;
+  /** The user's home directory. */
+  homeDir?: () => string | undefined;
+  /** Runs a program to completion. Rejects with an error with `code: "ENOENT"` when it is not found. */
+  spawn?: (command: string, options: SpawnOptions) => Promise<SpawnResult>;
+}
+
+/** Thrown when the configuration needs something the current runtime cannot do. */
+export class RuntimeCapabilityError extends Error {
+  /** The runtime that lacks the capability. */
+  readonly runtime: string;
+  /** Creates the error: `what` is the missing capability, `wayOut` what the user can do instead. */
+  constructor(runtime: string, what: string, wayOut: string, options?: ErrorOptions) {
+    super(`The ${runtime} runtime cannot ${what}: ${wayOut}`, options);
+    this.name = "RuntimeCapabilityError";
+    this.runtime = runtime;
+  }
+}
