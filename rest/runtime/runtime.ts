@@ -40,18 +40,23 @@ export interface Transport {
 
 /** Result of running a process. */
 export interface SpawnResult {
+  /** Exit code of the program. */
   code: number;
+  /** Everything the program wrote to standard output, as UTF-8 text. */
   stdout: string;
+  /** Everything the program wrote to standard error, as UTF-8 text. */
   stderr: string;
 }
 
 /** Options of {@linkcode Runtime.spawn}. */
 export interface SpawnOptions {
+  /** Arguments after the program name. */
   args?: string[];
   /** Variables added to the inherited environment. */
   env?: Record<string, string>;
   /** Text written to standard input (then closed). */
   stdin?: string;
+  /** Kills the program when aborted. */
   signal?: AbortSignal;
 }
 

@@ -1,0 +1,105 @@
+/**
+ * The Bun runtime: Bun's `fetch` with its `tls` and `proxy` options (connections are pooled and kept
+ * alive by Bun), `Bun.file` and `Bun.spawn`.
+ *
+ * @module
+ */
+import type { Runtime, SpawnOptions, SpawnResult, TlsOptions, Transport } from "./runtime.ts";
+import { fileError, isNotFound, notFoundError } from "./_errors.ts";
+
+/** The part of Bun's API used here (Bun's own types are not available to Deno's type checker). */
+interface BunApi {
+  file(path: string): { text(): Promise<string> };
+  spawn(cmd: string[], options: {
+    env?: Record<string, string | undefined>;
+    stdin?: "ignore" | Blob;
+    stdout: "pipe";
+    stderr: "pipe";
+    signal?: AbortSignal;
+  }): {
+    stdout: ReadableStream<Uint8Array>;
+    stderr: ReadableStream<Uint8Array>;
+    exited: Promise<number>;
+  };
+  env: Record<string, string | undefined>;
+}
+
+/** Bun's extra `fetch` options. */
+interface BunFetchInit extends RequestInit {
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean; serverName?: string };
+  proxy?: string;
+}
+
+function bun(): BunApi {
+  return (globalThis as unknown as { Bun: BunApi }).Bun;
+}
+
+function createBunTransport(tls: TlsOptions): Transport {
+  if (Boolean(tls.certPem) !== Boolean(tls.keyPem)) {
+    throw new TypeError("A client certificate and its key must be given together");
+  }
+  const tlsInit: BunFetchInit["tls"] = {};
+  if (tls.caPem) tlsInit.ca = tls.caPem;
+  if (tls.certPem && tls.keyPem) {
+    tlsInit.cert = tls.certPem;
+    tlsInit.key = tls.keyPem;
+  }
+  if (tls.serverName) tlsInit.serverName = tls.serverName;
+  if (tls.insecureSkipVerify) tlsInit.rejectUnauthorized = false;
+  const extra: BunFetchInit = { tls: tlsInit };
+  if (tls.proxyUrl) extra.proxy = tls.proxyUrl;
+  return {
+    runtime: "bun",
+    fetch: (input, init) => fetch(input, { ...init, ...extra } as RequestInit),
+    close(): void {/* Bun pools connections itself */},
+  };
+}
+
+async function bunSpawn(command: string, options: SpawnOptions): Promise<SpawnResult> {
+  let child: ReturnType<BunApi["spawn"]>;
+  try {
+    child = bun().spawn([command, ...(options.args ?? [])], {
+      env: { ...bun().env, ...options.env },
+      stdin: options.stdin === undefined ? "ignore" : new Blob([options.stdin]),
+      stdout: "pipe",
+      stderr: "pipe",
+      signal: options.signal,
+    });
+  } catch (e) {
+    if (isNotFound(e) || /ENOENT|not found/i.test(String((e as Error)?.message))) {
+      throw notFoundError(command, e);
+    }
+    throw e;
+  }
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  return { code, stdout, stderr };
+}
+
+/**
+ * The Bun implementation of {@linkcode Runtime}.
+ *
+ * @example
+ * ```ts ignore
+ * import { bunRuntime } from "./bun.ts";
+ * const transport = bunRuntime.createTransport({ caPem, certPem, keyPem });
+ * const res = await transport.fetch("https://127.0.0.1:6443/version");
+ * ```
+ */
+export const bunRuntime: Runtime = {
+  name: "bun",
+  createTransport: createBunTransport,
+  async readTextFile(path: string): Promise<string> {
+    try {
+      return await bun().file(path).text();
+    } catch (e) {
+      throw fileError(path, e);
+    }
+  },
+  env: (name: string): string | undefined => bun().env[name],
+  homeDir: (): string | undefined => bun().env.HOME ?? bun().env.USERPROFILE,
+  spawn: bunSpawn,
+};
