@@ -2,8 +2,14 @@
  * The queue implementation behind {@linkcode newQueue}: a FIFO of dirty items, each handed to at most
  * one worker at a time.
  *
- * Every live item has one entry (in `#entries`) holding its state bits and, when metrics are on, the
- * times it was added and handed out. Items waiting to be handed out sit, as entries, in a ring buffer.
+ * Every item has one entry (in `#entries`) holding its state bits and, when metrics are on, the times
+ * it was added and handed out. Items waiting to be handed out sit, as entries, in a ring buffer.
+ *
+ * An entry whose item is done (neither dirty nor processing) stays in the map, idle, so that the next
+ * add of the same item is a lookup rather than an insertion: a Map that churns through inserts and
+ * deletes costs several times more than one that is only read. Idle entries are swept once there are
+ * more than `max(MIN_IDLE_TO_SWEEP, live entries)` of them, which keeps memory bounded (amortised O(1)
+ * per done) when items never come back.
  * A `get()` that finds an item returns an already-resolved promise; one that finds none parks a
  * resolver, and the next `add()` hands the item straight to it.
  *
@@ -42,6 +48,9 @@ interface Metrics {
 
 const SHUTDOWN: GetResult<never> = Object.freeze({ item: undefined, shutdown: true as const });
 
+/** Idle entries kept at least, before a sweep (see the module doc). */
+const MIN_IDLE_TO_SWEEP = 4096;
+
 /** How often, by default, the unfinished-work gauges are refreshed while items are processing. */
 export const DEFAULT_METRICS_UPDATE_PERIOD_MS = 500;
 
@@ -56,6 +65,7 @@ export class QueueImpl<T> implements Queue<T> {
   #size = 0;
   #waiters: ((r: GetResult<T>) => void)[] = [];
   #processing = 0;
+  #idle = 0;
   #shuttingDown = false;
   #drainers: (() => void)[] = [];
   #metrics: Metrics | undefined;
@@ -86,6 +96,9 @@ export class QueueImpl<T> implements Queue<T> {
     if (e === undefined) {
       e = { item, state: DIRTY, addedAt: 0, startedAt: 0 };
       this.#entries.set(item, e);
+    } else if (e.state === 0) {
+      e.state = DIRTY;
+      this.#idle--;
     } else if ((e.state & DIRTY) !== 0) {
       return;
     } else {
@@ -125,8 +138,8 @@ export class QueueImpl<T> implements Queue<T> {
     const m = this.#metrics;
     if (m !== undefined) m.workDuration.observe((this.clock.now() - e.startedAt) / 1000);
     this.#processing--;
-    if (e.state === 0) this.#entries.delete(item);
-    else this.#enqueue(e);
+    if (e.state !== 0) this.#enqueue(e);
+    else if (++this.#idle > MIN_IDLE_TO_SWEEP && this.#idle * 2 > this.#entries.size) this.#sweep();
     if (this.#processing === 0 && this.#drainers.length > 0) this.#releaseDrainers();
   }
 
@@ -174,6 +187,11 @@ export class QueueImpl<T> implements Queue<T> {
       e.startedAt = now;
       if (this.#metricsTimer === undefined && !this.#shuttingDown) this.#armMetricsTimer();
     }
+  }
+
+  #sweep(): void {
+    for (const [item, e] of this.#entries) if (e.state === 0) this.#entries.delete(item);
+    this.#idle = 0;
   }
 
   #grow(): (Entry<T> | undefined)[] {

@@ -136,3 +136,36 @@ Deno.bench(
   { group: "one-by-one" },
   async () => await oneByOneCycles(naive),
 );
+
+async function waitingWorkerCycles(q: CycleQueue): Promise<void> {
+  // Two workers already wait in get() when each item is added: the hand-off path. 1,002 cycles.
+  const worker = async () => {
+    for (;;) {
+      const { item } = await q.get();
+      q.done(item!);
+      if (item!.startsWith("stop")) return;
+    }
+  };
+  const workers = [worker(), worker()];
+  for (let i = 0; i < KEYS.length; i++) {
+    q.add(KEYS[i]);
+    await null;
+  }
+  q.add("stop-1");
+  q.add("stop-2");
+  await Promise.all(workers);
+}
+
+const offW: Queue<string> = newQueue<string>({ name: "bench" });
+const onW: Queue<string> = newQueue<string>({ name: "bench", metricsProvider: countingProvider() });
+const naiveW = new NaiveQueue<string>();
+Deno.bench("kubeweb queue, metrics off (2 workers waiting in get, 1000 keys)", {
+  group: "waiting-workers",
+  baseline: true,
+}, async () => await waitingWorkerCycles(offW));
+Deno.bench("kubeweb queue, metrics on (2 workers waiting in get, 1000 keys)", {
+  group: "waiting-workers",
+}, async () => await waitingWorkerCycles(onW));
+Deno.bench("naive Map/Set queue (2 workers waiting in get, 1000 keys)", {
+  group: "waiting-workers",
+}, async () => await waitingWorkerCycles(naiveW));

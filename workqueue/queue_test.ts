@@ -302,3 +302,27 @@ Deno.test("queue metrics: the no-op provider records nothing and sets no timer",
   q.done("a");
   q.shutDown();
 });
+
+Deno.test("queue: many distinct items cycling through keep their state across idle-entry sweeps", async () => {
+  const q = newQueue<string>();
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 6000; i++) q.add(`r${round}-${i}`);
+    assert.equal(q.len(), 6000);
+    for (let i = 0; i < 6000; i++) {
+      const item = await getItem(q);
+      assert.equal(item, `r${round}-${i}`);
+      if (i % 1000 === 0) q.add(item); // re-added while processing: must come back once
+      q.done(item);
+    }
+    const again: string[] = [];
+    while (q.len() > 0) {
+      const item = await getItem(q);
+      again.push(item);
+      q.done(item);
+    }
+    assert.deepEqual(again, [0, 1000, 2000, 3000, 4000, 5000].map((i) => `r${round}-${i}`));
+  }
+  q.add("r0-5"); // an item seen before and swept away is a new item again
+  assert.equal(q.len(), 1);
+  assert.equal(await getItem(q), "r0-5");
+});
