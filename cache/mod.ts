@@ -1,0 +1,35 @@
+/**
+ * Informers, reflectors, queues, indexed caches and listers: the machinery of client-go's
+ * `tools/cache`, to client-go's contracts.
+ *
+ * @example An indexed cache
+ * ```ts
+ * import { newIndexer, deletionHandlingMetaNamespaceKeyFunc, metaNamespaceIndexFunc, NAMESPACE_INDEX } from "./mod.ts";
+ *
+ * const indexer = newIndexer(deletionHandlingMetaNamespaceKeyFunc, { [NAMESPACE_INDEX]: metaNamespaceIndexFunc });
+ * indexer.add({ metadata: { namespace: "default", name: "web" } });
+ * console.log(indexer.byIndex(NAMESPACE_INDEX, "default").length); // 1
+ * ```
+ *
+ * @module
+ */
+export { CacheError, FIFOClosedError } from "./cache_error.ts";
+export { DeletedFinalStateUnknown } from "./deleted_final_state_unknown.ts";
+export {
+  deletionHandlingMetaNamespaceKeyFunc,
+  type KeyFunc,
+  metaNamespaceKeyFunc,
+  newIndexer,
+  newStore,
+  type ObjectName,
+  splitMetaNamespaceKey,
+  type Store,
+} from "./store.ts";
+export {
+  type Indexer,
+  type Indexers,
+  type IndexFunc,
+  metaNamespaceIndexFunc,
+  NAMESPACE_INDEX,
+} from "./index.ts";
+export { newThreadSafeStore, type ThreadSafeStore } from "./thread_safe_store.ts";
