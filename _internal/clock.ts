@@ -96,7 +96,7 @@ export class FakeClock implements Clock {
   #timers: FakeTimer[] = [];
 
   /** Starts at `start` ms since the epoch (default: 2026-01-01T00:00:00Z). */
-  constructor(start = Date.UTC(2026, 0, 1)) {
+  constructor(start: number = Date.UTC(2026, 0, 1)) {
     this.#now = start;
   }
 
@@ -129,7 +129,9 @@ export class FakeClock implements Clock {
   /** Due time of the earliest pending timer, or undefined. */
   nextTimerAt(): number | undefined {
     let best: FakeTimer | undefined;
-    for (const t of this.#timers) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    for (const t of this.#timers) {
+      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    }
     return best?.at;
   }
 

@@ -1,0 +1,18 @@
+/**
+ * kubeweb: client-go for TypeScript, on web standards. Typed clients, informers, workqueues and leader
+ * election for Kubernetes, on Deno, Bun, Node and edge runtimes.
+ *
+ * The root module re-exports the common entry points; each module is also importable on its own
+ * (`@kubeweb/client/rest`, `@kubeweb/client/cache`, ...).
+ *
+ * @example Read the time through a fake clock in a test
+ * ```ts
+ * import { FakeClock } from "@kubeweb/client";
+ * const clock = new FakeClock(0);
+ * await clock.advance(1000);
+ * console.log(clock.now()); // 1000
+ * ```
+ *
+ * @module
+ */
+export { type Clock, FakeClock, REAL_CLOCK, type Timer } from "./_internal/clock.ts";
