@@ -33,3 +33,15 @@ export {
   NAMESPACE_INDEX,
 } from "./index.ts";
 export { newThreadSafeStore, type ThreadSafeStore } from "./thread_safe_store.ts";
+export type {
+  Delta,
+  Deltas,
+  DeltaType,
+  KeyListerGetter,
+  PopProcessFunc,
+  Queue,
+  ReflectorStore,
+  TransformFunc,
+} from "./queue.ts";
+export { DeltaFIFO, type DeltaFIFOOptions } from "./delta_fifo.ts";
+export { RealFIFO, type RealFIFOOptions } from "./real_fifo.ts";
