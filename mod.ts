@@ -16,3 +16,5 @@
  * @module
  */
 export { type Clock, FakeClock, REAL_CLOCK, type Timer } from "./_internal/clock.ts";
+export * as workqueue from "./workqueue/mod.ts";
+export * as retry from "./retry/mod.ts";
