@@ -1,0 +1,116 @@
+/**
+ * Finds the configuration the way kubectl and client-go do: an explicit kubeconfig, the files of
+ * `KUBECONFIG`, `~/.kube/config`, then the pod's in-cluster configuration.
+ *
+ * @module
+ */
+import type { Clock } from "../_internal/clock.ts";
+import type { Runtime } from "./runtime/runtime.ts";
+import { detectRuntime } from "./runtime/detect.ts";
+import { ConfigError } from "./config_error.ts";
+import { defaultKubeConfigPath, type KubeConfig, loadKubeConfig } from "./kubeconfig.ts";
+import { type RestConfig, restConfigFromKubeConfig } from "./rest_config.ts";
+import { inClusterConfig } from "./in_cluster.ts";
+
+/** Options of {@linkcode loadRestConfig}. */
+export interface LoadRestConfigOptions {
+  /** A kubeconfig file to use; when given, nothing else is tried. */
+  kubeconfig?: string;
+  /** The context to use (default: the current context). When given, in-cluster is not tried. */
+  context?: string;
+  /** Where files, environment and exec plugins are found (default: the detected runtime). */
+  runtime?: Runtime;
+  /** Clock for token re-reads and exec credential expiry (default: the real clock). */
+  clock?: Clock;
+}
+
+function isEmpty(kc: KubeConfig): boolean {
+  return !kc.currentContext && Object.keys(kc.contexts).length === 0 &&
+    Object.keys(kc.clusters).length === 0 &&
+    Object.keys(kc.users).length === 0;
+}
+
+function absent(e: unknown): e is ConfigError {
+  return e instanceof ConfigError && e.notFound;
+}
+
+/**
+ * Loads the configuration to talk to the cluster, trying in order: the explicit `kubeconfig` file,
+ * the files listed in `KUBECONFIG`, `~/.kube/config`, and the in-cluster configuration. A source that
+ * does not exist (no variable, no file, an empty file) is skipped; a source that exists but is wrong
+ * fails at once with its own error, so a typo never silently selects another cluster. When no source
+ * exists, the error lists why each was skipped.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadRestConfig } from "./load_rest_config.ts";
+ *
+ * const config = await loadRestConfig();
+ * console.log(config.host, config.namespace);
+ * ```
+ *
+ * @param options Explicit kubeconfig, context, runtime.
+ * @returns The configuration.
+ * @throws {ConfigError} naming each source that was tried and why it was not used.
+ */
+export async function loadRestConfig(options: LoadRestConfigOptions = {}): Promise<RestConfig> {
+  const runtime = options.runtime ?? detectRuntime();
+  const fromKubeConfig = (kc: KubeConfig): Promise<RestConfig> =>
+    restConfigFromKubeConfig(kc, { context: options.context, runtime, clock: options.clock });
+  if (options.kubeconfig !== undefined) {
+    return fromKubeConfig(await loadKubeConfig({ path: options.kubeconfig, runtime }));
+  }
+  const reasons: string[] = ["explicit kubeconfig: none given"];
+  const errors: unknown[] = [];
+
+  const list = runtime.env?.("KUBECONFIG");
+  if (list !== undefined && list.trim() !== "") {
+    let kc: KubeConfig | undefined;
+    try {
+      kc = await loadKubeConfig({ runtime });
+    } catch (e) {
+      if (!absent(e)) throw e;
+      reasons.push(`KUBECONFIG: ${e.message}`);
+      errors.push(e);
+    }
+    if (kc && !isEmpty(kc)) return fromKubeConfig(kc);
+    if (kc) reasons.push(`KUBECONFIG: ${kc.files.join(", ")} define no clusters, users or contexts`);
+  } else {
+    reasons.push("KUBECONFIG: not set");
+  }
+
+  const home = defaultKubeConfigPath(runtime);
+  if (home === undefined) {
+    reasons.push("~/.kube/config: the home directory is unknown");
+  } else {
+    let kc: KubeConfig | undefined;
+    try {
+      kc = await loadKubeConfig({ path: home, runtime });
+    } catch (e) {
+      if (!absent(e)) throw e;
+      reasons.push(`${home}: the file does not exist`);
+      errors.push(e);
+    }
+    if (kc && !isEmpty(kc)) return fromKubeConfig(kc);
+    if (kc) reasons.push(`${home}: defines no clusters, users or contexts`);
+  }
+
+  if (options.context !== undefined) {
+    reasons.push(`in-cluster: not tried, because the context "${options.context}" was asked for`);
+  } else {
+    try {
+      return await inClusterConfig({ runtime, clock: options.clock });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      reasons.push(`in-cluster: ${e.message}`);
+      errors.push(e);
+    }
+  }
+  throw new ConfigError(
+    `No Kubernetes configuration found; tried:\n${reasons.map((r) => `  - ${r}`).join("\n")}`,
+    {
+      notFound: true,
+      cause: new AggregateError(errors, "Every configuration source failed"),
+    },
+  );
+}

@@ -1,0 +1,657 @@
+/**
+ * {@linkcode RestConfig}: everything needed to talk to one API server as one identity (client-go's
+ * `rest.Config`), the {@linkcode AuthProvider}s that put credentials on requests, and
+ * {@linkcode restConfigFromKubeConfig}.
+ *
+ * @module
+ */
+import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
+import type { Runtime, TlsOptions } from "./runtime/runtime.ts";
+import { detectRuntime } from "./runtime/detect.ts";
+import { ConfigError } from "./config_error.ts";
+import type { ExecConfig, KubeConfig, KubeConfigCluster, KubeConfigUser } from "./kubeconfig.ts";
+import { ExecAuthProvider, type ExecClusterInfo } from "./exec_credential.ts";
+import { decodeBase64, encodeBase64, hasPemBlock, type PemKind, readConfigFile } from "./_config_util.ts";
+
+/**
+ * Puts credentials on outgoing requests. The REST client calls {@linkcode AuthProvider.authorize}
+ * before every request and, on a 401 response, {@linkcode AuthProvider.onUnauthorized} and then
+ * retries once.
+ */
+export interface AuthProvider {
+  /** Sets the request's credential headers (usually `Authorization`). */
+  authorize(headers: Headers, signal?: AbortSignal): Promise<void>;
+  /** Called after a 401: drop cached credentials so the next `authorize` fetches fresh ones. */
+  onUnauthorized?(): void;
+}
+
+/** Impersonation settings (client-go's `rest.ImpersonationConfig`). */
+export interface ImpersonationConfig {
+  /** User to act as (`Impersonate-User`). */
+  userName?: string;
+  /** UID to act as (`Impersonate-Uid`). */
+  uid?: string;
+  /** Groups to act as: one `Impersonate-Group` header each. */
+  groups?: string[];
+  /** Extra fields: one `Impersonate-Extra-<key>` header per value. */
+  extra?: Record<string, string[]>;
+}
+
+/**
+ * How to reach one API server as one identity: plain data plus an {@linkcode AuthProvider}.
+ * Secret fields (`bearerToken`, `password`, `keyPem`, exec environment values) are hidden when a
+ * configuration made by kubeweb is printed or inspected.
+ */
+export interface RestConfig {
+  /** Server URL with scheme, host, port and optional path prefix, e.g. `https://10.0.0.1:6443`. */
+  host: string;
+  /** Namespace of the context ("default" when the context names none). */
+  namespace: string;
+  /** PEM bundle of certificate authorities to trust. */
+  caPem?: string;
+  /** The file `caPem` was read from. */
+  caFile?: string;
+  /** PEM client certificate. */
+  certPem?: string;
+  /** The file `certPem` was read from. */
+  certFile?: string;
+  /** PEM private key of the client certificate (secret). */
+  keyPem?: string;
+  /** The file `keyPem` was read from. */
+  keyFile?: string;
+  /** Name to verify the server certificate against. */
+  tlsServerName?: string;
+  /** Skip verification of the server certificate. */
+  insecureSkipTlsVerify?: boolean;
+  /** Static bearer token (secret). With `bearerTokenFile`, only a fallback. */
+  bearerToken?: string;
+  /** File holding the bearer token, re-read at most once a minute (see {@linkcode TokenFileAuthProvider}). */
+  bearerTokenFile?: string;
+  /** Basic authentication user name. */
+  username?: string;
+  /** Basic authentication password (secret). */
+  password?: string;
+  /** The exec credential plugin, when one is configured (its env values are secret). */
+  exec?: ExecConfig;
+  /** Impersonation. */
+  impersonate?: ImpersonationConfig;
+  /** HTTP(S) proxy URL. */
+  proxyUrl?: string;
+  /** Ask the server not to compress responses. */
+  disableCompression?: boolean;
+  /** Client-side rate limit in queries per second (0 or unset: 5; negative: unlimited). */
+  qps?: number;
+  /** Client-side burst (0 or unset: 10). */
+  burst?: number;
+  /** Timeout of each request in milliseconds (unset: none). */
+  timeoutMs?: number;
+  /** `User-Agent` header. */
+  userAgent?: string;
+  /** Puts the credential on each request; undefined for anonymous or client-certificate-only access. */
+  auth?: AuthProvider;
+  /**
+   * Set when an exec plugin provides the credentials: its {@linkcode ExecAuthProvider.getCredential}
+   * may return a client certificate and key, and the transport must be rebuilt when they change.
+   */
+  tlsFromExec?: ExecAuthProvider;
+}
+
+/**
+ * Sends a fixed bearer token.
+ *
+ * @example
+ * ```ts
+ * import { StaticTokenAuthProvider } from "./rest_config.ts";
+ *
+ * const headers = new Headers();
+ * await new StaticTokenAuthProvider("abc").authorize(headers);
+ * console.log(headers.get("authorization")); // "Bearer abc"
+ * ```
+ */
+export class StaticTokenAuthProvider implements AuthProvider {
+  #token: string;
+
+  /** Creates the provider for `token`. */
+  constructor(token: string) {
+    this.#token = token;
+  }
+
+  /** Sets `Authorization: Bearer <token>`. */
+  authorize(headers: Headers, _signal?: AbortSignal): Promise<void> {
+    headers.set("Authorization", `Bearer ${this.#token}`);
+    return Promise.resolve();
+  }
+}
+
+/** Sends HTTP basic authentication (user name and password as UTF-8). */
+export class BasicAuthProvider implements AuthProvider {
+  #value: string;
+
+  /** Creates the provider for a user name and password. */
+  constructor(username: string, password: string) {
+    this.#value = `Basic ${encodeBase64(`${username}:${password}`)}`;
+  }
+
+  /** Sets `Authorization: Basic ...`. */
+  authorize(headers: Headers, _signal?: AbortSignal): Promise<void> {
+    headers.set("Authorization", this.#value);
+    return Promise.resolve();
+  }
+}
+
+/** Options of {@linkcode TokenFileAuthProvider}. */
+export interface TokenFileAuthProviderOptions {
+  /** Where the file is read (default: the detected runtime). */
+  runtime?: Runtime;
+  /** Clock for the refresh period (default: the real clock). */
+  clock?: Clock;
+  /** How long a token read from the file is used before the file is read again (default 60 000 ms). */
+  refreshMs?: number;
+  /** Token used when the file cannot be read and none was read before. */
+  fallbackToken?: string;
+  /** The kubeconfig that names the file, for errors. */
+  file?: string;
+  /** The field that names the file, for errors. */
+  field?: string;
+}
+
+/**
+ * Sends the bearer token held in a file, re-reading the file at most once per refresh period (one
+ * minute by default) so rotated tokens (projected service account tokens) are picked up. A 401 makes
+ * the next request re-read it. When a re-read fails the previous token stays in use.
+ *
+ * @example
+ * ```ts ignore
+ * import { TokenFileAuthProvider } from "./rest_config.ts";
+ *
+ * const auth = new TokenFileAuthProvider("/var/run/secrets/kubernetes.io/serviceaccount/token");
+ * const headers = new Headers();
+ * await auth.authorize(headers);
+ * ```
+ */
+export class TokenFileAuthProvider implements AuthProvider {
+  /** The token file. */
+  readonly path: string;
+  #runtime: Runtime | undefined;
+  #clock: Clock;
+  #refreshMs: number;
+  #fallback: string | undefined;
+  #file: string | undefined;
+  #field: string | undefined;
+  #token: string | undefined;
+  #readAt = -Infinity;
+  #reading: Promise<string> | undefined;
+
+  /** Creates the provider; the file is first read by the first {@linkcode TokenFileAuthProvider.token} call. */
+  constructor(path: string, options: TokenFileAuthProviderOptions = {}) {
+    this.path = path;
+    this.#runtime = options.runtime;
+    this.#clock = options.clock ?? REAL_CLOCK;
+    this.#refreshMs = options.refreshMs ?? 60_000;
+    this.#fallback = options.fallbackToken;
+    this.#file = options.file;
+    this.#field = options.field;
+  }
+
+  /**
+   * The current token, reading the file when the last read is older than the refresh period.
+   *
+   * @throws {ConfigError} when the file cannot be read or is empty and no token is known yet.
+   */
+  token(_signal?: AbortSignal): Promise<string> {
+    if (this.#token !== undefined && this.#clock.now() - this.#readAt < this.#refreshMs) {
+      return Promise.resolve(this.#token);
+    }
+    this.#reading ??= this.#read().finally(() => this.#reading = undefined);
+    return this.#reading;
+  }
+
+  async #read(): Promise<string> {
+    const runtime = this.#runtime ??= detectRuntime();
+    try {
+      const text = (await readConfigFile(runtime, this.path, {
+        what: "token file",
+        file: this.#file,
+        field: this.#field,
+      })).trim();
+      if (text === "") {
+        throw new ConfigError(`The token file ${this.path} is empty`, {
+          file: this.#file ?? this.path,
+          field: this.#field,
+        });
+      }
+      this.#token = text;
+    } catch (e) {
+      const known = this.#token ?? this.#fallback;
+      if (known === undefined) throw e;
+      this.#token = known;
+    }
+    this.#readAt = this.#clock.now();
+    return this.#token;
+  }
+
+  /** Sets `Authorization: Bearer <token from the file>`. */
+  async authorize(headers: Headers, signal?: AbortSignal): Promise<void> {
+    headers.set("Authorization", `Bearer ${await this.token(signal)}`);
+  }
+
+  /** Makes the next request read the file again. */
+  onUnauthorized(): void {
+    this.#readAt = -Infinity;
+  }
+}
+
+/**
+ * The HTTP headers impersonation needs, as separate name/value pairs: a header that repeats
+ * (`Impersonate-Group`, `Impersonate-Extra-*`) appears once per value and must be sent that way.
+ * Extra keys are percent-encoded as the API server expects.
+ *
+ * @example
+ * ```ts
+ * import { impersonationHeaders } from "./rest_config.ts";
+ *
+ * console.log(impersonationHeaders({ userName: "jane", groups: ["a", "b"] }));
+ * // [["Impersonate-User", "jane"], ["Impersonate-Group", "a"], ["Impersonate-Group", "b"]]
+ * ```
+ */
+export function impersonationHeaders(impersonate: ImpersonationConfig | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  if (!impersonate) return out;
+  if (impersonate.userName) out.push(["Impersonate-User", impersonate.userName]);
+  if (impersonate.uid) out.push(["Impersonate-Uid", impersonate.uid]);
+  for (const g of impersonate.groups ?? []) out.push(["Impersonate-Group", g]);
+  for (const [key, values] of Object.entries(impersonate.extra ?? {})) {
+    const name = `Impersonate-Extra-${escapeHeaderKey(key)}`;
+    for (const v of values) out.push([name, v]);
+  }
+  return out;
+}
+
+function escapeHeaderKey(key: string): string {
+  let out = "";
+  for (const byte of new TextEncoder().encode(key)) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.~]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** The transport settings of a configuration, in the shape `Runtime.createTransport` takes. */
+export function restConfigTlsOptions(config: RestConfig): TlsOptions {
+  const tls: TlsOptions = {};
+  if (config.caPem !== undefined) tls.caPem = config.caPem;
+  if (config.certPem !== undefined) tls.certPem = config.certPem;
+  if (config.keyPem !== undefined) tls.keyPem = config.keyPem;
+  if (config.tlsServerName !== undefined) tls.serverName = config.tlsServerName;
+  if (config.insecureSkipTlsVerify) tls.insecureSkipVerify = true;
+  if (config.proxyUrl !== undefined) tls.proxyUrl = config.proxyUrl;
+  return tls;
+}
+
+const REDACTED = "[redacted]";
+
+/** A copy of the configuration with every secret replaced, for printing. */
+export function redactRestConfig(config: RestConfig): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...config };
+  for (const k of ["bearerToken", "password", "keyPem"] as const) {
+    if (config[k] !== undefined) copy[k] = REDACTED;
+  }
+  if (config.exec) {
+    copy.exec = {
+      ...config.exec,
+      ...(config.exec.env ? { env: config.exec.env.map((e) => ({ name: e.name, value: REDACTED })) } : {}),
+    };
+  }
+  if (config.auth) copy.auth = `[${config.auth.constructor?.name ?? "AuthProvider"}]`;
+  if (config.tlsFromExec) copy.tlsFromExec = "[ExecAuthProvider]";
+  return copy;
+}
+
+/**
+ * Makes `console.log`, `Deno.inspect`, Node's `util.inspect` and `String()` of the configuration show
+ * it with secrets redacted. The hooks are non-enumerable, so spreading the object copies only data.
+ */
+export function hideRestConfigSecrets<T extends RestConfig>(config: T): T {
+  const hidden = { enumerable: false, configurable: true, writable: true };
+  Object.defineProperties(config, {
+    [Symbol.for("Deno.customInspect")]: {
+      ...hidden,
+      value(this: RestConfig, inspect: (v: unknown, o?: unknown) => string, options?: unknown): string {
+        return `RestConfig ${inspect(redactRestConfig(this), options)}`;
+      },
+    },
+    [Symbol.for("nodejs.util.inspect.custom")]: {
+      ...hidden,
+      value(this: RestConfig): Record<string, unknown> {
+        return redactRestConfig(this);
+      },
+    },
+    toString: {
+      ...hidden,
+      value(this: RestConfig): string {
+        return `RestConfig(${this.host})`;
+      },
+    },
+  });
+  return config;
+}
+
+/** Options of {@linkcode restConfigFromKubeConfig}. */
+export interface RestConfigFromKubeConfigOptions {
+  /** The context to use (default: the kubeconfig's current context). */
+  context?: string;
+  /** Where referenced files are read and exec plugins run (default: the detected runtime). */
+  runtime?: Runtime;
+  /** Clock for token file refreshes and exec credential expiry (default: the real clock). */
+  clock?: Clock;
+  /** Client-side queries per second. */
+  qps?: number;
+  /** Client-side burst. */
+  burst?: number;
+  /** Timeout of each request in milliseconds. */
+  timeoutMs?: number;
+  /** `User-Agent` header. */
+  userAgent?: string;
+}
+
+const REMOVED_AUTH_PROVIDERS: Record<string, string> = {
+  gcp: "gke-gcloud-auth-plugin",
+  azure: "kubelogin",
+  oidc: "kubelogin (kubectl oidc-login)",
+};
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+interface Where {
+  file: string | undefined;
+  field: string;
+}
+
+function fail(where: Where, problem: string): never {
+  throw new ConfigError(`${where.field} ${problem}`, { file: where.file, field: where.field });
+}
+
+function clusterWhere(c: KubeConfigCluster, key: string): Where {
+  return { file: c.source, field: `clusters[${c.name}].cluster.${key}` };
+}
+
+function userWhere(u: KubeConfigUser, key: string): Where {
+  return { file: u.source, field: `users[${u.name}].user.${key}` };
+}
+
+function parseServer(cluster: KubeConfigCluster, tlsConfigured: boolean): string {
+  const where = clusterWhere(cluster, "server");
+  const raw = cluster.server?.trim();
+  if (!raw) fail(where, "is missing");
+  const withScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw) ? raw : `https://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    fail(where, "is not a valid URL");
+  }
+  if (url.username || url.password) fail(where, "must not contain a user name or password");
+  if (url.search || url.hash) fail(where, "must not contain a query or fragment");
+  if (url.protocol === "http:") {
+    if (tlsConfigured) {
+      fail(where, "uses http, but TLS settings (CA, client certificate, insecure) are given");
+    }
+    if (!isLoopback(url.hostname)) fail(where, "must use https (http is only allowed to localhost)");
+  } else if (url.protocol !== "https:") {
+    fail(where, "must use https");
+  }
+  return url.pathname === "/" ? url.origin : `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+async function pemFrom(
+  runtime: Runtime,
+  data: { value?: string; where: Where },
+  file: { value?: string; where: Where },
+  what: string,
+  kind: PemKind,
+): Promise<{ pem?: string; path?: string }> {
+  if (data.value !== undefined && file.value !== undefined) {
+    fail(data.where, `and ${file.where.field.split(".").pop()} are both set: give only one`);
+  }
+  if (data.value !== undefined) {
+    const bytes = decodeBase64(data.value);
+    if (!bytes) fail(data.where, "is not valid base64");
+    const pem = new TextDecoder().decode(bytes);
+    if (!hasPemBlock(pem, kind)) fail(data.where, `does not hold a PEM ${what}`);
+    return { pem };
+  }
+  if (file.value !== undefined) {
+    const pem = await readConfigFile(runtime, file.value, { what: `${what} file`, ...file.where });
+    if (!hasPemBlock(pem, kind)) fail(file.where, `names ${file.value}, which does not hold a PEM ${what}`);
+    return { pem, path: file.value };
+  }
+  return {};
+}
+
+function execClusterInfo(cluster: KubeConfigCluster, server: string): ExecClusterInfo {
+  const info: ExecClusterInfo = { server };
+  if (cluster.tlsServerName) info.tlsServerName = cluster.tlsServerName;
+  if (cluster.insecureSkipTlsVerify) info.insecureSkipTlsVerify = true;
+  if (cluster.certificateAuthorityData) info.certificateAuthorityData = cluster.certificateAuthorityData;
+  if (cluster.proxyUrl) info.proxyUrl = cluster.proxyUrl;
+  if (cluster.disableCompression) info.disableCompression = true;
+  const ext = cluster.extensions?.["client.authentication.k8s.io/exec"];
+  if (ext !== undefined) info.config = ext;
+  return info;
+}
+
+/**
+ * Builds the {@linkcode RestConfig} of one context of a kubeconfig: reads the CA, certificate, key and
+ * token files it names, decodes `*-data` fields and checks that the combination is usable.
+ *
+ * @example
+ * ```ts
+ * import { parseKubeConfig } from "./kubeconfig.ts";
+ * import { restConfigFromKubeConfig } from "./rest_config.ts";
+ *
+ * const kc = parseKubeConfig(`
+ * clusters: [{name: dev, cluster: {server: "https://127.0.0.1:6443"}}]
+ * users: [{name: me, user: {token: abc}}]
+ * contexts: [{name: dev, context: {cluster: dev, user: me, namespace: apps}}]
+ * current-context: dev
+ * `);
+ * const config = await restConfigFromKubeConfig(kc);
+ * console.log(config.host, config.namespace); // "https://127.0.0.1:6443" "apps"
+ * ```
+ *
+ * @param kc The kubeconfig.
+ * @param options The context and runtime.
+ * @returns The configuration.
+ * @throws {ConfigError} naming the file and field of anything unusable.
+ */
+export async function restConfigFromKubeConfig(
+  kc: KubeConfig,
+  options: RestConfigFromKubeConfigOptions = {},
+): Promise<RestConfig> {
+  const contextName = options.context ?? kc.currentContext;
+  if (!contextName) {
+    throw new ConfigError("No context chosen: current-context is not set and no context was given", {
+      file: kc.files[0],
+      field: "current-context",
+    });
+  }
+  const ctx = Object.hasOwn(kc.contexts, contextName) ? kc.contexts[contextName] : undefined;
+  if (!ctx) {
+    const fromOption = options.context !== undefined;
+    const names = Object.keys(kc.contexts);
+    const defined = names.length === 0
+      ? " (no contexts are defined)"
+      : ` (defined: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", ..." : ""})`;
+    throw new ConfigError(
+      `${
+        fromOption ? "The context option" : "current-context"
+      } names context "${contextName}", which is not defined${defined}`,
+      {
+        file: fromOption ? kc.files[0] : kc.currentContextSource ?? kc.files[0],
+        field: fromOption ? "context" : "current-context",
+      },
+    );
+  }
+  const ctxWhere: Where = { file: ctx.source, field: `contexts[${ctx.name}].context.cluster` };
+  if (!ctx.cluster) fail(ctxWhere, "is missing");
+  const cluster = Object.hasOwn(kc.clusters, ctx.cluster) ? kc.clusters[ctx.cluster] : undefined;
+  if (!cluster) fail(ctxWhere, `names cluster "${ctx.cluster}", which is not defined`);
+  let user: KubeConfigUser | undefined;
+  if (ctx.user) {
+    user = Object.hasOwn(kc.users, ctx.user) ? kc.users[ctx.user] : undefined;
+    if (!user) {
+      fail(
+        { file: ctx.source, field: `contexts[${ctx.name}].context.user` },
+        `names user "${ctx.user}", which is not defined`,
+      );
+    }
+  }
+  const runtime = options.runtime ?? detectRuntime();
+  const clock = options.clock ?? REAL_CLOCK;
+
+  // Cluster: server and TLS.
+  const hasClientCert = !!(user?.clientCertificate || user?.clientCertificateData);
+  const hasCa = !!(cluster.certificateAuthority || cluster.certificateAuthorityData);
+  if (cluster.insecureSkipTlsVerify && hasCa) {
+    fail(
+      clusterWhere(cluster, "insecure-skip-tls-verify"),
+      "cannot be combined with a certificate authority",
+    );
+  }
+  const host = parseServer(cluster, hasCa || hasClientCert || !!cluster.insecureSkipTlsVerify);
+  const config: RestConfig = { host, namespace: ctx.namespace || "default" };
+  const ca = await pemFrom(
+    runtime,
+    { value: cluster.certificateAuthorityData, where: clusterWhere(cluster, "certificate-authority-data") },
+    { value: cluster.certificateAuthority, where: clusterWhere(cluster, "certificate-authority") },
+    "certificate authority",
+    "CERTIFICATE",
+  );
+  if (ca.pem !== undefined) config.caPem = ca.pem;
+  if (ca.path !== undefined) config.caFile = ca.path;
+  if (cluster.tlsServerName) config.tlsServerName = cluster.tlsServerName;
+  if (cluster.insecureSkipTlsVerify) config.insecureSkipTlsVerify = true;
+  if (cluster.disableCompression) config.disableCompression = true;
+  if (cluster.proxyUrl) {
+    const where = clusterWhere(cluster, "proxy-url");
+    let proxy: URL;
+    try {
+      proxy = new URL(cluster.proxyUrl);
+    } catch {
+      fail(where, "is not a valid URL");
+    }
+    if (!["http:", "https:", "socks5:"].includes(proxy.protocol)) {
+      fail(where, "must use http, https or socks5");
+    }
+    config.proxyUrl = cluster.proxyUrl;
+  }
+  if (options.qps !== undefined) config.qps = options.qps;
+  if (options.burst !== undefined) config.burst = options.burst;
+  if (options.timeoutMs !== undefined) config.timeoutMs = options.timeoutMs;
+  if (options.userAgent !== undefined) config.userAgent = options.userAgent;
+  if (!user) return hideRestConfigSecrets(config);
+
+  // User: authentication.
+  if (user.authProvider) {
+    const name = user.authProvider.name;
+    const plugin = REMOVED_AUTH_PROVIDERS[name];
+    fail(
+      userWhere(user, "auth-provider"),
+      `uses the "${name}" auth provider, which is not supported (it was removed from Kubernetes client ` +
+        `libraries): use an exec credential plugin${plugin ? ` such as ${plugin}` : ""} instead`,
+    );
+  }
+  const methods: string[] = [];
+  if (user.token || user.tokenFile) methods.push("token");
+  if (user.username || user.password) methods.push("basic auth");
+  if (user.exec) methods.push("exec");
+  if (methods.length > 1) {
+    throw new ConfigError(
+      `users[${user.name}].user has more than one authentication method (${
+        methods.join(", ")
+      }); only one is allowed`,
+      { file: user.source, field: `users[${user.name}].user` },
+    );
+  }
+  const cert = await pemFrom(
+    runtime,
+    { value: user.clientCertificateData, where: userWhere(user, "client-certificate-data") },
+    { value: user.clientCertificate, where: userWhere(user, "client-certificate") },
+    "certificate",
+    "CERTIFICATE",
+  );
+  const key = await pemFrom(
+    runtime,
+    { value: user.clientKeyData, where: userWhere(user, "client-key-data") },
+    { value: user.clientKey, where: userWhere(user, "client-key") },
+    "private key",
+    "PRIVATE KEY",
+  );
+  if (cert.pem !== undefined && key.pem === undefined) {
+    fail(
+      userWhere(user, "client-key"),
+      "is missing: a client certificate needs client-key or client-key-data",
+    );
+  }
+  if (key.pem !== undefined && cert.pem === undefined) {
+    fail(
+      userWhere(user, "client-certificate"),
+      "is missing: a client key needs client-certificate or client-certificate-data",
+    );
+  }
+  if (cert.pem !== undefined) config.certPem = cert.pem;
+  if (cert.path !== undefined) config.certFile = cert.path;
+  if (key.pem !== undefined) config.keyPem = key.pem;
+  if (key.path !== undefined) config.keyFile = key.path;
+
+  if (user.tokenFile) {
+    const where = userWhere(user, "tokenFile");
+    const provider = new TokenFileAuthProvider(user.tokenFile, {
+      runtime,
+      clock,
+      fallbackToken: user.token,
+      file: where.file,
+      field: where.field,
+    });
+    await provider.token();
+    config.bearerTokenFile = user.tokenFile;
+    if (user.token) config.bearerToken = user.token;
+    config.auth = provider;
+  } else if (user.token) {
+    config.bearerToken = user.token;
+    config.auth = new StaticTokenAuthProvider(user.token);
+  } else if (user.username || user.password) {
+    if (!user.username) fail(userWhere(user, "username"), "is missing: a password needs a user name");
+    config.username = user.username;
+    if (user.password !== undefined) config.password = user.password;
+    config.auth = new BasicAuthProvider(user.username, user.password ?? "");
+  } else if (user.exec) {
+    const exec = new ExecAuthProvider(user.exec, {
+      runtime,
+      clock,
+      cluster: execClusterInfo(cluster, host),
+      file: user.source,
+      field: `users[${user.name}].user.exec`,
+    });
+    config.exec = user.exec;
+    config.auth = exec;
+    config.tlsFromExec = exec;
+  }
+
+  // Impersonation.
+  if (!user.as && (user.asUid || user.asGroups?.length || Object.keys(user.asUserExtra ?? {}).length)) {
+    fail(userWhere(user, "as"), "is missing: as-uid, as-groups and as-user-extra need a user to impersonate");
+  }
+  if (user.as) {
+    const imp: ImpersonationConfig = { userName: user.as };
+    if (user.asUid) imp.uid = user.asUid;
+    if (user.asGroups?.length) imp.groups = [...user.asGroups];
+    if (user.asUserExtra && Object.keys(user.asUserExtra).length) {
+      imp.extra = Object.fromEntries(Object.entries(user.asUserExtra).map(([k, v]) => [k, [...v]]));
+    }
+    config.impersonate = imp;
+  }
+  return hideRestConfigSecrets(config);
+}
