@@ -45,3 +45,11 @@ export type {
 } from "./queue.ts";
 export { DeltaFIFO, type DeltaFIFOOptions } from "./delta_fifo.ts";
 export { RealFIFO, type RealFIFOOptions } from "./real_fifo.ts";
+export {
+  parseSelector,
+  type Requirement,
+  type Selector,
+  selectorFromSet,
+  type SelectorOperator,
+} from "./label_selector.ts";
+export { type GroupResource, type Lister, type NamespaceLister, newLister } from "./lister.ts";
