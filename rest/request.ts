@@ -1,0 +1,490 @@
+/**
+ * {@linkcode Request}: the builder and executor of one REST call (client-go's `rest.Request`).
+ * Requests are made by a `RESTClient`: `client.get().namespace("default").resource("pods")`.
+ *
+ * @module
+ */
+import type { Clock } from "../_internal/clock.ts";
+import { linkSignals } from "../_internal/async.ts";
+import { apiErrorFromResponse, TransportError } from "./errors.ts";
+import { nextDelay } from "./backoff.ts";
+import type { RateLimiter } from "./rate_limiter.ts";
+import { impersonationHeaders, type RestConfig } from "./rest_config.ts";
+import type { Transport } from "./runtime/runtime.ts";
+import type { KubeObject } from "./types.ts";
+import { Result } from "./result.ts";
+import { parseWarningHeader, type WarningHandler } from "./warning_handler.ts";
+import { type Watcher, watcherFromResponse } from "./watcher.ts";
+
+/** The patch formats of the API server, named as client-go's `types.PatchType`. */
+export type PatchType = "json" | "merge" | "strategic" | "apply";
+
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+  // The body is JSON, which is valid YAML.
+  apply: "application/apply-patch+yaml",
+};
+
+/** A value of a query parameter; `undefined` (and `null`) parameters are left out. */
+export type ParamValue = string | number | boolean | undefined | null;
+
+/**
+ * What a {@linkcode Request} needs from the client that made it. `RESTClient` provides it;
+ * tests and other clients may build their own.
+ */
+export interface RequestContext {
+  /** Server, credentials, impersonation, timeout. */
+  readonly config: RestConfig;
+  /** "/api", "/apis" or "" (with `absPath`). */
+  readonly apiPath: string;
+  /** "v1", "apps/v1" or "". */
+  readonly groupVersion: string;
+  /** The transport to send with (looked up per request, so a closed pool is replaced). */
+  transport(): Transport;
+  /** Client-side rate limiter; undefined: no limit. Watches never wait for it. */
+  readonly rateLimiter: RateLimiter | undefined;
+  /** Clock for Retry-After waits, backoff and timeouts. */
+  readonly clock: Clock;
+  /** Retries of 429/5xx answers that carry Retry-After (default 10 in client-go). */
+  readonly maxRetries: number;
+  /** Retries of GETs whose connection failed (with backoff). */
+  readonly maxConnectionRetries: number;
+  /** Receives the server's warnings. */
+  readonly warningHandler: WarningHandler;
+  /** `User-Agent` header. */
+  readonly userAgent: string;
+  /** Randomness of the connection retry jitter (default `Math.random`). */
+  readonly random?: () => number;
+}
+
+/** Backoff between retries of a GET whose connection failed: 250 ms doubling to 5 s, 10 % jitter. */
+const CONNECTION_BACKOFF = { initialMs: 250, factor: 2, maxMs: 5000, jitter: 0.1 };
+
+function invalidSegment(value: string): string | undefined {
+  if (value === "." || value === "..") return `may not be "${value}"`;
+  if (value.includes("/")) return 'may not contain "/"';
+  if (value.includes("%")) return 'may not contain "%"';
+  return undefined;
+}
+
+function encodeSegment(s: string): string {
+  return encodeURIComponent(s).replace(/%3A/gi, ":").replace(/%40/g, "@");
+}
+
+/** Joins path parts as Go's path.Join does (no empty segments), keeping a trailing slash of the last. */
+function joinPath(parts: string[]): string {
+  const segments = parts.flatMap((p) => p.split("/")).filter((s) => s !== "" && s !== ".");
+  const last = parts.filter((p) => p !== "").at(-1);
+  return "/" + segments.join("/") + (last?.endsWith("/") && segments.length > 0 ? "/" : "");
+}
+
+function parseRetryAfter(headers: Headers): number | undefined {
+  const h = headers.get("retry-after");
+  if (h === null || !/^\s*\d+\s*$/.test(h)) return undefined;
+  return Number(h);
+}
+
+const TLS_FAILURE =
+  /certificate|\bcert\b|handshake|\btls\b|ssl|alert|UNABLE_TO|SELF_SIGNED|DEPTH_ZERO|ERR_TLS|altname|UnknownIssuer/i;
+
+/** A connection failure worth retrying: anything but certificate and TLS problems. */
+function isRetryableConnectionError(e: unknown): boolean {
+  let text = "";
+  for (let c: unknown = e, depth = 0; c !== undefined && c !== null && depth < 8; depth++) {
+    const err = c as { message?: unknown; code?: unknown; cause?: unknown };
+    text += ` ${String(err.message ?? "")} ${String(err.code ?? "")}`;
+    c = err.cause;
+  }
+  return !TLS_FAILURE.test(text);
+}
+
+/** The informative error behind fetch's generic `TypeError("fetch failed")`. */
+function connectionCause(e: unknown): unknown {
+  if (e instanceof TypeError && /^fetch failed$/i.test(e.message) && e.cause instanceof Error) return e.cause;
+  return e;
+}
+
+function timeoutError(ms: number): DOMException {
+  return new DOMException(`The request timed out after ${ms} ms`, "TimeoutError");
+}
+
+interface Sent {
+  response: Response;
+  url: string;
+  /** Detaches the request's signals and cancels its timeout. */
+  dispose(): void;
+  /** Cancels the timeout only (for streams and watches, whose bodies are not bounded by it). */
+  clearTimeout(): void;
+  signal: AbortSignal;
+  stopController: AbortController;
+}
+
+/**
+ * One REST call: set its target with the chainable builder methods, then run it with
+ * {@linkcode Request.do}, {@linkcode Request.stream} or {@linkcode Request.watch}.
+ *
+ * Every attempt waits for the client-side rate limiter (watches excepted). Answers 429 and 5xx that
+ * carry `Retry-After` are retried after that many seconds, up to `maxRetries` times; GETs whose
+ * connection failed are retried with backoff; a 401 makes the credential provider drop its cached
+ * credential, and the request is sent once more. Non-2xx answers reject with an
+ * `ApiError`, failed connections with a {@linkcode TransportError}, an elapsed timeout with a
+ * `TimeoutError` DOMException and an aborted signal with its reason.
+ *
+ * @example
+ * ```ts ignore
+ * const pod = (await client.get().namespace("default").resource("pods").name("web").do()).into<Pod>();
+ * ```
+ */
+export class Request {
+  #ctx: RequestContext;
+  #verb: string;
+  #patchType: PatchType | undefined;
+  #namespace: string | undefined;
+  #resource: string | undefined;
+  #name: string | undefined;
+  #subresource: string[] = [];
+  #absPath: string | undefined;
+  #params: [string, string][] = [];
+  #headers: [string, string][] = [];
+  #body: string | Uint8Array<ArrayBuffer> | undefined;
+  #timeoutMs: number | undefined;
+  #signal: AbortSignal | undefined;
+  #error: Error | undefined;
+
+  /** Creates a request for `verb` ("GET", "POST", ...). Usually made by `RESTClient`. */
+  constructor(ctx: RequestContext, verb: string, patchType?: PatchType) {
+    this.#ctx = ctx;
+    this.#verb = verb.toUpperCase();
+    this.#patchType = patchType;
+  }
+
+  #fail(message: string): this {
+    this.#error ??= new TypeError(message);
+    return this;
+  }
+
+  /** The namespace (`/namespaces/<ns>`); undefined or "" leaves it out. */
+  namespace(namespace?: string): this {
+    if (!namespace) {
+      this.#namespace = undefined;
+      return this;
+    }
+    const bad = invalidSegment(namespace);
+    if (bad) return this.#fail(`Invalid namespace "${namespace}": it ${bad}`);
+    this.#namespace = namespace;
+    return this;
+  }
+
+  /** The resource, for example "pods". */
+  resource(resource: string): this {
+    const bad = invalidSegment(resource);
+    if (bad) return this.#fail(`Invalid resource "${resource}": it ${bad}`);
+    this.#resource = resource;
+    return this;
+  }
+
+  /** The object name. */
+  name(name: string): this {
+    if (name === "") return this.#fail("The resource name may not be empty");
+    const bad = invalidSegment(name);
+    if (bad) return this.#fail(`Invalid resource name "${name}": it ${bad}`);
+    this.#name = name;
+    return this;
+  }
+
+  /** The subresource, for example "status", "scale" or "log" (several segments are joined). */
+  subResource(...subresources: string[]): this {
+    for (const s of subresources) {
+      const bad = invalidSegment(s);
+      if (bad) return this.#fail(`Invalid subresource "${s}": it ${bad}`);
+    }
+    this.#subresource = subresources.filter((s) => s !== "");
+    return this;
+  }
+
+  /** Replaces the computed prefix (API path and group version) with these segments, joined. */
+  absPath(...segments: string[]): this {
+    this.#absPath = joinPath(segments);
+    if (segments.at(-1)?.endsWith("/") && !this.#absPath.endsWith("/")) this.#absPath += "/";
+    return this;
+  }
+
+  /** Adds a query parameter; repeated calls with one name add repeated parameters. */
+  param(name: string, value: ParamValue): this {
+    if (value === undefined || value === null) return this;
+    this.#params.push([name, String(value)]);
+    return this;
+  }
+
+  /** Adds every defined field of an options object as a query parameter (arrays repeat). */
+  params(options: object | undefined): this {
+    for (const [k, v] of Object.entries(options ?? {})) {
+      if (Array.isArray(v)) { for (const item of v) this.param(k, item as ParamValue); }
+      else this.param(k, v as ParamValue);
+    }
+    return this;
+  }
+
+  /**
+   * The request body: objects are encoded as JSON; strings and bytes are sent as they are. The
+   * content type follows the patch type for PATCH, else `application/json`.
+   */
+  body(body: unknown): this {
+    if (body === undefined || body === null) this.#body = undefined;
+    else if (typeof body === "string") this.#body = body;
+    else if (body instanceof Uint8Array) this.#body = new Uint8Array(body);
+    else this.#body = JSON.stringify(body);
+    return this;
+  }
+
+  /** Adds a header; a repeated name is sent as separate header lines. */
+  header(name: string, value: string): this {
+    this.#headers.push([name, value]);
+    return this;
+  }
+
+  /**
+   * Bounds the request: for `do()` the whole call (retries and body included, and the server is told
+   * with the `timeout` parameter); for `stream()` until the response headers arrive; for `watch()`
+   * it becomes the `timeoutSeconds` parameter (unless set) and bounds the wait for the headers.
+   */
+  timeout(ms: number): this {
+    this.#timeoutMs = ms > 0 ? ms : undefined;
+    return this;
+  }
+
+  /** Aborting the signal cancels the request (and closes a stream or watch). */
+  signal(signal: AbortSignal | undefined): this {
+    this.#signal = signal;
+    return this;
+  }
+
+  /** The URL the request goes to (without the parameters added when it is sent). */
+  url(): string {
+    return this.#url(this.#params);
+  }
+
+  #url(params: [string, string][]): string {
+    const base = new URL(this.#ctx.config.host);
+    const prefix = base.pathname === "/" ? "" : base.pathname.replace(/\/+$/, "");
+    const parts = [this.#absPath ?? joinPath([this.#ctx.apiPath, this.#ctx.groupVersion])];
+    if (this.#namespace) parts.push("namespaces", this.#namespace);
+    if (this.#resource) parts.push(this.#resource);
+    if (this.#name) parts.push(this.#name);
+    parts.push(...this.#subresource);
+    const trailing = this.#absPath?.endsWith("/") && parts.length === 1;
+    let path = joinPath(parts.flatMap((p, i) => i === 0 ? [p] : [encodeSegment(p)]));
+    if (trailing && !path.endsWith("/")) path += "/";
+    const query = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+    return `${base.origin}${prefix}${path}${query ? `?${query}` : ""}`;
+  }
+
+  async #requestHeaders(signal: AbortSignal): Promise<[string, string][]> {
+    const { config } = this.#ctx;
+    const has = (name: string) => this.#headers.some(([k]) => k.toLowerCase() === name);
+    const out: [string, string][] = [];
+    if (!has("accept")) out.push(["Accept", "application/json"]);
+    if (!has("user-agent")) out.push(["User-Agent", this.#ctx.userAgent]);
+    if (this.#body !== undefined && !has("content-type")) {
+      out.push(["Content-Type", this.#patchType ? PATCH_CONTENT_TYPES[this.#patchType] : "application/json"]);
+    }
+    if (config.disableCompression && !has("accept-encoding")) out.push(["Accept-Encoding", "identity"]);
+    if (!has("authorization")) {
+      const auth = new Headers();
+      if (config.auth) await config.auth.authorize(auth, signal);
+      else if (config.bearerToken) auth.set("Authorization", `Bearer ${config.bearerToken}`);
+      else if (config.username !== undefined) {
+        const bytes = new TextEncoder().encode(`${config.username}:${config.password ?? ""}`);
+        auth.set("Authorization", `Basic ${btoa(String.fromCharCode(...bytes))}`);
+      }
+      out.push(...auth);
+    }
+    out.push(...impersonationHeaders(config.impersonate));
+    out.push(...this.#headers);
+    return out;
+  }
+
+  #handleWarnings(headers: Headers): string[] {
+    const value = headers.get("warning");
+    if (value === null) return [];
+    const warnings = parseWarningHeader(value);
+    for (const w of warnings) {
+      try {
+        this.#ctx.warningHandler(w);
+      } catch { /* a faulty handler must not fail the request */ }
+    }
+    return warnings.map((w) => w.text);
+  }
+
+  /** Sends the request with retries; resolves with a 2xx response or rejects with the mapped error. */
+  async #send(mode: "do" | "stream" | "watch", warnings: string[]): Promise<Sent> {
+    if (this.#error) throw this.#error;
+    const ctx = this.#ctx;
+    const params = [...this.#params];
+    const explicitTimeout = this.#timeoutMs;
+    const timeoutMs = explicitTimeout ??
+      (ctx.config.timeoutMs && ctx.config.timeoutMs > 0 ? ctx.config.timeoutMs : undefined);
+    if (mode === "watch") {
+      if (!params.some(([k]) => k === "watch")) params.push(["watch", "true"]);
+      if (explicitTimeout !== undefined && !params.some(([k]) => k === "timeoutSeconds")) {
+        params.push(["timeoutSeconds", String(Math.max(1, Math.ceil(explicitTimeout / 1000)))]);
+      }
+    } else if (mode === "do" && timeoutMs !== undefined && !params.some(([k]) => k === "timeout")) {
+      params.push(["timeout", `${Math.ceil(timeoutMs)}ms`]);
+    }
+    const url = this.#url(params);
+    const host = new URL(url).host;
+    const method = this.#verb;
+    const stopController = new AbortController();
+    const timeoutController = new AbortController();
+    const linked = linkSignals(this.#signal, stopController.signal, timeoutController.signal);
+    const signal = linked.signal;
+    const timer = timeoutMs === undefined
+      ? undefined
+      : ctx.clock.setTimer(() => timeoutController.abort(timeoutError(timeoutMs)), timeoutMs);
+    const clearTimer = () => timer?.cancel();
+    const dispose = () => {
+      clearTimer();
+      linked.dispose();
+    };
+    const fail = (e: unknown): never => {
+      dispose();
+      if (signal.aborted) throw signal.reason;
+      throw e;
+    };
+
+    let retries = 0;
+    let connectionRetries = 0;
+    let reauthorized = false;
+    try {
+      for (;;) {
+        if (mode !== "watch" && ctx.rateLimiter) await ctx.rateLimiter.accept(signal);
+        const headers = await this.#requestHeaders(signal);
+        let response: Response;
+        try {
+          response = await ctx.transport().fetch(url, { method, headers, body: this.#body, signal });
+        } catch (e) {
+          if (signal.aborted) throw signal.reason;
+          const err = new TransportError(host, { cause: connectionCause(e), method, url });
+          if (
+            method === "GET" && retries < ctx.maxRetries && connectionRetries < ctx.maxConnectionRetries &&
+            isRetryableConnectionError(e)
+          ) {
+            const delay = nextDelay(connectionRetries, { ...CONNECTION_BACKOFF, random: ctx.random });
+            retries++;
+            connectionRetries++;
+            await ctx.clock.sleep(delay, signal);
+            continue;
+          }
+          throw err;
+        }
+        warnings.push(...this.#handleWarnings(response.headers));
+        const status = response.status;
+        if (status === 401 && !reauthorized && ctx.config.auth?.onUnauthorized) {
+          reauthorized = true;
+          await response.body?.cancel().catch(() => {});
+          ctx.config.auth.onUnauthorized();
+          continue;
+        }
+        const retryAfter = parseRetryAfter(response.headers);
+        if ((status === 429 || status >= 500) && retryAfter !== undefined && retries < ctx.maxRetries) {
+          await response.body?.cancel().catch(() => {});
+          retries++;
+          await ctx.clock.sleep(retryAfter * 1000, signal);
+          continue;
+        }
+        if (status < 200 || status > 299) {
+          let text = "";
+          try {
+            text = await response.text();
+          } catch {
+            if (signal.aborted) throw signal.reason;
+            // A body cut short still leaves the status code to go by.
+          }
+          throw apiErrorFromResponse(status, response.headers, text, { method, url });
+        }
+        return { response, url, dispose, clearTimeout: clearTimer, signal, stopController };
+      }
+    } catch (e) {
+      return fail(e);
+    }
+  }
+
+  /**
+   * Sends the request and reads the whole answer.
+   *
+   * @returns The status, headers, warnings and body.
+   * @throws {ApiError} for a non-2xx answer.
+   * @throws {TransportError} when the connection failed.
+   */
+  async do(): Promise<Result> {
+    const warnings: string[] = [];
+    const sent = await this.#send("do", warnings);
+    try {
+      const body = new Uint8Array(await sent.response.arrayBuffer());
+      return new Result(sent.response.status, sent.response.headers, body, warnings);
+    } catch (e) {
+      if (sent.signal.aborted) throw sent.signal.reason;
+      throw new TransportError(new URL(sent.url).host, {
+        cause: connectionCause(e),
+        method: this.#verb,
+        url: sent.url,
+      });
+    } finally {
+      sent.dispose();
+    }
+  }
+
+  /**
+   * Sends the request and returns the body as a stream (for logs). The timeout bounds only the wait
+   * for the response headers; the request's signal closes the stream.
+   */
+  async stream(): Promise<ReadableStream<Uint8Array>> {
+    const sent = await this.#send("stream", []);
+    sent.clearTimeout();
+    const body = sent.response.body;
+    if (!body) {
+      sent.dispose();
+      return new ReadableStream({ start: (c) => c.close() });
+    }
+    const reader = body.getReader();
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const r = await reader.read();
+          if (r.done) {
+            sent.dispose();
+            controller.close();
+          } else controller.enqueue(r.value);
+        } catch (e) {
+          sent.dispose();
+          controller.error(sent.signal.aborted ? sent.signal.reason : e);
+        }
+      },
+      async cancel(reason) {
+        sent.dispose();
+        await reader.cancel(reason).catch(() => {});
+      },
+    });
+  }
+
+  /**
+   * Sends the request as a watch (`watch=true`; never rate limited) and returns its events.
+   *
+   * @throws {ApiError} when the server refuses the watch.
+   * @throws {TransportError} when the connection failed.
+   */
+  async watch<T = KubeObject>(): Promise<Watcher<T>> {
+    const sent = await this.#send("watch", []);
+    sent.clearTimeout();
+    const body = sent.response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+    return watcherFromResponse<T>(body, {
+      signal: this.#signal,
+      stopController: sent.stopController,
+      request: { method: this.#verb, url: sent.url },
+      onEnd: sent.dispose,
+    });
+  }
+}

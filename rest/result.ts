@@ -1,0 +1,58 @@
+/**
+ * {@linkcode Result}: the successful answer of a REST request, with its body fully read.
+ *
+ * @module
+ */
+
+/**
+ * A 2xx answer of the API server (client-go's `rest.Result`): status code, headers, the server's
+ * warnings and the body, decoded on demand.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "./result.ts";
+ *
+ * const r = new Result(200, new Headers(), new TextEncoder().encode('{"kind":"Pod"}'), []);
+ * console.log(r.into<{ kind: string }>().kind); // "Pod"
+ * ```
+ */
+export class Result {
+  /** The HTTP status code. */
+  readonly statusCode: number;
+  /** The response headers. */
+  readonly headers: Headers;
+  /** Texts of the `Warning` headers of the response. */
+  readonly warnings: string[];
+  #body: Uint8Array;
+  #text: string | undefined;
+
+  /** Wraps a read response body. */
+  constructor(statusCode: number, headers: Headers, body: Uint8Array, warnings: string[]) {
+    this.statusCode = statusCode;
+    this.headers = headers;
+    this.#body = body;
+    this.warnings = warnings;
+  }
+
+  /**
+   * The body parsed as JSON.
+   *
+   * @throws {TypeError} when the body is empty.
+   * @throws {SyntaxError} when the body is not JSON.
+   */
+  into<T>(): T {
+    const text = this.text();
+    if (text.trim() === "") throw new TypeError(`The response body is empty (status ${this.statusCode})`);
+    return JSON.parse(text) as T;
+  }
+
+  /** The body bytes. */
+  raw(): Uint8Array {
+    return this.#body;
+  }
+
+  /** The body as UTF-8 text. */
+  text(): string {
+    return this.#text ??= new TextDecoder().decode(this.#body);
+  }
+}

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { Result } from "./result.ts";
+
+Deno.test("Result: into, raw and text of the body", () => {
+  const bytes = new TextEncoder().encode('{"kind":"Pod","metadata":{"name":"ä"}}');
+  const r = new Result(201, new Headers({ "content-type": "application/json" }), bytes, ["w"]);
+  assert.equal(r.statusCode, 201);
+  assert.equal(r.headers.get("content-type"), "application/json");
+  assert.deepEqual(r.warnings, ["w"]);
+  assert.deepEqual(r.into(), { kind: "Pod", metadata: { name: "ä" } });
+  assert.equal(r.raw(), bytes);
+  assert.equal(r.text(), '{"kind":"Pod","metadata":{"name":"ä"}}');
+});
+
+Deno.test("Result: into() of an empty body is a TypeError, of a non-JSON body a SyntaxError", () => {
+  assert.throws(() => new Result(204, new Headers(), new Uint8Array(), []).into(), /empty \(status 204\)/);
+  assert.throws(
+    () => new Result(200, new Headers(), new TextEncoder().encode("<html>"), []).into(),
+    SyntaxError,
+  );
+});
