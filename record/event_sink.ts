@@ -1,0 +1,58 @@
+/**
+ * Where a broadcaster writes events (client-go's `EventSink`), and the adapter from a clientset's
+ * core/v1 client to it.
+ *
+ * @module
+ */
+import type { Event } from "./event.ts";
+
+/** Options of the Events client calls the sink makes. */
+export interface EventCallOptions {
+  /** Aborts the request. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The namespaced core/v1 Events client: `clientset.coreV1().events(namespace)` fits it.
+ */
+export interface EventsClient {
+  /** Creates an Event. */
+  create(event: Event, options?: EventCallOptions): Promise<Event>;
+  /** Patches an Event by name; the sink sends a strategic merge patch of count, lastTimestamp, message. */
+  patch(name: string, patchType: "strategic", data: string, options?: EventCallOptions): Promise<Event>;
+}
+
+/** Hands out Events clients per namespace: `clientset.coreV1()` fits it. */
+export interface EventsGetter {
+  /** The Events client of `namespace`. */
+  events(namespace: string): EventsClient;
+}
+
+/** Writes events (client-go's `EventSink`); errors are API errors or transport errors. */
+export interface EventSink {
+  /** Creates `event` in its namespace. */
+  create(event: Event): Promise<Event>;
+  /** Applies `patch` (JSON of count, lastTimestamp and message) to the existing `event`. */
+  patch(event: Event, patch: string): Promise<Event>;
+}
+
+/**
+ * Wraps an Events getter (`clientset.coreV1()`) as an {@linkcode EventSink} that writes each event
+ * to its own namespace (client-go's `EventSinkImpl`).
+ *
+ * @example
+ * ```ts ignore
+ * import { newEventBroadcaster, newEventSink } from "./mod.ts";
+ *
+ * declare const clientset: { coreV1(): import("./event_sink.ts").EventsGetter };
+ * newEventBroadcaster().startRecordingToSink(newEventSink(clientset.coreV1()));
+ * ```
+ */
+export function newEventSink(client: EventsGetter): EventSink {
+  const namespaceOf = (event: Event): string => event.metadata?.namespace ?? "default";
+  return {
+    create: (event: Event): Promise<Event> => client.events(namespaceOf(event)).create(event),
+    patch: (event: Event, patch: string): Promise<Event> =>
+      client.events(namespaceOf(event)).patch(event.metadata?.name ?? "", "strategic", patch),
+  };
+}
