@@ -53,3 +53,14 @@ export {
   type SelectorOperator,
 } from "./label_selector.ts";
 export { type GroupResource, type Lister, type NamespaceLister, newLister } from "./lister.ts";
+export {
+  type ListerWatcher,
+  type ListWatchClient,
+  listWatchFromClient,
+  type ListWatchFromClientOptions,
+  type ListWatchFromRestClientOptions,
+  type ListWatchRequest,
+  type ListWatchRestClient,
+  newListWatchFromRestClient,
+  type TweakListOptionsFunc,
+} from "./listwatch.ts";
