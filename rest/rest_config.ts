@@ -430,11 +430,16 @@ async function pemFrom(
   return {};
 }
 
-function execClusterInfo(cluster: KubeConfigCluster, server: string): ExecClusterInfo {
+function execClusterInfo(
+  cluster: KubeConfigCluster,
+  server: string,
+  caPem: string | undefined,
+): ExecClusterInfo {
   const info: ExecClusterInfo = { server };
   if (cluster.tlsServerName) info.tlsServerName = cluster.tlsServerName;
   if (cluster.insecureSkipTlsVerify) info.insecureSkipTlsVerify = true;
-  if (cluster.certificateAuthorityData) info.certificateAuthorityData = cluster.certificateAuthorityData;
+  // The plugin always gets the CA as data, also when the kubeconfig names a file.
+  if (caPem !== undefined) info.certificateAuthorityData = encodeBase64(caPem);
   if (cluster.proxyUrl) info.proxyUrl = cluster.proxyUrl;
   if (cluster.disableCompression) info.disableCompression = true;
   const ext = cluster.extensions?.["client.authentication.k8s.io/exec"];
@@ -631,7 +636,7 @@ export async function restConfigFromKubeConfig(
     const exec = new ExecAuthProvider(user.exec, {
       runtime,
       clock,
-      cluster: execClusterInfo(cluster, host),
+      cluster: execClusterInfo(cluster, host, config.caPem),
       file: user.source,
       field: `users[${user.name}].user.exec`,
     });

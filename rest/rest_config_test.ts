@@ -508,6 +508,44 @@ Deno.test("exec user: the exec provider is both auth and tlsFromExec", async () 
   assert.equal(config.exec?.command, "get-token");
 });
 
+Deno.test("exec user with provideClusterInfo: the plugin gets the cluster, with a CA file sent as data", async () => {
+  const doc = baseDoc();
+  delete cluster(doc)["certificate-authority-data"];
+  Object.assign(cluster(doc), {
+    "certificate-authority": "ca.crt",
+    "tls-server-name": "kube",
+    extensions: [{ name: "client.authentication.k8s.io/exec", extension: { audience: "prod" } }],
+  });
+  user(doc, "dave").exec.provideClusterInfo = true;
+  const runtime = new FakeRuntime({
+    files: { [FILE]: yaml(doc), "/home/me/.kube/ca.crt": CA_PEM },
+    home: "/home/me",
+    spawn: () =>
+      Promise.resolve({
+        code: 0,
+        stderr: "",
+        stdout: JSON.stringify({
+          apiVersion: "client.authentication.k8s.io/v1",
+          kind: "ExecCredential",
+          status: { token: "from-plugin" },
+        }),
+      }),
+  });
+  const config = await restConfigFromKubeConfig(await loadKubeConfig({ runtime }), {
+    runtime,
+    context: "prod-dave",
+  });
+  const h = new Headers();
+  await config.auth!.authorize(h);
+  assert.equal(h.get("authorization"), "Bearer from-plugin");
+  assert.deepEqual(JSON.parse(runtime.calls[0].options.env!.KUBERNETES_EXEC_INFO).spec.cluster, {
+    server: "https://prod.example.com:6443",
+    "tls-server-name": "kube",
+    "certificate-authority-data": encodeBase64(CA_PEM),
+    config: { audience: "prod" },
+  });
+});
+
 Deno.test("context namespace, insecure, proxy, compression, server forms and options", async () => {
   const doc = baseDoc();
   delete cluster(doc)["certificate-authority-data"];
