@@ -1,0 +1,546 @@
+/**
+ * The generic resource client behind every typed client (generated per resource) and the dynamic
+ * client: get, list, watch, create, update, patch, apply, delete, deleteCollection, paging, and the
+ * subresources (status, scale, eviction, binding, log, token, ...), each call with typed options and
+ * an AbortSignal.
+ *
+ * @module
+ */
+import { type RESTClient, restClientFor, type RESTClientOptions } from "../rest/rest_client.ts";
+import type { Request } from "../rest/request.ts";
+import type { Watcher } from "../rest/watcher.ts";
+import type { RestConfig } from "../rest/rest_config.ts";
+import type { KubeList, KubeObject } from "../rest/types.ts";
+import type {
+  ApplyOptions,
+  CallOptions,
+  CreateOptions,
+  DeleteOptions,
+  GetOptions,
+  ListOptions,
+  PatchData,
+  PatchOptions,
+  PatchType,
+  PodLogOptions,
+  UpdateOptions,
+  WatchOptions,
+} from "./options.ts";
+import { listItems, listPages, type ListPagesOptions } from "./pager.ts";
+
+export type { KubeList, KubeObject, RESTClient, Watcher };
+
+/** What a resource client is for: the resource's group, version, plural name, kind and scope. */
+export interface ResourceInfo {
+  /** API group ("" for the core group). */
+  group: string;
+  /** API version ("v1"). */
+  version: string;
+  /** Plural lower-case resource name ("deployments"). */
+  resource: string;
+  /** Kind of its objects ("Deployment"); "" when unknown (dynamic client). */
+  kind: string;
+  /** Whether objects live in namespaces. */
+  namespaced: boolean;
+}
+
+/** A REST configuration, or a REST client already made for the group-version. */
+export type ClientConfig = RestConfig | RESTClient;
+
+/**
+ * Options of the REST clients a clientset, typed, dynamic or discovery client makes (transport,
+ * rate limiter, clock, retries, warning handler); ignored when a REST client is given.
+ */
+export type ClientOptions = Omit<RESTClientOptions, "apiPath" | "groupVersion">;
+
+/**
+ * Every field optional, at any depth: the shape of a server-side apply configuration (client-go's
+ * generated `ApplyConfiguration` types), which names only the fields its manager owns.
+ */
+export type ApplyConfiguration<T> = T extends readonly (infer E)[] ? ApplyConfiguration<E>[]
+  : T extends object ? { [K in keyof T]?: ApplyConfiguration<T[K]> }
+  : T;
+
+/** The verbs of a resource (client-go's generated `<Kind>Interface`, without subresources). */
+export interface ResourceClient<T extends KubeObject, L extends KubeList<T> = KubeList<T>> {
+  /** The resource this client is for. */
+  readonly info: ResourceInfo;
+  /** Reads one object (GET). */
+  get(name: string, options?: GetOptions): Promise<T>;
+  /** Lists objects (one page when `limit` is set; see `listPages` and `listItems`). */
+  list(options?: ListOptions): Promise<L>;
+  /**
+   * Lists page by page (default page size 500), following continue tokens; an expired continue
+   * token falls back to one full list.
+   */
+  listPages(options?: ListPagesOptions): AsyncIterable<L>;
+  /** Every object of the list, fetched page by page; each object is yielded once. */
+  listItems(options?: ListPagesOptions): AsyncIterable<T>;
+  /** Starts a watch. The watcher is an async iterable of events; `stop()` ends it. */
+  watch(options?: WatchOptions): Promise<Watcher<T>>;
+  /** Creates an object (POST). */
+  create(obj: T, options?: CreateOptions): Promise<T>;
+  /** Replaces an object (PUT); fails with 409 Conflict if its resourceVersion is stale. */
+  update(obj: T, options?: UpdateOptions): Promise<T>;
+  /** Patches an object with a JSON, merge, strategic merge or apply patch. */
+  patch(name: string, patchType: PatchType, data: PatchData, options?: PatchOptions): Promise<T>;
+  /** Server-side apply: the fields `obj` names become owned by `options.fieldManager`. */
+  apply(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<T>;
+  /** Deletes an object. */
+  delete(name: string, options?: DeleteOptions): Promise<void>;
+  /** Deletes every object the list options select. */
+  deleteCollection(options?: DeleteOptions, listOptions?: ListOptions): Promise<void>;
+}
+
+/** The status subresource: write `.status` without touching `.spec`. */
+export interface StatusSubresource<T> {
+  /** Replaces the object's status (PUT .../status). */
+  updateStatus(obj: T, options?: UpdateOptions): Promise<T>;
+  /** Server-side apply of the status (PATCH .../status). */
+  applyStatus(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<T>;
+  /** Patches the status (PATCH .../status). */
+  patchStatus(name: string, patchType: PatchType, data: PatchData, options?: PatchOptions): Promise<T>;
+}
+
+/** The scale subresource (autoscaling/v1 Scale). */
+export interface ScaleSubresource<S> {
+  /** Reads the scale (GET .../scale). */
+  getScale(name: string, options?: GetOptions): Promise<S>;
+  /** Replaces the scale (PUT .../scale). */
+  updateScale(name: string, scale: S, options?: UpdateOptions): Promise<S>;
+  /** Server-side apply of the scale (PATCH .../scale). */
+  applyScale(name: string, scale: ApplyConfiguration<S>, options: ApplyOptions): Promise<S>;
+}
+
+/** The eviction subresource of pods (policy/v1 Eviction). */
+export interface EvictionSubresource<E> {
+  /** Evicts the pod `eviction.metadata.name` (POST .../eviction), honouring disruption budgets. */
+  evict(eviction: E, options?: CreateOptions): Promise<void>;
+}
+
+/** The binding subresource of pods (core/v1 Binding). */
+export interface BindingSubresource<B> {
+  /** Binds the pod `binding.metadata.name` to a node (POST .../binding). */
+  bind(binding: B, options?: CreateOptions): Promise<void>;
+}
+
+/** The log subresource of pods. */
+export interface LogSubresource {
+  /** The container log as text (GET .../log). */
+  getLogs(name: string, options?: PodLogOptions): Promise<string>;
+  /** The container log as a text stream (with `follow: true`, it stays open until aborted). */
+  streamLogs(name: string, options?: PodLogOptions): Promise<ReadableStream<string>>;
+}
+
+/** The token subresource of service accounts (authentication/v1 TokenRequest). */
+export interface TokenSubresource<R> {
+  /** Requests a token for the service account `name` (POST .../token). */
+  createToken(name: string, request: R, options?: CreateOptions): Promise<R>;
+}
+
+/** The ephemeralcontainers subresource of pods. */
+export interface EphemeralContainersSubresource<T> {
+  /** Replaces the pod's ephemeral containers (PUT .../ephemeralcontainers). */
+  updateEphemeralContainers(name: string, obj: T, options?: UpdateOptions): Promise<T>;
+}
+
+/** The resize subresource of pods (in-place resource changes). */
+export interface ResizeSubresource<T> {
+  /** Changes the pod's container resources (PUT .../resize). */
+  updateResize(name: string, obj: T, options?: UpdateOptions): Promise<T>;
+}
+
+/** The finalize subresource of namespaces. */
+export interface FinalizeSubresource<T> {
+  /** Replaces the namespace's `spec.finalizers` (PUT .../finalize). */
+  finalize(obj: T, options?: UpdateOptions): Promise<T>;
+}
+
+/** The approval subresource of certificate signing requests. */
+export interface ApprovalSubresource<T> {
+  /** Replaces the request's approval conditions (PUT .../approval). */
+  updateApproval(name: string, obj: T, options?: UpdateOptions): Promise<T>;
+}
+
+function isRestClient(config: ClientConfig): config is RESTClient {
+  return typeof (config as Partial<RESTClient>).verb === "function";
+}
+
+/**
+ * The REST client of a group-version: made from a configuration ("/api" for the core group,
+ * "/apis/<group>" otherwise), or the given REST client itself.
+ *
+ * @example
+ * ```ts ignore
+ * import { restClientForGroupVersion } from "@kubeweb/client/clientset";
+ *
+ * const apps = restClientForGroupVersion(config, "apps", "v1");
+ * ```
+ */
+export function restClientForGroupVersion(
+  config: ClientConfig,
+  group: string,
+  version: string,
+  options: ClientOptions = {},
+): RESTClient {
+  if (isRestClient(config)) return config;
+  return restClientFor(config, {
+    ...options,
+    apiPath: group === "" ? "/api" : "/apis",
+    groupVersion: group === "" ? version : `${group}/${version}`,
+  });
+}
+
+function requireName(name: string | undefined, what: string): string {
+  if (typeof name !== "string" || name === "") throw new TypeError(`The ${what} name may not be empty`);
+  return name;
+}
+
+function writeParams(r: Request, options: CreateOptions & PatchOptions): Request {
+  for (const d of options.dryRun ?? []) r.param("dryRun", d);
+  return r.param("fieldManager", options.fieldManager)
+    .param("fieldValidation", options.fieldValidation)
+    .param("force", options.force);
+}
+
+function deleteBody(options: DeleteOptions): Record<string, unknown> | undefined {
+  const body: Record<string, unknown> = {};
+  if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
+  if (options.preconditions !== undefined) body.preconditions = options.preconditions;
+  if (options.propagationPolicy !== undefined) body.propagationPolicy = options.propagationPolicy;
+  if (options.orphanDependents !== undefined) body.orphanDependents = options.orphanDependents;
+  if (options.dryRun !== undefined) body.dryRun = options.dryRun;
+  if (options.ignoreStoreReadErrorWithClusterBreakingPotential !== undefined) {
+    body.ignoreStoreReadErrorWithClusterBreakingPotential =
+      options.ignoreStoreReadErrorWithClusterBreakingPotential;
+  }
+  return Object.keys(body).length === 0 ? undefined : { apiVersion: "v1", kind: "DeleteOptions", ...body };
+}
+
+function listParams(r: Request, o: ListOptions & WatchOptions): Request {
+  return r.param("labelSelector", o.labelSelector)
+    .param("fieldSelector", o.fieldSelector)
+    .param("resourceVersion", o.resourceVersion)
+    .param("resourceVersionMatch", o.resourceVersionMatch)
+    .param("timeoutSeconds", o.timeoutSeconds)
+    .param("limit", o.limit)
+    .param("continue", o.continue)
+    .param("allowWatchBookmarks", o.allowWatchBookmarks)
+    .param("sendInitialEvents", o.sendInitialEvents);
+}
+
+/**
+ * The implementation of {@linkcode ResourceClient} and every subresource interface for one
+ * resource (and namespace). Typed clients expose the part of it their resource supports; subresource
+ * methods are generic over their body type, which the typed client fixes.
+ */
+export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = KubeList<T>>
+  implements ResourceClient<T, L> {
+  #rest: RESTClient;
+  /** The resource this client is for. */
+  readonly info: ResourceInfo;
+  #namespace: string | undefined;
+  #decorate: ((obj: T, list?: L) => T) | undefined;
+
+  /**
+   * Creates the client. `decorate` (used by the dynamic client) is applied to every object read,
+   * with the list it came from for list items.
+   */
+  constructor(
+    rest: RESTClient,
+    info: ResourceInfo,
+    namespace: string | undefined,
+    decorate?: (obj: T, list?: L) => T,
+  ) {
+    this.#rest = rest;
+    this.info = info;
+    this.#namespace = info.namespaced ? namespace ?? "" : undefined;
+    this.#decorate = decorate;
+  }
+
+  #request(r: Request, options: CallOptions, namespace?: string): Request {
+    if (this.info.namespaced) r.namespace(namespace ?? this.#namespace);
+    r.resource(this.info.resource);
+    if (options.signal !== undefined) r.signal(options.signal);
+    if (options.timeoutMs !== undefined) r.timeout(options.timeoutMs);
+    return r;
+  }
+
+  #namespaceOf(obj: KubeObject | undefined): string | undefined {
+    return this.#namespace || obj?.metadata?.namespace || this.#namespace;
+  }
+
+  #withTypeMeta<O extends KubeObject>(obj: O): O {
+    if (this.info.kind === "" || (obj.apiVersion !== undefined && obj.kind !== undefined)) return obj;
+    const apiVersion = this.info.group === "" ? this.info.version : `${this.info.group}/${this.info.version}`;
+    return { apiVersion, kind: this.info.kind, ...obj };
+  }
+
+  #object(obj: T): T {
+    return this.#decorate === undefined ? obj : this.#decorate(obj);
+  }
+
+  async #into<R>(r: Request): Promise<R> {
+    return (await r.do()).into<R>();
+  }
+
+  /** Reads one object (GET). */
+  async get(name: string, options: GetOptions = {}): Promise<T> {
+    const r = this.#request(this.#rest.get(), options).name(requireName(name, "resource"))
+      .param("resourceVersion", options.resourceVersion);
+    return this.#object(await this.#into<T>(r));
+  }
+
+  /** Lists objects (one page when `limit` is set). */
+  async list(options: ListOptions = {}): Promise<L> {
+    const r = listParams(this.#request(this.#rest.get(), options), options);
+    const list = await this.#into<L>(r);
+    if (this.#decorate !== undefined) list.items = list.items.map((i) => this.#decorate!(i, list));
+    return list;
+  }
+
+  /** Lists page by page, following continue tokens (see {@linkcode listPages}). */
+  listPages(options: ListPagesOptions = {}): AsyncIterable<L> {
+    return listPages<L>((o) => this.list(o), options);
+  }
+
+  /** Every object of the list, fetched page by page; each object is yielded once. */
+  listItems(options: ListPagesOptions = {}): AsyncIterable<T> {
+    return listItems<T>((o) => this.list(o), options);
+  }
+
+  /** Starts a watch. */
+  watch(options: WatchOptions = {}): Promise<Watcher<T>> {
+    return listParams(this.#request(this.#rest.get(), options), options).watch<T>();
+  }
+
+  /** Creates an object (POST). */
+  async create(obj: T, options: CreateOptions = {}): Promise<T> {
+    const r = this.#request(this.#rest.post(), options, this.#namespaceOf(obj)).body(this.#withTypeMeta(obj));
+    return this.#object(await this.#into<T>(writeParams(r, options)));
+  }
+
+  /** Replaces an object (PUT). */
+  async update(obj: T, options: UpdateOptions = {}): Promise<T> {
+    const r = this.#request(this.#rest.put(), options, this.#namespaceOf(obj))
+      .name(requireName(obj.metadata?.name, "object's")).body(this.#withTypeMeta(obj));
+    return this.#object(await this.#into<T>(writeParams(r, options)));
+  }
+
+  /** Patches an object. */
+  async patch(name: string, patchType: PatchType, data: PatchData, options: PatchOptions = {}): Promise<T> {
+    return this.#object(await this.#patch(name, patchType, data, options, undefined));
+  }
+
+  #patch<R>(
+    name: string,
+    patchType: PatchType,
+    data: PatchData,
+    options: PatchOptions,
+    subresource: string | undefined,
+    namespace?: string,
+  ): Promise<R> {
+    const r = this.#request(this.#rest.patch(patchType), options, namespace).name(
+      requireName(name, "resource"),
+    );
+    if (subresource !== undefined) r.subResource(subresource);
+    return this.#into<R>(writeParams(r.body(data), options));
+  }
+
+  #apply<R>(
+    obj: KubeObject,
+    options: ApplyOptions,
+    subresource: string | undefined,
+    name?: string,
+  ): Promise<R> {
+    if (!options?.fieldManager) throw new TypeError("Server-side apply needs options.fieldManager");
+    return this.#patch<R>(
+      name ?? requireName(obj.metadata?.name, "object's"),
+      "apply",
+      this.#withTypeMeta(obj),
+      options,
+      subresource,
+      this.#namespaceOf(obj),
+    );
+  }
+
+  /** Server-side apply. */
+  async apply(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<T> {
+    return this.#object(await this.#apply<T>(obj as KubeObject, options, undefined));
+  }
+
+  /** Deletes an object. */
+  async delete(name: string, options: DeleteOptions = {}): Promise<void> {
+    const r = this.#request(this.#rest.delete(), options).name(requireName(name, "resource"));
+    const body = deleteBody(options);
+    if (body !== undefined) r.body(body);
+    await r.do();
+  }
+
+  /** Deletes every object the list options select. */
+  async deleteCollection(options: DeleteOptions = {}, listOptions: ListOptions = {}): Promise<void> {
+    const r = listParams(this.#request(this.#rest.delete(), options), listOptions);
+    const body = deleteBody(options);
+    if (body !== undefined) r.body(body);
+    await r.do();
+  }
+
+  async #put<R>(name: string, sub: string, obj: unknown, options: UpdateOptions, ns?: string): Promise<R> {
+    const r = this.#request(this.#rest.put(), options, ns).name(requireName(name, "resource")).subResource(
+      sub,
+    );
+    return await this.#into<R>(writeParams(r.body(obj as object), options));
+  }
+
+  async #post<R>(name: string, sub: string, obj: unknown, options: CreateOptions, ns?: string): Promise<R> {
+    const r = this.#request(this.#rest.post(), options, ns).name(requireName(name, "resource")).subResource(
+      sub,
+    );
+    return await this.#into<R>(writeParams(r.body(obj as object), options));
+  }
+
+  /** Replaces the object's status (PUT .../status). */
+  async updateStatus(obj: T, options: UpdateOptions = {}): Promise<T> {
+    const name = requireName(obj.metadata?.name, "object's");
+    return this.#object(
+      await this.#put<T>(name, "status", this.#withTypeMeta(obj), options, this.#namespaceOf(obj)),
+    );
+  }
+
+  /** Server-side apply of the status. */
+  async applyStatus(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<T> {
+    return this.#object(await this.#apply<T>(obj as KubeObject, options, "status"));
+  }
+
+  /** Patches the status. */
+  async patchStatus(
+    name: string,
+    patchType: PatchType,
+    data: PatchData,
+    options: PatchOptions = {},
+  ): Promise<T> {
+    return this.#object(await this.#patch<T>(name, patchType, data, options, "status"));
+  }
+
+  /** Reads the scale. */
+  getScale<S>(name: string, options: GetOptions = {}): Promise<S> {
+    const r = this.#request(this.#rest.get(), options).name(requireName(name, "resource")).subResource(
+      "scale",
+    )
+      .param("resourceVersion", options.resourceVersion);
+    return this.#into<S>(r);
+  }
+
+  /** Replaces the scale. */
+  updateScale<S>(name: string, scale: S, options: UpdateOptions = {}): Promise<S> {
+    return this.#put<S>(name, "scale", scale, options);
+  }
+
+  /** Server-side apply of the scale. */
+  applyScale<S>(name: string, scale: ApplyConfiguration<NoInfer<S>>, options: ApplyOptions): Promise<S> {
+    const obj = { apiVersion: "autoscaling/v1", kind: "Scale", ...(scale as KubeObject) };
+    return this.#apply<S>(obj, options, "scale", name);
+  }
+
+  /** Evicts a pod. */
+  async evict<E>(eviction: E, options: CreateOptions = {}): Promise<void> {
+    const e = eviction as KubeObject;
+    await this.#post(
+      requireName(e.metadata?.name, "eviction's"),
+      "eviction",
+      eviction,
+      options,
+      this.#namespaceOf(e),
+    );
+  }
+
+  /** Binds a pod to a node. */
+  async bind<B>(binding: B, options: CreateOptions = {}): Promise<void> {
+    const b = binding as KubeObject;
+    await this.#post(
+      requireName(b.metadata?.name, "binding's"),
+      "binding",
+      binding,
+      options,
+      this.#namespaceOf(b),
+    );
+  }
+
+  #logRequest(name: string, options: PodLogOptions): Request {
+    return this.#request(this.#rest.get(), options).name(requireName(name, "pod")).subResource("log")
+      .param("container", options.container)
+      .param("follow", options.follow)
+      .param("previous", options.previous)
+      .param("sinceSeconds", options.sinceSeconds)
+      .param("sinceTime", options.sinceTime)
+      .param("timestamps", options.timestamps)
+      .param("tailLines", options.tailLines)
+      .param("limitBytes", options.limitBytes)
+      .param("insecureSkipTLSVerifyBackend", options.insecureSkipTLSVerifyBackend)
+      .param("stream", options.stream);
+  }
+
+  /** The container log as text. */
+  async getLogs(name: string, options: PodLogOptions = {}): Promise<string> {
+    return (await this.#logRequest(name, options).do()).text();
+  }
+
+  /** The container log as a text stream. */
+  async streamLogs(name: string, options: PodLogOptions = {}): Promise<ReadableStream<string>> {
+    const bytes = await this.#logRequest(name, options).stream();
+    return bytes.pipeThrough(new TextDecoderStream());
+  }
+
+  /** Requests a service account token. */
+  createToken<R>(name: string, request: R, options: CreateOptions = {}): Promise<R> {
+    const body = { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", ...(request as KubeObject) };
+    return this.#post<R>(name, "token", body, options);
+  }
+
+  /** Replaces a pod's ephemeral containers. */
+  async updateEphemeralContainers<P>(name: string, obj: P, options: UpdateOptions = {}): Promise<P> {
+    return await this.#put<P>(name, "ephemeralcontainers", this.#withTypeMeta(obj as KubeObject), options);
+  }
+
+  /** Resizes a pod's containers. */
+  async updateResize<P>(name: string, obj: P, options: UpdateOptions = {}): Promise<P> {
+    return await this.#put<P>(name, "resize", this.#withTypeMeta(obj as KubeObject), options);
+  }
+
+  /** Replaces a namespace's finalizers. */
+  async finalize<N>(obj: N, options: UpdateOptions = {}): Promise<N> {
+    const o = obj as KubeObject;
+    return await this.#put<N>(
+      requireName(o.metadata?.name, "object's"),
+      "finalize",
+      this.#withTypeMeta(o),
+      options,
+    );
+  }
+
+  /** Replaces a certificate signing request's approval. */
+  async updateApproval<C>(name: string, obj: C, options: UpdateOptions = {}): Promise<C> {
+    return await this.#put<C>(name, "approval", this.#withTypeMeta(obj as KubeObject), options);
+  }
+}
+
+/**
+ * Creates the client of one resource (in one namespace for namespaced resources). Generated typed
+ * clients call this; its result is assignable to the typed client of the resource.
+ *
+ * @example
+ * ```ts ignore
+ * import { newResourceClient, restClientForGroupVersion } from "@kubeweb/client/clientset";
+ *
+ * const rest = restClientForGroupVersion(config, "apps", "v1");
+ * const deployments = newResourceClient(rest, {
+ *   group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true,
+ * }, "default");
+ * ```
+ */
+export function newResourceClient<T extends KubeObject, L extends KubeList<T> = KubeList<T>>(
+  rest: RESTClient,
+  info: ResourceInfo,
+  namespace?: string,
+): ResourceClientImpl<T, L> {
+  return new ResourceClientImpl<T, L>(rest, info, namespace);
+}

@@ -1,0 +1,181 @@
+/**
+ * Generates the typed clientset (`clientset/<group>/<version>/{types,client,mod}.ts` and
+ * `clientset/clientset.ts`) from the pinned OpenAPI spec in `api/`.
+ *
+ * Usage:
+ *   deno run -A scripts/gen/main.ts            write the generated files
+ *   deno run -A scripts/gen/main.ts --check    exit 1 and name the stale files when the output differs
+ *   deno run -A scripts/gen/main.ts --exports  print the deno.json "exports" entries of the clientset
+ *
+ * @module
+ */
+import {
+  accessorName,
+  emitClientFile,
+  type EmitEnv,
+  emitModFile,
+  emitTypesFile,
+  resourceAccessor,
+  upperFirst,
+} from "./_emit.ts";
+import { relativeSpecifier } from "./_imports.ts";
+import { buildModel, type GroupVersionModel, locateDefinition } from "./_openapi_model.ts";
+import { fmtFlags, formatFiles, syncFiles } from "./_output.ts";
+import { apiVersionOf, GENERATED_HEADER } from "./_schema.ts";
+
+/** The pinned spec, relative to the repository root. */
+export const SPEC_PATH = "api/kubernetes-1.36.swagger.json";
+/** The output folder, relative to the repository root. */
+export const OUT_DIR = "clientset";
+
+/** The environment of the built-in clientset: every path relative to `clientset/`. */
+export const BUILTIN_ENV: EmitEnv = {
+  locate: locateDefinition,
+  typesSpecifier: (from, folder) => relativeSpecifier(from, `${folder}/types.ts`),
+  libSpecifier: (from) => relativeSpecifier(from, "resource_client.ts"),
+  publicSpecifier: (folder) => `@kubeweb/client/clientset/${folder}`,
+};
+
+/** Every generated file of the clientset (unformatted), keyed by path relative to `clientset/`. */
+export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<string, string> {
+  const model = buildModel(spec);
+  const files = new Map<string, string>();
+  const gvByFolder = new Map<string, GroupVersionModel>();
+  for (const gv of model.groupVersions) {
+    const other = gvByFolder.get(gv.folder);
+    if (other !== undefined) {
+      throw new Error(
+        `Group-versions ${other.group}/${other.version} and ${gv.group}/${gv.version} share ${gv.folder}`,
+      );
+    }
+    gvByFolder.set(gv.folder, gv);
+  }
+  for (const [folder, keys] of model.folders) {
+    const gv = gvByFolder.get(folder);
+    const apiVersion = gv === undefined ? undefined : apiVersionOf(gv.group, gv.version);
+    const description = gv === undefined
+      ? `The API machinery types (${folder}) shared by every group: metadata, lists, status, times, quantities.`
+      : `The types of the ${apiVersion} API, from the Kubernetes 1.36 OpenAPI spec.`;
+    files.set(`${folder}/types.ts`, emitTypesFile(folder, keys, model.definitions, BUILTIN_ENV, description));
+    let example: string | undefined;
+    if (gv !== undefined) {
+      files.set(`${folder}/client.ts`, emitClientFile(gv, BUILTIN_ENV));
+      const factory = `new${upperFirst(accessorName(gv.group, gv.version))}Client`;
+      const first = gv.resources[0];
+      example = `import { ${factory} } from "${BUILTIN_ENV.publicSpecifier(folder)}";\n\n` +
+        `const client = ${factory}(config);\n` +
+        `const list = await client.${resourceAccessor(first)}(${
+          first.namespaced ? '"default"' : ""
+        }).list();`;
+    }
+    files.set(`${folder}/mod.ts`, emitModFile(folder, apiVersion, gv !== undefined, example));
+  }
+  files.set("clientset.ts", emitClientset(model.groupVersions));
+  return files;
+}
+
+function emitClientset(gvs: GroupVersionModel[]): string {
+  const entries = gvs.map((gv) => {
+    const accessor = accessorName(gv.group, gv.version);
+    return {
+      gv,
+      accessor,
+      iface: `${upperFirst(accessor)}Client`,
+      factory: `new${upperFirst(accessor)}Client`,
+      apiVersion: apiVersionOf(gv.group, gv.version),
+    };
+  }).sort((a, b) => a.accessor < b.accessor ? -1 : 1);
+  const imports = [
+    'import type { RestConfig } from "../rest/rest_config.ts";',
+    'import type { ClientOptions } from "./resource_client.ts";',
+    'import { type DiscoveryClient, newDiscoveryClient } from "../discovery/discovery_client.ts";',
+    ...entries.map((e) => `import { type ${e.iface}, ${e.factory} } from "./${e.gv.folder}/client.ts";`),
+  ].sort();
+  const members = entries.map((e) => `  /** The ${e.apiVersion} API. */\n  ${e.accessor}(): ${e.iface};`);
+  const lets = entries.map((e) => `  let ${e.accessor}: ${e.iface} | undefined;`);
+  const impls = entries.map((e) =>
+    `    ${e.accessor}: (): ${e.iface} => ${e.accessor} ??= ${e.factory}(config, options),`
+  );
+  return [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    " * The clientset: one accessor per group-version of the Kubernetes API (client-go's",
+    " * `kubernetes.Clientset`). Each group-version client is built on first use. A program that needs",
+    " * only some group-versions imports their modules (`clientset/apps/v1`) instead, to keep its bundle small.",
+    " *",
+    " * @module",
+    " */",
+    ...imports,
+    "",
+    "/** Every group-version client of the Kubernetes API (client-go's `kubernetes.Interface`). */",
+    "export interface Clientset {",
+    "  /** The discovery client of the same server. */",
+    "  discovery(): DiscoveryClient;",
+    ...members,
+    "}",
+    "",
+    "/**",
+    " * Creates a clientset for a configuration (client-go's `kubernetes.NewForConfig`). Group-version",
+    " * clients are created lazily and then reused.",
+    " *",
+    " * @param config The REST configuration (server, credentials, TLS, rate limits).",
+    " * @param options Options of the REST clients (transport, rate limiter, clock, retries).",
+    " * @returns The clientset.",
+    " *",
+    " * @example Listing pods",
+    " * ```ts ignore",
+    ' * import { newClientset } from "@kubeweb/client/clientset";',
+    " *",
+    " * const clientset = newClientset(config);",
+    ' * const pods = await clientset.coreV1().pods("default").list({ labelSelector: "app=web" });',
+    " * ```",
+    " */",
+    "export function newClientset(config: RestConfig, options: ClientOptions = {}): Clientset {",
+    "  let discovery: DiscoveryClient | undefined;",
+    ...lets,
+    "  return {",
+    "    discovery: (): DiscoveryClient => discovery ??= newDiscoveryClient(config, options),",
+    ...impls,
+    "  };",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** The deno.json "exports" entries of the generated per-group modules. */
+export function exportEntries(files: Map<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const path of [...files.keys()].sort()) {
+    if (!path.endsWith("/mod.ts")) continue;
+    const folder = path.slice(0, -"/mod.ts".length);
+    out[`./${OUT_DIR}/${folder}`] = `./${OUT_DIR}/${path}`;
+  }
+  return out;
+}
+
+async function main(args: string[]): Promise<number> {
+  const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+  const spec = JSON.parse(await Deno.readTextFile(`${root}/${SPEC_PATH}`));
+  const raw = generateBuiltins(spec);
+  if (args.includes("--exports")) {
+    console.log(JSON.stringify(exportEntries(raw), null, 2));
+    return 0;
+  }
+  const check = args.includes("--check");
+  const files = await formatFiles(raw, await fmtFlags(root));
+  const { changed, removed } = await syncFiles(`${root}/${OUT_DIR}`, files, check);
+  if (check) {
+    if (changed.length === 0 && removed.length === 0) return 0;
+    for (const p of changed) console.error(`stale: ${OUT_DIR}/${p}`);
+    for (const p of removed) console.error(`no longer generated: ${OUT_DIR}/${p}`);
+    console.error("The generated clientset is out of date: run `deno run -A scripts/gen/main.ts`");
+    return 1;
+  }
+  console.log(
+    `Generated ${files.size} files in ${OUT_DIR}/ (${changed.length} changed, ${removed.length} removed)`,
+  );
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
