@@ -2,10 +2,23 @@
  * The Bun runtime: Bun's `fetch` with its `tls` and `proxy` options (connections are pooled and kept
  * alive by Bun), `Bun.file` and `Bun.spawn`.
  *
+ * Bun's `fetch` joins repeated request headers into one line ("a, b"), which would turn several
+ * `Impersonate-Group` values into one group. Requests with a repeated header therefore go through
+ * Bun's `node:https`, which keeps them apart (with the same TLS settings). Through a proxy-url that is
+ * not possible, and such a request fails with a {@linkcode RuntimeCapabilityError}.
+ *
  * @module
  */
-import type { Runtime, SpawnOptions, SpawnResult, TlsOptions, Transport } from "./runtime.ts";
+import {
+  type Runtime,
+  RuntimeCapabilityError,
+  type SpawnOptions,
+  type SpawnResult,
+  type TlsOptions,
+  type Transport,
+} from "./runtime.ts";
 import { fileError, isNotFound, notFoundError } from "./_errors.ts";
+import { nodeHttpsTransport } from "./_node_https.ts";
 
 /** The part of Bun's API used here (Bun's own types are not available to Deno's type checker). */
 interface BunApi {
@@ -48,11 +61,43 @@ function createBunTransport(tls: TlsOptions): Transport {
   if (tls.insecureSkipVerify) tlsInit.rejectUnauthorized = false;
   const extra: BunFetchInit = { tls: tlsInit };
   if (tls.proxyUrl) extra.proxy = tls.proxyUrl;
+  let separateHeaders: Transport | undefined;
   return {
     runtime: "bun",
-    fetch: (input, init) => fetch(input, { ...init, ...extra } as RequestInit),
-    close(): void {/* Bun pools connections itself */},
+    fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+      if (hasRepeatedHeader(init)) {
+        if (tls.proxyUrl) {
+          return Promise.reject(
+            new RuntimeCapabilityError(
+              "bun",
+              "send a repeated header (such as several Impersonate-Group values) through a proxy-url",
+              "Bun's fetch joins repeated headers into one; reach the API server without the proxy, or impersonate a single group",
+            ),
+          );
+        }
+        separateHeaders ??= nodeHttpsTransport(tls, "bun");
+        return separateHeaders.fetch(input, init);
+      }
+      return fetch(input, { ...init, ...extra } as RequestInit);
+    },
+    close(): void {
+      // Bun pools its fetch connections itself.
+      separateHeaders?.close();
+      separateHeaders = undefined;
+    },
   };
+}
+
+function hasRepeatedHeader(init: RequestInit | undefined): boolean {
+  const headers = init?.headers;
+  if (!Array.isArray(headers)) return false;
+  const seen = new Set<string>();
+  for (const [name] of headers) {
+    const lower = String(name).toLowerCase();
+    if (seen.has(lower)) return true;
+    seen.add(lower);
+  }
+  return false;
 }
 
 async function bunSpawn(command: string, options: SpawnOptions): Promise<SpawnResult> {

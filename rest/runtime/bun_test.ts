@@ -3,6 +3,8 @@
 // `bun` binary is on PATH.
 import assert from "node:assert/strict";
 import { bunRuntime } from "./bun.ts";
+import { RuntimeCapabilityError } from "./runtime.ts";
+import { rawHttpServer } from "../../tests/runtimes/_tls_fixture.ts";
 
 Deno.test("bun transport: passes tls and proxy options to Bun's fetch", async () => {
   const seen: RequestInit[] = [];
@@ -85,4 +87,44 @@ Deno.test("bun runtime: files, env and spawn go through Bun's APIs", async () =>
   } finally {
     delete g.Bun;
   }
+});
+
+Deno.test({
+  name: "bun transport: a request with a repeated header goes through node:https, keeping the lines apart",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using server = rawHttpServer("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+    const viaFetch: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input: RequestInfo | URL) => {
+      viaFetch.push(String(input));
+      return Promise.resolve(new Response("fetch"));
+    };
+    const t = bunRuntime.createTransport({});
+    try {
+      const single = await t.fetch(`${server.url}/single`, {
+        headers: [["Impersonate-Group", "a"], ["Accept", "x"]],
+      });
+      assert.equal(await single.text(), "fetch");
+      const repeated = await t.fetch(`${server.url}/repeated`, {
+        headers: [["Impersonate-Group", "a"], ["impersonate-group", "b"]],
+      });
+      assert.equal(await repeated.text(), "ok");
+    } finally {
+      globalThis.fetch = realFetch;
+      t.close();
+    }
+    assert.deepEqual(viaFetch, [`${server.url}/single`]);
+    assert.equal(server.requests.length, 1);
+    const lines = server.requests[0].split("\r\n").filter((l) => /^impersonate-group:/i.test(l));
+    assert.deepEqual(lines.map((l) => l.split(": ")[1]), ["a", "b"]);
+
+    const proxied = bunRuntime.createTransport({ proxyUrl: "http://127.0.0.1:1" });
+    await assert.rejects(
+      proxied.fetch(`${server.url}/x`, { headers: [["Impersonate-Group", "a"], ["Impersonate-Group", "b"]] }),
+      (e: unknown) =>
+        e instanceof RuntimeCapabilityError && e.runtime === "bun" && /proxy-url/.test(e.message),
+    );
+  },
 });

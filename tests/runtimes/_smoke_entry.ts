@@ -1,5 +1,5 @@
-// Bundled by node_smoke_test.ts and run by the real `node` binary: exercises detectRuntime, the
-// node:https transport and the REST client against the test cluster, then prints a JSON report.
+// Bundled by _smoke.ts and run by the real `node` or `bun` binary: exercises detectRuntime, the
+// runtime's transport and the REST client against the test cluster, then prints a JSON report.
 import { detectRuntime } from "../../rest/runtime/detect.ts";
 import { restClientFor } from "../../rest/rest_client.ts";
 import type { RestConfig } from "../../rest/rest_config.ts";
@@ -17,7 +17,7 @@ interface Params {
 
 const p: Params = JSON.parse(
   (globalThis as unknown as { process: { env: Record<string, string> } }).process.env
-    .KUBEWEB_NODE_SMOKE,
+    .KUBEWEB_SMOKE,
 );
 const report: Record<string, unknown> = { runtime: detectRuntime().name };
 const admin: RestConfig = {
