@@ -64,3 +64,13 @@ export {
   newListWatchFromRestClient,
   type TweakListOptionsFunc,
 } from "./listwatch.ts";
+export {
+  defaultWatchErrorHandler,
+  INITIAL_EVENTS_ANNOTATION_KEY,
+  Reflector,
+  type ReflectorInfo,
+  type ReflectorOptions,
+  type ServerVersion,
+  type WatchErrorHandler,
+} from "./reflector.ts";
+export type { Clock, Timer } from "../_internal/clock.ts";
