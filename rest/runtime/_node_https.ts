@@ -122,21 +122,32 @@ async function nodeFetch(
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           bodyController = controller;
+          let finished = false;
+          const finish = (error?: unknown) => {
+            if (finished) return;
+            finished = true;
+            done();
+            try {
+              if (error === undefined) controller.close();
+              else controller.error(error);
+            } catch { /* already cancelled or errored */ }
+          };
           res.on("data", (chunk: Uint8Array) => {
-            controller.enqueue(new Uint8Array(chunk));
+            if (finished) return;
+            try {
+              controller.enqueue(new Uint8Array(chunk));
+            } catch {
+              // The stream was cancelled or errored (abort): stop reading.
+              finished = true;
+              res.destroy();
+              return;
+            }
             if ((controller.desiredSize ?? 1) <= 0) res.pause();
           });
-          res.on("end", () => {
-            done();
-            try {
-              controller.close();
-            } catch { /* cancelled or errored */ }
-          });
-          res.on("error", (e: Error) => {
-            done();
-            try {
-              controller.error(new TypeError("Response body interrupted", { cause: e }));
-            } catch { /* cancelled */ }
+          res.on("end", () => finish());
+          res.on("error", (e: Error) => finish(new TypeError("Response body interrupted", { cause: e })));
+          res.on("close", () => {
+            if (!res.complete) finish(new TypeError("Response body interrupted: the connection closed"));
           });
         },
         pull() {

@@ -189,6 +189,24 @@ export function transportSuite(prefix: string, make: (tls: TlsOptions) => Transp
     });
   });
 
+  test("a connection closed in the middle of the body errors the body stream", async () => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    const served = (async () => {
+      const conn = await listener.accept();
+      const buf = new Uint8Array(4096);
+      await conn.read(buf);
+      await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial"));
+      conn.close();
+    })();
+    await withTransport(make, {}, async (t) => {
+      const res = await t.fetch(`http://127.0.0.1:${port}/`);
+      await assert.rejects(res.text());
+    });
+    await served;
+    listener.close();
+  });
+
   test("a refused connection rejects with a TypeError", async () => {
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = (listener.addr as Deno.NetAddr).port;
