@@ -265,7 +265,8 @@ export class LeaderElector {
       this.#maybeReportTransition();
       if (!renewed) {
         this.#config.metrics?.leaderOff?.(this.#name);
-        this.#logger.info(`Failed to renew lease ${this.#name}`);
+        const why = signal?.aborted ? "cancelled" : `not renewed within ${this.#config.renewDeadlineMs} ms`;
+        this.#logger.info(`Failed to renew lease ${this.#name}: ${why}`);
         return;
       }
       try {
@@ -320,6 +321,7 @@ export class LeaderElector {
         this.#setObservedRecord(record);
         return true;
       } catch (e) {
+        if (signal?.aborted) return false;
         this.#logger.error(
           `Failed to update lock ${this.#name} optimistically, falling back to slow path`,
           e,
@@ -333,13 +335,15 @@ export class LeaderElector {
       current = await lock.get({ signal });
     } catch (e) {
       if (!isNotFound(e)) {
-        this.#logger.error(`Error retrieving resource lock ${this.#name}`, e);
+        if (!signal?.aborted) this.#logger.error(`Error retrieving resource lock ${this.#name}`, e);
         return false;
       }
       try {
         await lock.create(record, { signal });
       } catch (e) {
-        this.#logger.error(`Error initially creating leader election record ${this.#name}`, e);
+        if (!signal?.aborted) {
+          this.#logger.error(`Error initially creating leader election record ${this.#name}`, e);
+        }
         return false;
       }
       this.#setObservedRecord(record);
@@ -367,7 +371,7 @@ export class LeaderElector {
     try {
       await lock.update(record, { signal });
     } catch (e) {
-      this.#logger.error(`Failed to update lock ${this.#name}`, e);
+      if (!signal?.aborted) this.#logger.error(`Failed to update lock ${this.#name}`, e);
       return false;
     }
     this.#setObservedRecord(record);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../_internal/clock.ts";
-import { FakeLock, FakeLockStore } from "./_fake_lock.ts";
+import { FakeLock, FakeLockStore } from "./_fake_lock_test.ts";
 import { formatMicroTime } from "./_micro_time.ts";
 import {
   JITTER_FACTOR,
@@ -588,4 +588,20 @@ Deno.test("check: healthy while renewing, unhealthy once the lease is overdue", 
   await clock.advance(7_000); // 16 s since the last renewal
   assert.ok(elector.check(0) instanceof LeaderElectionError);
   assert.equal(elector.check(5_000), undefined);
+});
+
+Deno.test("run: cancelling during a call in flight logs nothing and still stops cleanly", async () => {
+  const clock = new FakeClock(START);
+  const store = new FakeLockStore(() => clock.now());
+  const { elector, probe, lock } = candidate(clock, store, "me");
+  const ac = new AbortController();
+  const done = elector.run(ac.signal);
+  await clock.advance(1_000);
+  lock.hung = true;
+  await clock.advance(1_000); // the renewal at 2 s is in flight
+  ac.abort();
+  await done;
+  assert.deepEqual(probe.errors, []);
+  assert.equal(probe.stopped, 1);
+  assert.equal(probe.leadingSignal?.aborted, true);
 });

@@ -1,3 +1,4 @@
+// Test double shared by the leader election unit tests (a *_test.ts file so it is never published).
 /**
  * Test doubles: an in-memory lock store shared by several candidates, with the API server's
  * optimistic concurrency (Conflict on a stale update, NotFound, AlreadyExists) and switches to make
