@@ -5,7 +5,8 @@
  * The worker's `globalOutbound` is a network service that may reach loopback addresses and trusts the
  * test CA through `tlsOptions.trustedCertificates`: the only way an edge runtime trusts a private CA.
  * A second network service carries the admin client certificate in `tlsOptions.keypair` and is bound to
- * the worker as `MTLS`.
+ * the worker as `MTLS`. A third one, bound as `UNTRUSTED`, trusts the browsers' CAs but not the test CA:
+ * the control that shows the CA is trusted because of the configuration.
  *
  * @module
  */
@@ -54,6 +55,7 @@ const config :Workerd.Config = (
         keypair = (privateKey = embed "client-key.pem", certificateChain = embed "client.pem"),
       ),
     )),
+    (name = "untrusted", network = (allow = ["local"], tlsOptions = (trustBrowserCas = true))),
   ],
   sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
 );
@@ -66,6 +68,7 @@ const worker :Workerd.Worker = (
     (name = "KUBECONFIG_TOKEN", text = embed "kubeconfig-token.yaml"),
     (name = "KUBECONFIG_ADMIN", text = embed "kubeconfig-admin.yaml"),
     (name = "MTLS", service = "mtls"),
+    (name = "UNTRUSTED", service = "untrusted"),
   ],
 );
 `;

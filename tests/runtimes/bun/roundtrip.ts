@@ -5,7 +5,9 @@
  * 1. `loadRestConfig()` finds the kubeconfig through `KUBECONFIG` (admin context: client certificate
  *    files and a custom CA, the combination that breaks @kubernetes/client-node on Bun);
  * 2. lists namespaces with `restClientFor(...).get().resource("namespaces").do()`;
- * 3. checks that the `nobody` context is authenticated but forbidden (`isForbidden`);
+ * 3. checks that the `nobody` context is authenticated but forbidden (`isForbidden`), and that
+ *    impersonating a user in two groups sends two `Impersonate-Group` headers (only the second group,
+ *    system:masters, may list namespaces: joined into one value the request would be forbidden);
  * 4. creates a ConfigMap, then watches it from the creation's resourceVersion and prints
  *    `{"step":"watching"}`; the test changes and deletes it with kubectl;
  * 5. prints `{"step":"done"}` with every event up to DELETED, closes its connections and exits by
@@ -73,6 +75,23 @@ async function main(): Promise<void> {
       nobody.close();
     }
 
+    const asJane = restClientFor({
+      ...config,
+      impersonate: { userName: "jane", groups: ["devs", "system:masters"] },
+    }, {
+      apiPath: "/api",
+      groupVersion: "v1",
+    });
+    let impersonatedStatus: number | string;
+    try {
+      impersonatedStatus =
+        (await asJane.get().resource("namespaces").signal(deadline.signal).do()).statusCode;
+    } catch (e) {
+      impersonatedStatus = String(e);
+    } finally {
+      asJane.close();
+    }
+
     t = performance.now();
     const created = (await core.post().namespace(namespace).resource("configmaps").signal(deadline.signal)
       .body({
@@ -99,6 +118,7 @@ async function main(): Promise<void> {
       customCa: config.caPem !== undefined,
       namespaces: (namespaces.items ?? []).map((n) => n.metadata?.name).sort(),
       nobodyForbidden,
+      impersonatedStatus,
       created: { uid: created.metadata?.uid, resourceVersion: created.metadata?.resourceVersion },
       loadMs,
       listMs,

@@ -7,7 +7,8 @@
  * Bindings (text): `KUBECONFIG_TOKEN` (a kubeconfig with a bearer token and no CA),
  * `KUBECONFIG_ADMIN` (a kubeconfig with certificate-authority-data and a client certificate, which the
  * web runtime must refuse); service `MTLS` (a network service whose TLS options carry the admin client
- * certificate, the way out that kubeweb's error message names).
+ * certificate, the way out that kubeweb's error message names) and `UNTRUSTED` (a network service without
+ * the test CA).
  *
  * Routes, each answering JSON:
  * - `GET /namespaces`: lists namespaces with the token kubeconfig.
@@ -15,6 +16,7 @@
  *   deletes it and returns the events up to DELETED.
  * - `GET /capability`: what happens when the admin kubeconfig is used on the web runtime.
  * - `GET /mtls`: lists namespaces with no credential in the kubeconfig, through the `MTLS` binding.
+ * - `GET /untrusted`: lists namespaces with the token kubeconfig through `UNTRUSTED` (must fail).
  *
  * @module
  */
@@ -36,6 +38,11 @@ interface Env {
   KUBECONFIG_TOKEN: string;
   KUBECONFIG_ADMIN: string;
   MTLS: Fetcher;
+  UNTRUSTED: Fetcher;
+}
+
+function viaBinding(binding: Fetcher): Transport {
+  return { runtime: "web", fetch: (input, init) => binding.fetch(input, init), close(): void {} };
 }
 
 function json(value: unknown, status = 200): Response {
@@ -141,13 +148,15 @@ export default {
           // No credential in the configuration: the client certificate lives in workerd's config.
           const kc = parseKubeConfig(env.KUBECONFIG_TOKEN);
           const config: RestConfig = { host: Object.values(kc.clusters)[0].server!, namespace: "default" };
-          const viaBinding: Transport = {
-            runtime: "web",
-            fetch: (input, init) => env.MTLS.fetch(input, init),
-            close(): void {},
-          };
-          return json(await listNamespaces(config, viaBinding));
+          return json(await listNamespaces(config, viaBinding(env.MTLS)));
         }
+        case "/untrusted":
+          return json(
+            await listNamespaces(
+              await restConfigFromKubeConfig(parseKubeConfig(env.KUBECONFIG_TOKEN)),
+              viaBinding(env.UNTRUSTED),
+            ),
+          );
         default:
           return json({ error: `no route ${url.pathname}` }, 404);
       }
