@@ -18,3 +18,5 @@
 export { type Clock, FakeClock, REAL_CLOCK, type Timer } from "./_internal/clock.ts";
 export * as workqueue from "./workqueue/mod.ts";
 export * as retry from "./retry/mod.ts";
+export * as leaderelection from "./leaderelection/mod.ts";
+export * as record from "./record/mod.ts";
