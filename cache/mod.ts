@@ -74,3 +74,13 @@ export {
   type WatchErrorHandler,
 } from "./reflector.ts";
 export type { Clock, Timer } from "../_internal/clock.ts";
+export {
+  type HandlerOptions,
+  MINIMUM_RESYNC_PERIOD_MS,
+  newSharedIndexInformer,
+  type ResourceEventHandler,
+  type ResourceEventHandlerRegistration,
+  type SharedIndexInformer,
+  type SharedIndexInformerOptions,
+} from "./shared_informer.ts";
+export { waitForCacheSync, type WaitForCacheSyncOptions } from "./wait_for_cache_sync.ts";
