@@ -74,6 +74,45 @@ import {
   type StoragemigrationV1beta1Client,
 } from "./storagemigration/v1beta1/client.ts";
 
+export type {
+  AdmissionregistrationV1alpha1Client,
+  AdmissionregistrationV1beta1Client,
+  AdmissionregistrationV1Client,
+  ApiextensionsV1Client,
+  ApiregistrationV1Client,
+  AppsV1Client,
+  AuthenticationV1Client,
+  AuthorizationV1Client,
+  AutoscalingV1Client,
+  AutoscalingV2Client,
+  BatchV1Client,
+  CertificatesV1alpha1Client,
+  CertificatesV1beta1Client,
+  CertificatesV1Client,
+  CoordinationV1alpha2Client,
+  CoordinationV1beta1Client,
+  CoordinationV1Client,
+  CoreV1Client,
+  DiscoveryV1Client,
+  EventsV1Client,
+  FlowcontrolV1Client,
+  InternalV1alpha1Client,
+  NetworkingV1beta1Client,
+  NetworkingV1Client,
+  NodeV1Client,
+  PolicyV1Client,
+  RbacV1Client,
+  ResourceV1alpha3Client,
+  ResourceV1beta1Client,
+  ResourceV1beta2Client,
+  ResourceV1Client,
+  SchedulingV1alpha2Client,
+  SchedulingV1Client,
+  StoragemigrationV1beta1Client,
+  StorageV1beta1Client,
+  StorageV1Client,
+};
+
 /** Every group-version client of the Kubernetes API (client-go's `kubernetes.Interface`). */
 export interface Clientset {
   /** The discovery client of the same server. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import type { APIGroup, APIResource } from "../clientset/meta/v1/types.ts";
 import type { CallOptions } from "../clientset/options.ts";
 import type { CachedDiscoveryClient } from "./cached_discovery_client.ts";
@@ -253,10 +254,21 @@ function kindArg(text: string): GroupKind {
   return { group, kind: resource };
 }
 
+/** Options of {@linkcode DeferredDiscoveryRESTMapper}. */
+export interface DeferredDiscoveryRESTMapperOptions {
+  /**
+   * A lookup that finds nothing reloads discovery and tries again, unless the loaded mapping is
+   * younger than this (default 5000 ms; 0 reloads on every miss; Infinity never).
+   */
+  minReloadIntervalMs?: number;
+  /** The clock that ages the loaded mapping (default: the real clock). */
+  clock?: Clock;
+}
+
 /**
- * A REST mapper that loads discovery on first use and reloads it when asked (client-go's
- * `DeferredDiscoveryRESTMapper`). A lookup that finds nothing in a cache that is not fresh resets
- * the mapper and tries once more, so new CRDs are found.
+ * A REST mapper that loads discovery on first use and reloads it when asked with `reset()`
+ * (client-go's `DeferredDiscoveryRESTMapper`). A lookup that finds nothing reloads discovery once
+ * and tries again, at most once per `minReloadIntervalMs`, so newly installed CRDs are found.
  *
  * @example
  * ```ts ignore
@@ -269,10 +281,15 @@ function kindArg(text: string): GroupKind {
 export class DeferredDiscoveryRESTMapper {
   #discovery: CachedDiscoveryClient;
   #delegate: Promise<DiscoveryRESTMapper> | undefined;
+  #loadedAt = 0;
+  #minReload: number;
+  #clock: Clock;
 
   /** Creates the mapper over a cached discovery client. */
-  constructor(discovery: CachedDiscoveryClient) {
+  constructor(discovery: CachedDiscoveryClient, options: DeferredDiscoveryRESTMapperOptions = {}) {
     this.#discovery = discovery;
+    this.#minReload = options.minReloadIntervalMs ?? 5000;
+    this.#clock = options.clock ?? REAL_CLOCK;
   }
 
   /** Drops the loaded mapping and the discovery cache (client-go's `Reset`). */
@@ -284,6 +301,7 @@ export class DeferredDiscoveryRESTMapper {
   /** The mapper over the current discovery snapshot. */
   delegate(options?: CallOptions): Promise<DiscoveryRESTMapper> {
     if (this.#delegate === undefined) {
+      this.#loadedAt = this.#clock.now();
       const p = getAPIGroupResources(this.#discovery, options).then(({ groups }) =>
         new DiscoveryRESTMapper(groups)
       );
@@ -299,7 +317,7 @@ export class DeferredDiscoveryRESTMapper {
     try {
       return f(await this.delegate());
     } catch (e) {
-      if (!(e instanceof NoMatchError) || this.#discovery.fresh()) throw e;
+      if (!(e instanceof NoMatchError) || this.#clock.now() - this.#loadedAt < this.#minReload) throw e;
       this.reset();
       return f(await this.delegate());
     }

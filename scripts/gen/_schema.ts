@@ -114,6 +114,8 @@ function union(types: string[]): string {
 export interface TypeOptions {
   /** Indentation of the line the type starts on (for nested literals). */
   indent?: string;
+  /** The path of the value ("CronTab.spec"), for doc comments of undescribed nested fields. */
+  owner?: string;
 }
 
 /** The TypeScript type expression for a schema. */
@@ -174,6 +176,8 @@ function objectType(schema: Schema, resolver: TypeResolver, options: TypeOptions
 export interface ObjectBodyOptions extends TypeOptions {
   /** Types that replace the schema's type of the named properties (literal apiVersion and kind). */
   overrides?: Record<string, string>;
+  /** The name of the object, for the doc comment of fields the schema does not describe. */
+  owner?: string;
 }
 
 /** The `{ ... }` type literal (or interface body) of an object schema with properties. */
@@ -183,9 +187,14 @@ export function objectBody(schema: Schema, resolver: TypeResolver, options: Obje
   const required = new Set(schema.required ?? []);
   const lines: string[] = ["{"];
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-    const doc = docComment(prop.description, inner);
+    const path = options.owner === undefined ? undefined : `${options.owner}.${name}`;
+    const doc = docComment(
+      prop.description ?? (path === undefined ? undefined : `The \`${path}\` field.`),
+      inner,
+    );
     if (doc !== undefined) lines.push(doc);
-    const type = options.overrides?.[name] ?? typeOf(prop, resolver, { indent: inner });
+    const type = options.overrides?.[name] ??
+      typeOf(prop, resolver, { indent: inner, owner: path });
     lines.push(`${inner}${propertyName(name)}${required.has(name) ? "" : "?"}: ${type};`);
   }
   const ap = schema.additionalProperties;
@@ -222,7 +231,7 @@ export function declaration(
       }
       if (props.kind !== undefined) overrides.kind = JSON.stringify(gvks[0].kind);
     }
-    return `${doc}\nexport interface ${name} ${objectBody(schema, resolver, { overrides })}`;
+    return `${doc}\nexport interface ${name} ${objectBody(schema, resolver, { overrides, owner: name })}`;
   }
   return `${doc}\nexport type ${name} = ${typeOf(schema, resolver)};`;
 }

@@ -21,7 +21,7 @@ import {
 import { relativeSpecifier } from "./_imports.ts";
 import { buildModel, type GroupVersionModel, locateDefinition } from "./_openapi_model.ts";
 import { fmtFlags, formatFiles, syncFiles } from "./_output.ts";
-import { apiVersionOf, GENERATED_HEADER } from "./_schema.ts";
+import { apiVersionOf, GENERATED_HEADER, type Schema } from "./_schema.ts";
 
 /** The pinned spec, relative to the repository root. */
 export const SPEC_PATH = "api/kubernetes-1.36.swagger.json";
@@ -36,9 +36,29 @@ export const BUILTIN_ENV: EmitEnv = {
   publicSpecifier: (folder) => `@kubeweb/client/clientset/${folder}`,
 };
 
+const JSON_SCHEMA_PROPS = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
+
+/**
+ * The spec gives no type to the apiextensions definitions that hold either a schema or something
+ * else (their Go types marshal by hand): spell out what they hold.
+ */
+function withSpelledOutUnions(definitions: Record<string, Schema>): Record<string, Schema> {
+  const props = { $ref: `#/definitions/${JSON_SCHEMA_PROPS}` };
+  const alternatives: Record<string, Schema[]> = {
+    [`${JSON_SCHEMA_PROPS}OrArray`]: [props, { type: "array", items: props }],
+    [`${JSON_SCHEMA_PROPS}OrBool`]: [props, { type: "boolean" }],
+    [`${JSON_SCHEMA_PROPS}OrStringArray`]: [props, { type: "array", items: { type: "string" } }],
+  };
+  const out = { ...definitions };
+  for (const [key, anyOf] of Object.entries(alternatives)) {
+    if (out[key] !== undefined && out[key].type === undefined) out[key] = { ...out[key], anyOf };
+  }
+  return out;
+}
+
 /** Every generated file of the clientset (unformatted), keyed by path relative to `clientset/`. */
 export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<string, string> {
-  const model = buildModel(spec);
+  const model = buildModel({ ...spec, definitions: withSpelledOutUnions(spec.definitions) });
   const files = new Map<string, string>();
   const gvByFolder = new Map<string, GroupVersionModel>();
   for (const gv of model.groupVersions) {
@@ -107,6 +127,8 @@ function emitClientset(gvs: GroupVersionModel[]): string {
     " * @module",
     " */",
     ...imports,
+    "",
+    `export type { ${entries.map((e) => e.iface).sort().join(", ")} };`,
     "",
     "/** Every group-version client of the Kubernetes API (client-go's `kubernetes.Interface`). */",
     "export interface Clientset {",

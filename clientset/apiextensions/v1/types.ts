@@ -328,7 +328,9 @@ export interface CustomResourceValidation {
 
 /** ExternalDocumentation allows referencing an external resource for extended documentation. */
 export interface ExternalDocumentation {
+  /** The `ExternalDocumentation.description` field. */
   description?: string;
+  /** The `ExternalDocumentation.url` field. */
   url?: string;
 }
 
@@ -340,24 +342,38 @@ export type JSON = unknown;
 
 /** JSONSchemaProps is a JSON-Schema following Specification Draft 4 (http://json-schema.org/). */
 export interface JSONSchemaProps {
+  /** The `JSONSchemaProps.$ref` field. */
   $ref?: string;
+  /** The `JSONSchemaProps.$schema` field. */
   $schema?: string;
+  /** The `JSONSchemaProps.additionalItems` field. */
   additionalItems?: JSONSchemaPropsOrBool;
+  /** The `JSONSchemaProps.additionalProperties` field. */
   additionalProperties?: JSONSchemaPropsOrBool;
+  /** The `JSONSchemaProps.allOf` field. */
   allOf?: JSONSchemaProps[];
+  /** The `JSONSchemaProps.anyOf` field. */
   anyOf?: JSONSchemaProps[];
   /**
    * default is a default value for undefined object fields. Defaulting is a beta feature under the
    * CustomResourceDefaulting feature gate. Defaulting requires spec.preserveUnknownFields to be false.
    */
   default?: JSON;
+  /** The `JSONSchemaProps.definitions` field. */
   definitions?: Record<string, JSONSchemaProps>;
+  /** The `JSONSchemaProps.dependencies` field. */
   dependencies?: Record<string, JSONSchemaPropsOrStringArray>;
+  /** The `JSONSchemaProps.description` field. */
   description?: string;
+  /** The `JSONSchemaProps.enum` field. */
   enum?: JSON[];
+  /** The `JSONSchemaProps.example` field. */
   example?: JSON;
+  /** The `JSONSchemaProps.exclusiveMaximum` field. */
   exclusiveMaximum?: boolean;
+  /** The `JSONSchemaProps.exclusiveMinimum` field. */
   exclusiveMinimum?: boolean;
+  /** The `JSONSchemaProps.externalDocs` field. */
   externalDocs?: ExternalDocumentation;
   /**
    * format is an OpenAPI v3 format string. Unknown formats are ignored. The following formats are
@@ -389,26 +405,47 @@ export interface JSONSchemaProps {
    * date time string like "2014-12-15T19:30:20.000Z" as defined by date-time in RFC3339.
    */
   format?: string;
+  /** The `JSONSchemaProps.id` field. */
   id?: string;
+  /** The `JSONSchemaProps.items` field. */
   items?: JSONSchemaPropsOrArray;
+  /** The `JSONSchemaProps.maxItems` field. */
   maxItems?: number;
+  /** The `JSONSchemaProps.maxLength` field. */
   maxLength?: number;
+  /** The `JSONSchemaProps.maxProperties` field. */
   maxProperties?: number;
+  /** The `JSONSchemaProps.maximum` field. */
   maximum?: number;
+  /** The `JSONSchemaProps.minItems` field. */
   minItems?: number;
+  /** The `JSONSchemaProps.minLength` field. */
   minLength?: number;
+  /** The `JSONSchemaProps.minProperties` field. */
   minProperties?: number;
+  /** The `JSONSchemaProps.minimum` field. */
   minimum?: number;
+  /** The `JSONSchemaProps.multipleOf` field. */
   multipleOf?: number;
+  /** The `JSONSchemaProps.not` field. */
   not?: JSONSchemaProps;
+  /** The `JSONSchemaProps.nullable` field. */
   nullable?: boolean;
+  /** The `JSONSchemaProps.oneOf` field. */
   oneOf?: JSONSchemaProps[];
+  /** The `JSONSchemaProps.pattern` field. */
   pattern?: string;
+  /** The `JSONSchemaProps.patternProperties` field. */
   patternProperties?: Record<string, JSONSchemaProps>;
+  /** The `JSONSchemaProps.properties` field. */
   properties?: Record<string, JSONSchemaProps>;
+  /** The `JSONSchemaProps.required` field. */
   required?: string[];
+  /** The `JSONSchemaProps.title` field. */
   title?: string;
+  /** The `JSONSchemaProps.type` field. */
   type?: string;
+  /** The `JSONSchemaProps.uniqueItems` field. */
   uniqueItems?: boolean;
   /**
    * x-kubernetes-embedded-resource defines that the value is an embedded Kubernetes runtime.Object, with
@@ -493,16 +530,16 @@ export interface JSONSchemaProps {
  * JSONSchemaPropsOrArray represents a value that can either be a JSONSchemaProps or an array of
  * JSONSchemaProps. Mainly here for serialization purposes.
  */
-export type JSONSchemaPropsOrArray = unknown;
+export type JSONSchemaPropsOrArray = JSONSchemaProps | JSONSchemaProps[];
 
 /**
  * JSONSchemaPropsOrBool represents JSONSchemaProps or a boolean value. Defaults to true for the
  * boolean property.
  */
-export type JSONSchemaPropsOrBool = unknown;
+export type JSONSchemaPropsOrBool = JSONSchemaProps | boolean;
 
 /** JSONSchemaPropsOrStringArray represents a JSONSchemaProps or a string array. */
-export type JSONSchemaPropsOrStringArray = unknown;
+export type JSONSchemaPropsOrStringArray = JSONSchemaProps | string[];
 
 /** SelectableField specifies the JSON path of a field that may be used with field selectors. */
 export interface SelectableField {

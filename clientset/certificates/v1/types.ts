@@ -33,6 +33,7 @@ export interface CertificateSigningRequest {
    * https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
    */
   kind?: "CertificateSigningRequest";
+  /** The `CertificateSigningRequest.metadata` field. */
   metadata?: ObjectMeta;
   /**
    * spec contains the certificate request, and is immutable after creation. Only the request,
@@ -102,6 +103,7 @@ export interface CertificateSigningRequestList {
    * https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
    */
   kind?: "CertificateSigningRequestList";
+  /** The `CertificateSigningRequestList.metadata` field. */
   metadata?: ListMeta;
 }
 

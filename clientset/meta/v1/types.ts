@@ -335,7 +335,9 @@ export type FieldsV1 = Record<string, unknown>;
  * identifying concepts during lookup stages without having partially valid types
  */
 export interface GroupResource {
+  /** The `GroupResource.group` field. */
   group: string;
+  /** The `GroupResource.resource` field. */
   resource: string;
 }
 
@@ -814,6 +816,7 @@ export interface WatchEvent {
    *    depending on context.
    */
   object: RawExtension;
+  /** The `WatchEvent.type` field. */
   type: string;
 }
 
@@ -874,15 +877,21 @@ export type IntOrString = number | string;
 
 /** Info contains versioning information. how we'll want to distribute that information. */
 export interface Info {
+  /** The `Info.buildDate` field. */
   buildDate: string;
+  /** The `Info.compiler` field. */
   compiler: string;
   /** EmulationMajor is the major version of the emulation version */
   emulationMajor?: string;
   /** EmulationMinor is the minor version of the emulation version */
   emulationMinor?: string;
+  /** The `Info.gitCommit` field. */
   gitCommit: string;
+  /** The `Info.gitTreeState` field. */
   gitTreeState: string;
+  /** The `Info.gitVersion` field. */
   gitVersion: string;
+  /** The `Info.goVersion` field. */
   goVersion: string;
   /** Major is the major version of the binary version */
   major: string;
@@ -892,5 +901,6 @@ export interface Info {
   minCompatibilityMinor?: string;
   /** Minor is the minor version of the binary version */
   minor: string;
+  /** The `Info.platform` field. */
   platform: string;
 }

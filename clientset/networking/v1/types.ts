@@ -356,6 +356,7 @@ export interface IngressRule {
    * wildcard rule.
    */
   host?: string;
+  /** The `IngressRule.http` field. */
   http?: HTTPIngressRuleValue;
 }
 
