@@ -20,3 +20,17 @@ export * as workqueue from "./workqueue/mod.ts";
 export * as retry from "./retry/mod.ts";
 export * as leaderelection from "./leaderelection/mod.ts";
 export * as record from "./record/mod.ts";
+export {
+  type ApiError,
+  inClusterConfig,
+  isAlreadyExists,
+  isConflict,
+  isForbidden,
+  isNotFound,
+  loadKubeConfig,
+  loadRestConfig,
+  restClientFor,
+  type RestConfig,
+  restConfigFromKubeConfig,
+  type WatchEvent,
+} from "./rest/mod.ts";

@@ -362,9 +362,10 @@ export class Request {
       for (;;) {
         if (mode !== "watch" && ctx.rateLimiter) await ctx.rateLimiter.accept(signal);
         const headers = await this.#requestHeaders(signal);
+        const transport = ctx.transport(); // outside the try: a capability error is not a connection failure
         let response: Response;
         try {
-          response = await ctx.transport().fetch(url, { method, headers, body: this.#body, signal });
+          response = await transport.fetch(url, { method, headers, body: this.#body, signal });
         } catch (e) {
           if (signal.aborted) throw signal.reason;
           const err = new TransportError(host, { cause: connectionCause(e), method, url });

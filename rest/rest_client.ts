@@ -104,6 +104,9 @@ export class RESTClient {
       userAgent: config.userAgent || `kubeweb/${KUBEWEB_VERSION} (${runtimeName})`,
       random: options.random,
     };
+    // Build the transport now, so a configuration the runtime cannot serve (a client certificate or a
+    // custom CA on an edge runtime) fails here with a RuntimeCapabilityError, not at the first request.
+    if (!this.#ownTransport) this.transport();
   }
 
   /** The transport requests go through (the configuration's shared one unless one was given). */

@@ -723,3 +723,23 @@ Deno.test("close: releases the transport", () => {
   client(t).close();
   assert.equal(t.closed, 1);
 });
+
+Deno.test("restClientFor fails at construction when the runtime cannot serve the configuration", async () => {
+  const { webRuntime } = await import("./runtime/web.ts");
+  const { RuntimeCapabilityError } = await import("./runtime/runtime.ts");
+  const config: RestConfig = {
+    host: "https://127.0.0.1:6443",
+    namespace: "default",
+    caPem: "-----BEGIN CERTIFICATE-----\n",
+    bearerToken: "sekret-token-value",
+  };
+  assert.throws(
+    () => restClientFor(config, { apiPath: "/api", groupVersion: "v1", runtime: webRuntime }),
+    (e: unknown) => {
+      assert.ok(e instanceof RuntimeCapabilityError);
+      assert.match(e.message, /^The web runtime cannot use a custom certificate authority with fetch/);
+      assert.ok(!e.message.includes("sekret-token-value"));
+      return true;
+    },
+  );
+});

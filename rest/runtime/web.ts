@@ -19,7 +19,10 @@ function createWebTransport(tls: TlsOptions): Transport {
   if (tls.insecureSkipVerify) wanted.push("insecure-skip-tls-verify");
   if (tls.proxyUrl) wanted.push("a proxy-url");
   if (wanted.length > 0) {
-    throw new RuntimeCapabilityError("web", `use ${wanted.join(", ")} with fetch`, WAY_OUT);
+    const list = wanted.length === 1
+      ? wanted[0]
+      : `${wanted.slice(0, -1).join(", ")} and ${wanted[wanted.length - 1]}`;
+    throw new RuntimeCapabilityError("web", `use ${list} with fetch`, WAY_OUT);
   }
   return {
     runtime: "web",

@@ -1,0 +1,42 @@
+/**
+ * The base of kubeweb (client-go's rest, transport, clientcmd and apimachinery errors in one):
+ * configuration from kubeconfig files, in-cluster service accounts and exec credential plugins; a
+ * transport for every runtime; the {@linkcode RESTClient} request builder with client-side rate limiting
+ * and retries; typed API errors; and watch stream decoding.
+ *
+ * @example List pods with the current kubeconfig context
+ * ```ts ignore
+ * import { isNotFound, loadRestConfig, restClientFor } from "@kubeweb/client/rest";
+ *
+ * const config = await loadRestConfig();
+ * const core = restClientFor(config, { apiPath: "/api", groupVersion: "v1" });
+ * const pods = await core.get().namespace("default").resource("pods").param("limit", 10).do();
+ * console.log(pods.into<{ items: unknown[] }>().items.length);
+ * try {
+ *   await core.get().namespace("default").resource("pods").name("missing").do();
+ * } catch (e) {
+ *   if (!isNotFound(e)) throw e;
+ * }
+ * ```
+ *
+ * @module
+ */
+export type { Clock, Timer } from "../_internal/clock.ts";
+export * from "./types.ts";
+export * from "./errors.ts";
+export * from "./config_error.ts";
+export * from "./kubeconfig.ts";
+export * from "./rest_config.ts";
+export * from "./exec_credential.ts";
+export * from "./in_cluster.ts";
+export * from "./load_rest_config.ts";
+export * from "./runtime/mod.ts";
+export * from "./transport_for.ts";
+export * from "./rate_limiter.ts";
+export * from "./backoff.ts";
+export * from "./warning_handler.ts";
+export * from "./request.ts";
+export * from "./result.ts";
+export * from "./rest_client.ts";
+export * from "./watcher.ts";
+export * from "./watch_decoder.ts";
