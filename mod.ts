@@ -21,7 +21,7 @@ export * as retry from "./retry/mod.ts";
 export * as leaderelection from "./leaderelection/mod.ts";
 export * as record from "./record/mod.ts";
 export {
-  type ApiError,
+  ApiError,
   inClusterConfig,
   isAlreadyExists,
   isConflict,
