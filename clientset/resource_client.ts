@@ -7,7 +7,9 @@
  * @module
  */
 import { type RESTClient, restClientFor, type RESTClientOptions } from "../rest/rest_client.ts";
+import { ApiError, isUnexpectedServerError } from "../rest/errors.ts";
 import type { Request } from "../rest/request.ts";
+import type { Result } from "../rest/result.ts";
 import type { Watcher } from "../rest/watcher.ts";
 import type { RestConfig } from "../rest/rest_config.ts";
 import type { KubeList, KubeObject } from "../rest/types.ts";
@@ -279,8 +281,33 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
     return this.#decorate === undefined ? obj : this.#decorate(obj);
   }
 
+  /** Sends with `do()`, explaining a 404 for a group-version the server does not serve. */
+  async #do(r: Request): Promise<Result> {
+    try {
+      return await r.do();
+    } catch (e) {
+      throw this.#explain(e);
+    }
+  }
+
   async #into<R>(r: Request): Promise<R> {
-    return (await r.do()).into<R>();
+    return (await this.#do(r)).into<R>();
+  }
+
+  /**
+   * A 404 whose body is not a Status comes from the server's router: the group-version (or the
+   * resource) is not served at all, as with a beta API on an older server. Say so.
+   */
+  #explain(e: unknown): unknown {
+    if (!(e instanceof ApiError) || e.code !== 404 || !isUnexpectedServerError(e)) return e;
+    const { group, version, resource } = this.info;
+    const gv = group === "" ? version : `${group}/${version}`;
+    const message = `The server could not find the requested resource: ${resource} of ${gv} is not served ` +
+      `(the server lacks the ${gv} API, or it is not enabled)`;
+    return new ApiError({ ...e.status, message }, {
+      request: e.method !== undefined && e.path !== undefined ? { method: e.method, url: e.path } : undefined,
+      cause: e,
+    });
   }
 
   /** Reads one object (GET). */
@@ -310,7 +337,9 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
 
   /** Starts a watch. */
   watch(options: WatchOptions = {}): Promise<Watcher<T>> {
-    return listParams(this.#request(this.#rest.get(), options), options).watch<T>();
+    return listParams(this.#request(this.#rest.get(), options), options).watch<T>().catch((e) => {
+      throw this.#explain(e);
+    });
   }
 
   /** Creates an object (POST). */
@@ -373,7 +402,7 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
     const r = this.#request(this.#rest.delete(), options).name(requireName(name, "resource"));
     const body = deleteBody(options);
     if (body !== undefined) r.body(body);
-    await r.do();
+    await this.#do(r);
   }
 
   /** Deletes every object the list options select. */
@@ -381,7 +410,7 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
     const r = listParams(this.#request(this.#rest.delete(), options), listOptions);
     const body = deleteBody(options);
     if (body !== undefined) r.body(body);
-    await r.do();
+    await this.#do(r);
   }
 
   async #put<R>(name: string, sub: string, obj: unknown, options: UpdateOptions, ns?: string): Promise<R> {
@@ -481,12 +510,14 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
 
   /** The container log as text. */
   async getLogs(name: string, options: PodLogOptions = {}): Promise<string> {
-    return (await this.#logRequest(name, options).do()).text();
+    return (await this.#do(this.#logRequest(name, options))).text();
   }
 
   /** The container log as a text stream. */
   async streamLogs(name: string, options: PodLogOptions = {}): Promise<ReadableStream<string>> {
-    const bytes = await this.#logRequest(name, options).stream();
+    const bytes = await this.#logRequest(name, options).stream().catch((e) => {
+      throw this.#explain(e);
+    });
     return bytes.pipeThrough(new TextDecoderStream());
   }
 

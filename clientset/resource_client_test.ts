@@ -256,6 +256,16 @@ Deno.test("errors of the server reach the caller as ApiError, and an aborted sig
   assert.ok(err instanceof ApiError);
   assert.ok(isNotFound(err));
   assert.equal(err.path, "/apis/coordination.k8s.io/v1alpha2/namespaces/default/leasecandidates");
+  assert.equal(err.method, "GET");
+  assert.equal(
+    err.message,
+    "The server could not find the requested resource: leasecandidates of coordination.k8s.io/v1alpha2 is " +
+      "not served (the server lacks the coordination.k8s.io/v1alpha2 API, or it is not enabled)",
+  );
+  assert.ok(err.cause instanceof ApiError, "the original error is the cause");
+  const watchErr = await candidates.watch().then(() => undefined, (e) => e);
+  assert.ok(isNotFound(watchErr));
+  assert.match(watchErr.message, /is not served/);
   const conflict = await newCoreV1Client(TEST_CONFIG, options).configMaps("default")
     .update({ metadata: { name: "a" } }).then(() => undefined, (e) => e);
   assert.ok(conflict instanceof ApiError);

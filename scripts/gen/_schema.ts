@@ -186,7 +186,9 @@ export function objectBody(schema: Schema, resolver: TypeResolver, options: Obje
   const inner = indent + "  ";
   const required = new Set(schema.required ?? []);
   const lines: string[] = ["{"];
-  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+  // Sorted, so the output does not depend on the order of the input (the API server sorts CRD schemas).
+  const entries = Object.entries(schema.properties ?? {}).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  for (const [name, prop] of entries) {
     const path = options.owner === undefined ? undefined : `${options.owner}.${name}`;
     const doc = docComment(
       prop.description ?? (path === undefined ? undefined : `The \`${path}\` field.`),

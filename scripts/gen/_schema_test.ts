@@ -35,7 +35,7 @@ Deno.test("enums become unions of literals, nullable adds null, anyOf unions its
   assert.equal(typeOf({ anyOf: [{ required: ["a"] }, { required: ["b"] }] } as Schema, resolver), "unknown");
 });
 
-Deno.test("inline objects keep required fields required, quote odd names and document fields", () => {
+Deno.test("inline objects: sorted fields, required ones required, odd names quoted, fields documented", () => {
   const text = typeOf({
     type: "object",
     required: ["name"],
@@ -51,10 +51,10 @@ Deno.test("inline objects keep required fields required, quote odd names and doc
       "{",
       "  /** The name. */",
       "  name: string;",
-      '  "x-odd"?: number;',
       "  nested?: {",
       "    deep?: boolean;",
       "  };",
+      '  "x-odd"?: number;',
       "}",
     ].join("\n"),
   );

@@ -18,18 +18,12 @@ export interface CronTab {
   metadata?: ObjectMeta;
   /** The desired schedule. */
   spec?: {
-    /** When to run, in cron syntax. */
-    cronSpec: string;
-    /** The container image to run. */
-    image: string;
-    /** The `CronTab.spec.replicas` field. */
-    replicas?: number;
-    /** What to do when a run is still going. */
-    concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
-    /** A port number or name. */
-    port?: number | string;
     /** The `CronTab.spec.args` field. */
     args?: string[];
+    /** What to do when a run is still going. */
+    concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
+    /** When to run, in cron syntax. */
+    cronSpec: string;
     /** The `CronTab.spec.env` field. */
     env?: {
       /** The `CronTab.spec.env.name` field. */
@@ -37,19 +31,25 @@ export interface CronTab {
       /** The `CronTab.spec.env.value` field. */
       value?: string | null;
     }[];
-    /** The `CronTab.spec.labels` field. */
-    labels?: Record<string, string>;
     /** The `CronTab.spec.extra` field. */
     extra?: Record<string, unknown>;
+    /** The container image to run. */
+    image: string;
+    /** The `CronTab.spec.labels` field. */
+    labels?: Record<string, string>;
+    /** A port number or name. */
+    port?: number | string;
+    /** The `CronTab.spec.replicas` field. */
+    replicas?: number;
   };
   /** The `CronTab.status` field. */
   status?: {
-    /** The `CronTab.status.replicas` field. */
-    replicas?: number;
     /** The `CronTab.status.lastScheduleTime` field. */
     lastScheduleTime?: string;
     /** The `CronTab.status.phase` field. */
     phase?: "Pending" | "Active" | "Done";
+    /** The `CronTab.status.replicas` field. */
+    replicas?: number;
   };
 }
 
