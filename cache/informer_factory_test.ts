@@ -1,0 +1,240 @@
+import assert from "node:assert/strict";
+import { FakeClock, flushTasks } from "../_internal/clock.ts";
+import { newClientset } from "../clientset/clientset.ts";
+import { isNotFound } from "../rest/errors.ts";
+import type { KubeObject } from "../rest/types.ts";
+import { CacheError } from "./cache_error.ts";
+import { NAMESPACE_INDEX } from "./index.ts";
+import {
+  informerKey,
+  newSharedInformerFactory,
+  type SharedInformerFactoryOptions,
+} from "./informer_factory.ts";
+import { advanceUntil, FAKE_CONFIG, FakeApi, fakeClientOptions, obj, settle } from "./_fake_api_test.ts";
+
+function setup(resyncMs = 0, options: SharedInformerFactoryOptions = {}) {
+  const clock = new FakeClock();
+  const api = new FakeApi();
+  const clientset = newClientset(FAKE_CONFIG, { ...fakeClientOptions(api), clock });
+  const factory = newSharedInformerFactory(clientset, resyncMs, { clock, ...options });
+  return { clock, api, factory };
+}
+
+Deno.test("one informer per resource: typed accessors, lister and forResource share it", () => {
+  const { factory } = setup();
+  const pods = factory.core().v1().pods();
+  assert.equal(factory.core().v1().pods(), pods);
+  assert.equal(pods.informer(), factory.core().v1().pods().informer());
+  assert.equal(factory.forResource({ group: "", version: "v1", resource: "pods" }), pods);
+  assert.equal(
+    factory.forResource({ group: "", version: "v1", resource: "pods" }).informer(),
+    pods.informer(),
+  );
+  const deployments = factory.apps().v1().deployments().informer();
+  assert.equal(
+    factory.forResource({ group: "apps", version: "v1", resource: "deployments" }).informer(),
+    deployments,
+  );
+  assert.notEqual(deployments as unknown, pods.informer() as unknown);
+  // Groups whose API group name has dots are reached by its first label, as in client-go.
+  assert.equal(
+    factory.forResource({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles" }),
+    factory.rbac().v1().clusterRoles(),
+  );
+  assert.equal(
+    factory.forResource({ group: "flowcontrol.apiserver.k8s.io", version: "v1", resource: "flowschemas" }),
+    factory.flowcontrol().v1().flowSchemas(),
+  );
+  // Every informer has the namespace index.
+  assert.deepEqual(pods.informer().getIndexer().byIndex(NAMESPACE_INDEX, "x"), []);
+});
+
+Deno.test("forResource of a resource the clientset does not have throws CacheError", () => {
+  const { factory } = setup();
+  for (
+    const gvr of [
+      { group: "stable.example.com", version: "v1", resource: "crontabs" },
+      { group: "apps", version: "v9", resource: "deployments" },
+      { group: "apps", version: "v1", resource: "nothings" },
+      { group: "", version: "1", resource: "pods" },
+    ]
+  ) {
+    assert.throws(() => factory.forResource(gvr), (e: unknown) => {
+      assert.ok(e instanceof CacheError);
+      assert.match(e.message, new RegExp(`^No informer found for ${informerKey(gvr)}`));
+      return true;
+    });
+  }
+});
+
+Deno.test("start runs the informers requested so far; later ones run on the next start", async () => {
+  const { clock, api, factory } = setup();
+  api.set("/api/v1/configmaps", [obj("a", "one", "5"), obj("b", "two", "6")]);
+  api.set("/apis/apps/v1/deployments", [obj("a", "web", "7")]);
+  const controller = new AbortController();
+  const configMaps = factory.core().v1().configMaps();
+  configMaps.informer(); // requested
+  factory.start(controller.signal);
+  const deployments = factory.apps().v1().deployments(); // requested after start
+  const synced = await settle(clock, factory.waitForCacheSync(controller.signal));
+  assert.deepEqual(synced, new Map([["v1/configmaps", true]]));
+  assert.deepEqual(configMaps.lister().list().map((o) => o.metadata?.name).sort(), ["one", "two"]);
+  assert.equal(deployments.informer().hasStarted(), false);
+  assert.ok(!api.log().some((l) => l.includes("deployments")));
+
+  factory.start(controller.signal); // starts only the new one
+  const synced2 = await settle(clock, factory.waitForCacheSync(controller.signal));
+  assert.deepEqual(synced2, new Map([["v1/configmaps", true], ["apps/v1/deployments", true]]));
+  assert.equal(deployments.lister().namespace("a").get("web").metadata?.resourceVersion, "7");
+  assert.deepEqual(api.log().filter((l) => l.startsWith("LIST")), [
+    "LIST /api/v1/configmaps",
+    "LIST /apis/apps/v1/deployments",
+  ]);
+  await advanceUntil(clock, () => api.openWatches() === 2);
+  assert.equal(api.openWatches(), 2);
+
+  controller.abort();
+  await settle(clock, factory.shutdown());
+  assert.ok(configMaps.informer().isStopped());
+  assert.ok(deployments.informer().isStopped());
+  assert.equal(api.openWatches(), 0);
+});
+
+Deno.test("the cache follows watch events; listers answer by namespace and selector with NotFound errors", async () => {
+  const { clock, api, factory } = setup();
+  api.set("/api/v1/pods", [obj("a", "p1", "5", { app: "web" }), obj("b", "p2", "6", { app: "db" })]);
+  const pods = factory.core().v1().pods();
+  const events: string[] = [];
+  pods.informer().addEventHandler({
+    onAdd: (p, initial) => void events.push(`add ${p.metadata?.name}${initial ? " initial" : ""}`),
+    onUpdate: (_o, p) => void events.push(`update ${p.metadata?.name}@${p.metadata?.resourceVersion}`),
+    onDelete: (p) => void events.push(`delete ${(p as KubeObject).metadata?.name}`),
+  });
+  const controller = new AbortController();
+  factory.start(controller.signal);
+  assert.deepEqual(await settle(clock, factory.waitForCacheSync()), new Map([["v1/pods", true]]));
+  await advanceUntil(clock, () => api.openWatches() === 1);
+  api.emit("/api/v1/pods", "ADDED", obj("a", "p3", "8", { app: "web" }));
+  api.emit("/api/v1/pods", "MODIFIED", obj("a", "p1", "9", { app: "web" }));
+  api.emit("/api/v1/pods", "DELETED", obj("b", "p2", "10", { app: "db" }));
+  await advanceUntil(clock, () => events.length === 5);
+  assert.deepEqual(events.sort(), ["add p1 initial", "add p2 initial", "add p3", "delete p2", "update p1@9"]);
+  const lister = pods.lister();
+  assert.deepEqual(lister.namespace("a").list("app=web").map((p) => p.metadata?.name).sort(), ["p1", "p3"]);
+  assert.deepEqual(lister.list("app=db"), []);
+  assert.throws(() => lister.namespace("b").get("p2"), (e: unknown) => isNotFound(e));
+  const notFound = (() => {
+    try {
+      factory.apps().v1().deployments().lister().namespace("a").get("web");
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(isNotFound(notFound));
+  assert.match(String(notFound), /deployments\.apps "web" not found/);
+  controller.abort();
+  await settle(clock, factory.shutdown());
+});
+
+Deno.test("namespace, tweakListOptions and transform apply to every informer; cluster-scoped ones ignore the namespace", async () => {
+  const { clock, api, factory } = setup(0, {
+    namespace: "team",
+    tweakListOptions: (o) => void (o.labelSelector = "owner=me"),
+    transform: (o) => ({
+      ...o,
+      metadata: { ...o.metadata, managedFields: undefined, annotations: { t: "1" } },
+    }),
+  });
+  api.set("/api/v1/namespaces/team/services", [
+    { metadata: { namespace: "team", name: "s", resourceVersion: "3", managedFields: [{}] } },
+  ]);
+  api.set("/api/v1/nodes", [{ metadata: { name: "n1", resourceVersion: "4" } }]);
+  factory.core().v1().services().informer();
+  factory.core().v1().nodes().informer();
+  const controller = new AbortController();
+  factory.start(controller.signal);
+  const synced = await settle(clock, factory.waitForCacheSync());
+  assert.deepEqual([...synced.values()], [true, true]);
+  await advanceUntil(clock, () => api.openWatches() === 2);
+  assert.deepEqual(api.log().sort(), [
+    "LIST /api/v1/namespaces/team/services",
+    "LIST /api/v1/nodes",
+    "WATCH /api/v1/namespaces/team/services",
+    "WATCH /api/v1/nodes",
+  ]);
+  for (const r of api.requests) assert.equal(r.query.get("labelSelector"), "owner=me", `${r.verb} ${r.path}`);
+  const svc = factory.core().v1().services().lister().namespace("team").get("s");
+  assert.equal(svc.metadata?.managedFields, undefined);
+  assert.deepEqual(svc.metadata?.annotations, { t: "1" });
+  assert.deepEqual(factory.core().v1().nodes().lister().get("n1").metadata?.annotations, { t: "1" });
+  controller.abort();
+  await settle(clock, factory.shutdown());
+});
+
+Deno.test("resync: the factory's period, and customResync per informer key", async () => {
+  const { clock, api, factory } = setup(0, { customResync: { "v1/configmaps": 2000 } });
+  api.set("/api/v1/configmaps", [obj("a", "c", "5")]);
+  api.set("/api/v1/secrets", [obj("a", "s", "6")]);
+  const updates: string[] = [];
+  for (const gi of [factory.core().v1().configMaps(), factory.core().v1().secrets()]) {
+    gi.informer().addEventHandler({ onUpdate: (_o, n) => void updates.push(n.metadata?.name ?? "") });
+  }
+  const controller = new AbortController();
+  factory.start(controller.signal);
+  await settle(clock, factory.waitForCacheSync());
+  await advanceUntil(clock, () => updates.length >= 2);
+  await clock.advance(1000);
+  await flushTasks();
+  assert.deepEqual(updates.sort(), ["c", "c"], "only the ConfigMaps informer resyncs");
+  controller.abort();
+  await settle(clock, factory.shutdown());
+});
+
+Deno.test("waitForCacheSync reports false for an informer that cannot sync before the signal aborts", async () => {
+  const { clock, api, factory } = setup();
+  api.hold("/api/v1/pods");
+  api.set("/api/v1/secrets", []);
+  factory.core().v1().pods().informer();
+  factory.core().v1().secrets().informer();
+  const controller = new AbortController();
+  factory.start(controller.signal);
+  const waitController = new AbortController();
+  clock.setTimer(() => waitController.abort(), 1000);
+  const synced = await settle(clock, factory.waitForCacheSync(waitController.signal));
+  assert.deepEqual(synced, new Map([["v1/pods", false], ["v1/secrets", true]]));
+  controller.abort();
+  await settle(clock, factory.shutdown());
+});
+
+Deno.test("shutdown stops running informers without an aborted start signal; start after shutdown does nothing", async () => {
+  const { clock, api, factory } = setup();
+  api.set("/api/v1/pods", []);
+  const pods = factory.core().v1().pods().informer();
+  const start = new AbortController();
+  factory.start(start.signal);
+  await settle(clock, factory.waitForCacheSync());
+  await settle(clock, factory.shutdown());
+  assert.ok(pods.isStopped());
+  assert.equal(start.signal.aborted, false);
+  const secrets = factory.core().v1().secrets().informer();
+  factory.start(start.signal);
+  assert.equal(secrets.hasStarted(), false);
+  assert.deepEqual(await factory.waitForCacheSync(), new Map([["v1/pods", true]]));
+  // Shutting down again, or a factory that never started, resolves at once.
+  await factory.shutdown();
+  await newSharedInformerFactory(newClientset(FAKE_CONFIG, fakeClientOptions(api))).shutdown();
+});
+
+Deno.test("an informer its user already runs is left to its user", async () => {
+  const { clock, api, factory } = setup();
+  api.set("/api/v1/pods", []);
+  const pods = factory.core().v1().pods().informer();
+  const own = new AbortController();
+  const running = pods.run(own.signal);
+  factory.start(new AbortController().signal);
+  await settle(clock, factory.shutdown());
+  assert.equal(pods.isStopped(), false);
+  own.abort();
+  await settle(clock, running);
+  assert.ok(pods.isStopped());
+});
