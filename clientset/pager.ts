@@ -9,7 +9,7 @@ import type { KubeList, KubeObject } from "../rest/types.ts";
 import type { ListOptions } from "./options.ts";
 
 /** The default page size (client-go's pager uses 500). */
-export const DEFAULT_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE: number = 500;
 
 /** Options of {@linkcode listPages} and {@linkcode listItems}: list options plus paging behaviour. */
 export interface ListPagesOptions extends ListOptions {

@@ -189,9 +189,9 @@ class DiscoveryClientImpl implements DiscoveryClient {
 }
 
 /** The rate limit discovery uses by default (kubectl's discovery settings: 50 qps, burst 300). */
-export const DISCOVERY_QPS = 50;
+export const DISCOVERY_QPS: number = 50;
 /** The burst discovery uses by default. */
-export const DISCOVERY_BURST = 300;
+export const DISCOVERY_BURST: number = 300;
 
 /**
  * Creates a discovery client (client-go's `discovery.NewDiscoveryClientForConfig`). Unless
