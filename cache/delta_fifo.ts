@@ -121,12 +121,25 @@ export class DeltaFIFO<T> implements Queue<T> {
    * a Deleted tombstone for every queued or known key that is not listed.
    */
   replace(list: T[], _resourceVersion: string): void {
-    const keys = new Set<string>();
     const action: DeltaType = this.#emitDeltaTypeReplaced ? "Replaced" : "Sync";
+    const knownKeys = this.#knownObjects?.listKeys() ?? [];
+    if (this.#head === this.#queue.length && knownKeys.length === 0) {
+      // Nothing queued or known, so nothing can have been deleted: skip the key set (the initial list).
+      for (let i = 0; i < list.length; i++) {
+        this.#queueActionKeyed(this.keyOf(list[i]), action, "Replaced", list[i]);
+      }
+      if (!this.#populated) {
+        this.#populated = true;
+        this.#initialPopulationCount = this.#queue.length - this.#head; // duplicate keys count once
+      }
+      return;
+    }
+    const keys = new Set<string>();
     for (let i = 0; i < list.length; i++) {
       const item = list[i];
-      keys.add(this.keyOf(item));
-      this.#queueAction(action, "Replaced", item);
+      const id = this.keyOf(item);
+      keys.add(id);
+      this.#queueActionKeyed(id, action, "Replaced", item);
     }
     let queuedDeletions = 0;
     // Queued keys not listed: deleted while we were not watching. Walk the queue (not the map)
@@ -139,16 +152,16 @@ export class DeltaFIFO<T> implements Queue<T> {
       let deletedObj: T | DeletedFinalStateUnknown<T> | undefined = deltas[deltas.length - 1]?.object;
       if (deletedObj instanceof DeletedFinalStateUnknown) deletedObj = deletedObj.obj;
       queuedDeletions++;
-      this.#queueAction("Deleted", "Deleted", new DeletedFinalStateUnknown(k, deletedObj));
+      this.#queueActionKeyed(k, "Deleted", "Deleted", new DeletedFinalStateUnknown(k, deletedObj));
     }
     if (this.#knownObjects !== undefined) {
-      for (const k of this.#knownObjects.listKeys()) {
+      for (const k of knownKeys) {
         if (keys.has(k)) continue;
         const queued = this.#items.get(k);
         if (queued !== undefined && queued.length > 0) continue;
         const deletedObj = this.#knownObjects.getByKey(k);
         queuedDeletions++;
-        this.#queueAction("Deleted", "Deleted", new DeletedFinalStateUnknown(k, deletedObj));
+        this.#queueActionKeyed(k, "Deleted", "Deleted", new DeletedFinalStateUnknown(k, deletedObj));
       }
     }
     if (!this.#populated) {
@@ -174,12 +187,16 @@ export class DeltaFIFO<T> implements Queue<T> {
     }
   }
 
-  #queueAction(
+  #queueAction(type: DeltaType, internalType: DeltaType, obj: T | DeletedFinalStateUnknown<T>): void {
+    this.#queueActionKeyed(this.keyOf(obj), type, internalType, obj);
+  }
+
+  #queueActionKeyed(
+    id: string,
     type: DeltaType,
     internalType: DeltaType,
     obj: T | DeletedFinalStateUnknown<T>,
   ): void {
-    const id = this.keyOf(obj);
     if (
       this.#transformer !== undefined && internalType !== "Sync" && !(obj instanceof DeletedFinalStateUnknown)
     ) {
@@ -225,11 +242,35 @@ export class DeltaFIFO<T> implements Queue<T> {
    * Rejects with {@linkcode FIFOClosedError} when the queue is closed and empty.
    */
   async pop(process: PopProcessFunc<T>): Promise<Deltas<T>> {
+    await this.#waitForItems();
+    const item = this.#take();
+    await this.#process(process, item);
+    return item;
+  }
+
+  /**
+   * Waits for at least one key, then pops and processes keys in order until `maxItems` are done or
+   * the queue is empty; synchronous `process` calls run back to back. Resolves with the count.
+   */
+  async popBatch(process: PopProcessFunc<T>, maxItems: number = Infinity): Promise<number> {
+    await this.#waitForItems();
+    let n = 0;
+    while (n < maxItems && this.#head < this.#queue.length) {
+      n++;
+      const r = this.#process(process, this.#take());
+      if (r !== undefined) await r;
+    }
+    return n;
+  }
+
+  async #waitForItems(): Promise<void> {
     while (this.#head === this.#queue.length) {
       if (this.#closed) throw new FIFOClosedError();
       await this.#wait();
     }
-    const isInInitialList = !this.hasSynced();
+  }
+
+  #take(): Deltas<T> {
     const id = this.#queue[this.#head];
     this.#queue[this.#head] = "";
     this.#head++;
@@ -242,14 +283,28 @@ export class DeltaFIFO<T> implements Queue<T> {
     }
     const item = this.#items.get(id)!;
     this.#items.delete(id);
-    try {
-      const r = process(item, isInInitialList);
-      if (r !== undefined) await r;
-    } finally {
-      // Counted down after processing, so hasSynced is not true before the consumer has the item.
-      if (this.#initialPopulationCount > 0) this.#initialPopulationCount--;
-    }
     return item;
+  }
+
+  /** Runs `process`; the initial-list count goes down once it is done (so hasSynced follows the consumer). */
+  #process(process: PopProcessFunc<T>, deltas: Deltas<T>): Promise<void> | undefined {
+    const isInInitialList = !this.hasSynced();
+    let r: void | Promise<void>;
+    try {
+      r = process(deltas, isInInitialList);
+    } catch (e) {
+      this.#processed();
+      throw e;
+    }
+    if (r === undefined || typeof (r as Promise<void>).then !== "function") {
+      this.#processed();
+      return undefined;
+    }
+    return (r as Promise<void>).finally(() => this.#processed());
+  }
+
+  #processed(): void {
+    if (this.#initialPopulationCount > 0) this.#initialPopulationCount--;
   }
 
   /** Closes the queue and wakes every waiting pop. */

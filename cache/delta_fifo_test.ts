@@ -369,3 +369,51 @@ Deno.test("DeltaFIFO: get returns a copy of the queued deltas", () => {
   assert.equal(fifo.getByKey("a")!.length, 1);
   assert.equal(fifo.get(mk("zzz", 0)), undefined);
 });
+
+Deno.test("DeltaFIFO: the initial replace into an empty queue counts duplicate keys once", async () => {
+  const fifo = new DeltaFIFO<Obj>({ keyFunction });
+  fifo.replace([mk("a", 1), mk("b", 1), mk("a", 2)], "0");
+  assert.deepEqual(fifo.getByKey("a"), [{ type: "Sync", object: mk("a", 1) }, {
+    type: "Sync",
+    object: mk("a", 2),
+  }]);
+  assert.equal((await popOne(fifo)).initial, true);
+  assert.equal(fifo.hasSynced(), false);
+  assert.equal((await popOne(fifo)).initial, true);
+  assert.equal(fifo.hasSynced(), true);
+});
+
+Deno.test("DeltaFIFO: popBatch processes queued keys in order, up to a limit", async () => {
+  const fifo = new DeltaFIFO<Obj>({ keyFunction });
+  fifo.replace([mk("a", 1), mk("b", 1), mk("c", 1)], "0");
+  const seen: [string, boolean, boolean][] = [];
+  const process = (d: Deltas<Obj>, initial: boolean) => {
+    seen.push([fifo.keyOf(d), initial, fifo.hasSynced()]);
+  };
+  assert.equal(await fifo.popBatch(process, 2), 2);
+  assert.equal(await fifo.popBatch(process), 1);
+  assert.deepEqual(seen, [["a", true, false], ["b", true, false], ["c", true, false]]);
+  assert.equal(fifo.hasSynced(), true);
+  // An async process is awaited between items; a throwing one stops the batch.
+  fifo.add(mk("d", 1));
+  fifo.add(mk("e", 1));
+  fifo.add(mk("f", 1));
+  const order: string[] = [];
+  const boom = new Error("boom");
+  await assert.rejects(
+    fifo.popBatch(async (d) => {
+      await flushTasks();
+      order.push(fifo.keyOf(d));
+      if (order.length === 2) throw boom;
+    }),
+    (e) => e === boom,
+  );
+  assert.deepEqual(order, ["d", "e"]);
+  assert.deepEqual(fifo.listKeys(), ["f"]);
+  // Waits for an item; rejects when closed and empty.
+  await fifo.popBatch(() => {});
+  const waiting = fifo.popBatch(() => {});
+  await flushTasks();
+  fifo.close();
+  await assert.rejects(waiting, FIFOClosedError);
+});

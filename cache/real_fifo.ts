@@ -104,6 +104,20 @@ export class RealFIFO<T> implements Queue<T> {
    * not queued, when the key is not listed; then a Replaced item for every listed object.
    */
   replace(list: T[], _resourceVersion: string): void {
+    const knownKeys = this.#knownObjects.listKeys();
+    if (this.#head === this.#items.length && knownKeys.length === 0) {
+      // Nothing queued or known, so nothing can have been deleted: skip the key sets (the initial list).
+      for (let i = 0; i < list.length; i++) this.#push("Replaced", list[i], false);
+    } else {
+      this.#reconcile(list, knownKeys);
+    }
+    if (!this.#populated) {
+      this.#populated = true;
+      this.#initialPopulationCount = this.length;
+    }
+  }
+
+  #reconcile(list: T[], knownKeys: string[]): void {
     const newKeys = new Set<string>();
     for (let i = 0; i < list.length; i++) newKeys.add(this.keyOf(list[i]));
 
@@ -116,16 +130,11 @@ export class RealFIFO<T> implements Queue<T> {
       if (newKeys.has(key) || last.type === "Deleted") continue;
       this.#push("Deleted", new DeletedFinalStateUnknown(key, last.object as T), true);
     }
-    for (const key of this.#knownObjects.listKeys()) {
+    for (const key of knownKeys) {
       if (newKeys.has(key) || queued.has(key)) continue;
       this.#push("Deleted", new DeletedFinalStateUnknown(key, this.#knownObjects.getByKey(key)), true);
     }
     for (let i = 0; i < list.length; i++) this.#push("Replaced", list[i], false);
-
-    if (!this.#populated) {
-      this.#populated = true;
-      this.#initialPopulationCount = this.length;
-    }
   }
 
   /** Queues a Sync item for every known object with nothing queued. */
@@ -161,12 +170,36 @@ export class RealFIFO<T> implements Queue<T> {
    * Rejects with {@linkcode FIFOClosedError} when the queue is closed and empty.
    */
   async pop(process: PopProcessFunc<T>): Promise<Deltas<T>> {
+    await this.#waitForItems();
+    const deltas: Deltas<T> = [this.#take()];
+    await this.#process(process, deltas);
+    return deltas;
+  }
+
+  /**
+   * Waits for at least one item, then pops and processes items in order until `maxItems` are done
+   * or the queue is empty; synchronous `process` calls run back to back. Resolves with the count.
+   */
+  async popBatch(process: PopProcessFunc<T>, maxItems: number = Infinity): Promise<number> {
+    await this.#waitForItems();
+    let n = 0;
+    while (n < maxItems && this.#head < this.#items.length) {
+      n++;
+      const r = this.#process(process, [this.#take()]);
+      if (r !== undefined) await r;
+    }
+    return n;
+  }
+
+  async #waitForItems(): Promise<void> {
     while (this.#head === this.#items.length) {
       if (this.#closed) throw new FIFOClosedError();
       if (this.#woken === undefined) this.#woken = new Promise<void>((resolve) => (this.#wake = resolve));
       await this.#woken;
     }
-    const isInInitialList = !this.hasSynced();
+  }
+
+  #take(): Delta<T> {
     const item = this.#items[this.#head]!;
     this.#items[this.#head] = undefined;
     this.#head++;
@@ -177,14 +210,29 @@ export class RealFIFO<T> implements Queue<T> {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }
-    const deltas: Deltas<T> = [item];
+    return item;
+  }
+
+  /** Runs `process`; the initial-list count goes down once it is done (so hasSynced follows the consumer). */
+  #process(process: PopProcessFunc<T>, deltas: Deltas<T>): Promise<void> | undefined {
+    // Computed before the item counts as processed.
+    const isInInitialList = !(this.#populated && this.#initialPopulationCount === 0);
+    let r: void | Promise<void>;
     try {
-      const r = process(deltas, isInInitialList);
-      if (r !== undefined) await r;
-    } finally {
-      if (this.#initialPopulationCount > 0) this.#initialPopulationCount--;
+      r = process(deltas, isInInitialList);
+    } catch (e) {
+      this.#processed();
+      throw e;
     }
-    return deltas;
+    if (r === undefined || typeof (r as Promise<void>).then !== "function") {
+      this.#processed();
+      return undefined;
+    }
+    return (r as Promise<void>).finally(() => this.#processed());
+  }
+
+  #processed(): void {
+    if (this.#initialPopulationCount > 0) this.#initialPopulationCount--;
   }
 
   /** Closes the queue and wakes every waiting pop. */

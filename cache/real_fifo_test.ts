@@ -151,3 +151,29 @@ Deno.test("RealFIFO: many items pop in order across internal compaction", async 
   while (fifo.length > 0) got.push(((await fifo.pop(() => {}))[0].object as Obj).val);
   assert.deepEqual(got, Array.from({ length: n + 10 }, (_, i) => i));
 });
+
+Deno.test("RealFIFO: popBatch processes items in order, up to a limit; hasSynced follows processing", async () => {
+  const fifo = new RealFIFO<Obj>({ keyFunction, knownObjects: known() });
+  fifo.replace([mk("a", 1), mk("b", 1), mk("c", 1)], "1");
+  const seen: [string, boolean, boolean][] = [];
+  const process = (d: Delta<Obj>[], initial: boolean) => {
+    seen.push([(d[0].object as Obj).name, initial, fifo.hasSynced()]);
+  };
+  assert.equal(await fifo.popBatch(process, 2), 2);
+  assert.equal(fifo.hasSynced(), false);
+  assert.equal(await fifo.popBatch(process, 5), 1);
+  assert.deepEqual(seen, [["a", true, false], ["b", true, false], ["c", true, false]]);
+  assert.equal(fifo.hasSynced(), true);
+  fifo.add(mk("d", 1));
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const p = fifo.popBatch(() => gate);
+  await flushTasks();
+  assert.equal(fifo.length, 0);
+  release();
+  assert.equal(await p, 1);
+  const waiting = fifo.popBatch(() => {});
+  await flushTasks();
+  fifo.close();
+  await assert.rejects(waiting, FIFOClosedError);
+});

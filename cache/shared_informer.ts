@@ -22,7 +22,8 @@ import {
 import type { Deltas, Queue, TransformFunc } from "./queue.ts";
 import { RealFIFO } from "./real_fifo.ts";
 import { Reflector, type ServerVersion, type WatchErrorHandler } from "./reflector.ts";
-import { deletionHandlingMetaNamespaceKeyFunc, newIndexer, type Store } from "./store.ts";
+import { deletionHandlingMetaNamespaceKeyFunc, type Store } from "./store.ts";
+import { CacheStore } from "./_cache_store.ts";
 
 export type { ResourceEventHandler, ResourceEventHandlerRegistration } from "./_processor_listener.ts";
 
@@ -131,7 +132,7 @@ function resourceVersionOf(obj: unknown): string | undefined {
 
 class SharedInformer<T> implements SharedIndexInformer<T> {
   #lw: ListerWatcher<T>;
-  #indexer: Indexer<T>;
+  #indexer: CacheStore<T>;
   #listeners: ProcessorListener<T>[] = [];
   #clock: Clock;
   #options: SharedIndexInformerOptions<T>;
@@ -148,7 +149,7 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
   constructor(lw: ListerWatcher<T>, options: SharedIndexInformerOptions<T>) {
     this.#lw = lw;
     this.#options = options;
-    this.#indexer = newIndexer<T>(deletionHandlingMetaNamespaceKeyFunc, options.indexers ?? {});
+    this.#indexer = new CacheStore<T>(deletionHandlingMetaNamespaceKeyFunc, options.indexers ?? {});
     this.#clock = options.clock ?? REAL_CLOCK;
     this.#defaultEventHandlerResyncPeriodMs = options.resyncPeriodMs ?? 0;
     this.#resyncCheckPeriodMs = this.#defaultEventHandlerResyncPeriodMs;
@@ -259,7 +260,7 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
       this.#handleDeltas(deltas, isInInitialList);
     while (!signal.aborted) {
       try {
-        await queue.pop(process);
+        await queue.popBatch(process, 1024);
       } catch (e) {
         if (e instanceof FIFOClosedError) return;
         this.#reportHandlerError(e);
@@ -277,15 +278,13 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
         this.#distribute({ kind: DELETE, obj, old: undefined, initial: false }, false);
         continue;
       }
-      const old = indexer.get(obj as T);
+      const old = indexer.upsert(obj as T);
       if (old !== undefined) {
-        indexer.update(obj as T);
         // An unchanged resourceVersion means a resync (or a relist re-delivering the object).
         const oldRv = resourceVersionOf(old);
         const isSync = oldRv !== undefined && oldRv === resourceVersionOf(obj);
         this.#distribute({ kind: UPDATE, obj, old, initial: false }, isSync);
       } else {
-        indexer.add(obj as T);
         this.#distribute({ kind: ADD, obj, old: undefined, initial: isInInitialList }, false);
       }
     }

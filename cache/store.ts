@@ -8,7 +8,7 @@ import type { KubeObject } from "../rest/types.ts";
 import { CacheError } from "./cache_error.ts";
 import { DeletedFinalStateUnknown } from "./deleted_final_state_unknown.ts";
 import type { Indexer, Indexers } from "./index.ts";
-import { newThreadSafeStore, type ThreadSafeStore } from "./thread_safe_store.ts";
+import { CacheStore } from "./_cache_store.ts";
 
 /**
  * Computes the key of an object. Store keys are "namespace/name", or "name" for cluster-scoped
@@ -48,66 +48,6 @@ export interface Store<T> {
   replace(list: T[], resourceVersion: string): void;
   /** Asks the store to resync; a plain store does nothing. */
   resync(): void;
-}
-
-class CacheStore<T> implements Indexer<T> {
-  #store: ThreadSafeStore<T>;
-  #keyFunc: KeyFunc;
-
-  constructor(keyFunc: KeyFunc, indexers: Indexers<T>) {
-    this.#keyFunc = keyFunc;
-    this.#store = newThreadSafeStore(indexers);
-  }
-
-  #key(obj: unknown): string {
-    return this.#keyFunc(obj);
-  }
-
-  add(obj: T): void {
-    this.#store.add(this.#key(obj), obj);
-  }
-  update(obj: T): void {
-    this.#store.update(this.#key(obj), obj);
-  }
-  delete(obj: T | DeletedFinalStateUnknown<T>): void {
-    this.#store.delete(this.#key(obj));
-  }
-  list(): T[] {
-    return this.#store.list();
-  }
-  listKeys(): string[] {
-    return this.#store.listKeys();
-  }
-  get(obj: T): T | undefined {
-    return this.#store.get(this.#key(obj));
-  }
-  getByKey(key: string): T | undefined {
-    return this.#store.get(key);
-  }
-  replace(list: T[], resourceVersion: string): void {
-    const items = new Map<string, T>();
-    for (let i = 0; i < list.length; i++) items.set(this.#key(list[i]), list[i]);
-    this.#store.replace(items, resourceVersion);
-  }
-  resync(): void {}
-  index(indexName: string, obj: T): T[] {
-    return this.#store.index(indexName, obj);
-  }
-  indexKeys(indexName: string, indexedValue: string): string[] {
-    return this.#store.indexKeys(indexName, indexedValue);
-  }
-  listIndexFuncValues(indexName: string): string[] {
-    return this.#store.listIndexFuncValues(indexName);
-  }
-  byIndex(indexName: string, indexedValue: string): T[] {
-    return this.#store.byIndex(indexName, indexedValue);
-  }
-  getIndexers(): Indexers<T> {
-    return this.#store.getIndexers();
-  }
-  addIndexers(newIndexers: Indexers<T>): void {
-    this.#store.addIndexers(newIndexers);
-  }
 }
 
 /**
