@@ -396,12 +396,14 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
     if (options.resourceVersion === "0" && result.paginated) this.#paginatedResult = true;
     this.#lastSyncResourceVersionUnavailable = false;
     const list = result.list;
-    if (list === null || typeof list !== "object" || !Array.isArray(list.items)) {
-      throw new CacheError(`Unable to understand the list result of ${this.typeDescription}: no items`);
+    if (list === null || typeof list !== "object" || (list.items != null && !Array.isArray(list.items))) {
+      throw new CacheError(
+        `Unable to understand the list result of ${this.typeDescription}: it has no items array`,
+      );
     }
     const rv = list.metadata?.resourceVersion ?? "";
     try {
-      this.#store.replace(list.items, rv);
+      this.#store.replace(list.items ?? [], rv);
     } catch (e) {
       throw new CacheError(`Unable to sync the list result of ${this.typeDescription}: ${messageOf(e)}`, {
         cause: e,

@@ -784,3 +784,18 @@ Deno.test("watchList: a recorded kube-apiserver 1.32 stream syncs the store and 
   assert.equal(t.lw.listCalls.length, 0);
   await t.stop();
 });
+
+Deno.test("reflector: a list with null items is empty; a list without an items array is an error", async () => {
+  const t = setup();
+  t.lw.listAnswers.push(
+    { metadata: { resourceVersion: "3" }, items: null as unknown as KubeObject[] },
+  );
+  await t.start();
+  assert.deepEqual(t.store.ops, ["replace []@3"]);
+  await t.stop();
+  const u = setup();
+  u.lw.listAnswers.push({ metadata: { resourceVersion: "3" }, items: "nope" as unknown as KubeObject[] });
+  await u.start();
+  assert.match((u.errors[0] as Error).message, /no items array/);
+  await u.stop();
+});
