@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { FakeClock, flushTasks } from "../_internal/clock.ts";
 import { ApiError, isForbidden, TransportError } from "../rest/errors.ts";
 import type { KubeObject, Status, WatchEvent } from "../rest/types.ts";
+import { watcherFromResponse } from "../rest/watcher.ts";
 import { CacheError } from "./cache_error.ts";
 import type { DeletedFinalStateUnknown } from "./deleted_final_state_unknown.ts";
 import { FakeListerWatcher } from "./_fake_lister_watcher.ts";
@@ -798,4 +799,53 @@ Deno.test("reflector: a list with null items is empty; a list without an items a
   await u.start();
   assert.match((u.errors[0] as Error).message, /no items array/);
   await u.stop();
+});
+
+Deno.test("watchList: the recorded stream through the REST watch decoder, split into odd chunks", async () => {
+  const clock = new FakeClock();
+  const store = new RecordingStore();
+  const bytes = new TextEncoder().encode(RECORDED_STREAM);
+  const watchCalls: Record<string, unknown>[] = [];
+  const fake = new FakeListerWatcher<KubeObject>(clock);
+  const reflector = new Reflector<KubeObject>(
+    {
+      list: (o, signal) => fake.list(o, signal),
+      watch: (options, signal) => {
+        watchCalls.push({ ...options });
+        if (watchCalls.length > 1) return fake.watch(options, signal);
+        // The recorded body, delivered 37 bytes at a time, then the server ends the watch.
+        const body = new ReadableStream<Uint8Array>({
+          start(c) {
+            for (let i = 0; i < bytes.length; i += 37) c.enqueue(bytes.slice(i, i + 37));
+            c.close();
+          },
+        });
+        return Promise.resolve(watcherFromResponse<KubeObject>(body, { signal }));
+      },
+    },
+    store,
+    {
+      clock,
+      random: () => 0,
+      useWatchList: true,
+      watchErrorHandler: (_r, e) => assert.fail(String(e)),
+    },
+  );
+  const controller = new AbortController();
+  const done = reflector.run(controller.signal);
+  for (let i = 0; i < 5; i++) await flushTasks();
+  assert.deepEqual(store.ops, [
+    "replace [app-config,kube-root-ca.crt]@1050",
+    "update app-config@1057",
+    "delete app-config@1103",
+  ]);
+  // The stream ended after the initial events: the next request is a plain watch from the last RV.
+  assert.equal(watchCalls.length, 2);
+  assert.deepEqual(watchCalls[1], {
+    resourceVersion: "1103",
+    timeoutSeconds: 300,
+    allowWatchBookmarks: true,
+  });
+  controller.abort();
+  await done;
 });
