@@ -295,15 +295,17 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
   }
 
   /**
-   * A 404 whose body is not a Status comes from the server's router: the group-version (or the
-   * resource) is not served at all, as with a beta API on an older server. Say so.
+   * A 404 that names no object comes from the server's router: the group-version, or the resource
+   * in it, is not served at all (a newer API on an older server). Say so.
    */
   #explain(e: unknown): unknown {
-    if (!(e instanceof ApiError) || e.code !== 404 || !isUnexpectedServerError(e)) return e;
+    if (!(e instanceof ApiError) || e.code !== 404) return e;
+    if (!isUnexpectedServerError(e) && (e.details?.name || e.details?.kind)) return e;
     const { group, version, resource } = this.info;
     const gv = group === "" ? version : `${group}/${version}`;
-    const message = `The server could not find the requested resource: ${resource} of ${gv} is not served ` +
-      `(the server lacks the ${gv} API, or it is not enabled)`;
+    const message =
+      `The server could not find the requested resource: it does not serve ${resource} in ${gv} ` +
+      `(the API is missing from this server version, or not enabled)`;
     return new ApiError({ ...e.status, message }, {
       request: e.method !== undefined && e.path !== undefined ? { method: e.method, url: e.path } : undefined,
       cause: e,

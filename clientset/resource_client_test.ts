@@ -259,13 +259,13 @@ Deno.test("errors of the server reach the caller as ApiError, and an aborted sig
   assert.equal(err.method, "GET");
   assert.equal(
     err.message,
-    "The server could not find the requested resource: leasecandidates of coordination.k8s.io/v1alpha2 is " +
-      "not served (the server lacks the coordination.k8s.io/v1alpha2 API, or it is not enabled)",
+    "The server could not find the requested resource: it does not serve leasecandidates in " +
+      "coordination.k8s.io/v1alpha2 (the API is missing from this server version, or not enabled)",
   );
   assert.ok(err.cause instanceof ApiError, "the original error is the cause");
   const watchErr = await candidates.watch().then(() => undefined, (e) => e);
   assert.ok(isNotFound(watchErr));
-  assert.match(watchErr.message, /is not served/);
+  assert.match(watchErr.message, /does not serve leasecandidates/);
   const conflict = await newCoreV1Client(TEST_CONFIG, options).configMaps("default")
     .update({ metadata: { name: "a" } }).then(() => undefined, (e) => e);
   assert.ok(conflict instanceof ApiError);
@@ -297,4 +297,31 @@ Deno.test("a group-version client can share a REST client given instead of a con
   assert.equal(again.restClient, rest);
   await again.statefulSets("db").get("pg");
   assert.equal(pathOf(t.calls[0]), "/apis/apps/v1/namespaces/db/statefulsets/pg");
+});
+
+Deno.test("a missing object keeps the server's NotFound; a resource the server lacks is explained", async () => {
+  const t = fakeTransport((call) =>
+    call.url.pathname.includes("validatingadmissionpolicies")
+      ? statusError(404, "NotFound", "the server could not find the requested resource")
+      : json({
+        kind: "Status",
+        status: "Failure",
+        code: 404,
+        reason: "NotFound",
+        message: 'configmaps "gone" not found',
+        details: { name: "gone", kind: "configmaps" },
+      }, 404)
+  );
+  const clientset = newClientset(TEST_CONFIG, fakeOptions(t));
+  const missing = await clientset.coreV1().configMaps("default").get("gone").then(() => undefined, (e) => e);
+  assert.ok(isNotFound(missing));
+  assert.equal(missing.message, 'configmaps "gone" not found');
+  assert.equal(missing.cause, undefined);
+  const unserved = await clientset.admissionregistrationV1().validatingAdmissionPolicies().list()
+    .then(() => undefined, (e) => e);
+  assert.ok(isNotFound(unserved));
+  assert.match(
+    unserved.message,
+    /does not serve validatingadmissionpolicies in admissionregistration\.k8s\.io\/v1 /,
+  );
 });
