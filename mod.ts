@@ -34,3 +34,6 @@ export {
   restConfigFromKubeConfig,
   type WatchEvent,
 } from "./rest/mod.ts";
+export { newClientset } from "./clientset/mod.ts";
+export { newDynamicClient } from "./dynamic/mod.ts";
+export { newDiscoveryClient } from "./discovery/mod.ts";
