@@ -37,3 +37,4 @@ export {
 export { newClientset } from "./clientset/mod.ts";
 export { newDynamicClient } from "./dynamic/mod.ts";
 export { newDiscoveryClient } from "./discovery/mod.ts";
+export * as cache from "./cache/mod.ts";
