@@ -8,7 +8,7 @@
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import { LruCache } from "./_lru.ts";
 import { formatTime, NanoStamps } from "./_time.ts";
-import { PassiveTokenBucket } from "./_token_bucket.ts";
+import { TokenBucket } from "../_internal/token_bucket.ts";
 import type { Event } from "./event.ts";
 
 /** Entries in each of the correlator's LRU caches (client-go's `maxLruCacheEntries`). */
@@ -166,7 +166,7 @@ export class EventCorrelator {
   #qps: number;
   #aggregates: LruCache<string, AggregateRecord>;
   #logs: LruCache<string, EventLog>;
-  #spam: LruCache<string, PassiveTokenBucket>;
+  #spam: LruCache<string, TokenBucket>;
 
   /** Creates a correlator; unset or zero options take client-go's defaults. */
   constructor(options: EventCorrelatorOptions = {}) {
@@ -272,8 +272,8 @@ export class EventCorrelator {
     const key = this.#spamKeyFunc(event);
     const nowMs = this.#clock.now();
     let bucket = this.#spam.get(key);
-    if (!bucket) bucket = new PassiveTokenBucket(this.#qps, this.#burst, nowMs);
-    const accepted = bucket.tryAccept(nowMs);
+    if (!bucket) bucket = new TokenBucket(this.#qps, this.#burst, nowMs);
+    const accepted = bucket.tryTake(nowMs);
     this.#spam.add(key, bucket);
     return !accepted;
   }

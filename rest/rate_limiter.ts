@@ -5,6 +5,7 @@
  * @module
  */
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
+import { TokenBucket } from "../_internal/token_bucket.ts";
 
 /** A limiter of request rates (client-go's `flowcontrol.RateLimiter`). */
 export interface RateLimiter {
@@ -30,57 +31,33 @@ export const DEFAULT_QPS: number = 5;
 /** Default burst of a client whose configuration leaves it at 0 (client-go's `DefaultBurst`). */
 export const DEFAULT_BURST: number = 10;
 
-class TokenBucket implements RateLimiter {
-  readonly #qps: number;
-  readonly #burst: number;
+class TokenBucketRateLimiter implements RateLimiter {
+  readonly #bucket: TokenBucket;
   readonly #clock: Clock;
-  /** Tokens at time #last; negative when waiters have reserved tokens not yet refilled. */
-  #tokens: number;
-  #last: number;
 
   constructor(qps: number, burst: number, clock: Clock) {
-    this.#qps = qps;
-    this.#burst = burst;
     this.#clock = clock;
-    this.#tokens = burst;
-    this.#last = clock.now();
-  }
-
-  #refill(): void {
-    const now = this.#clock.now();
-    if (now > this.#last) {
-      this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) * this.#qps) / 1000);
-    }
-    this.#last = Math.max(this.#last, now);
+    this.#bucket = new TokenBucket(qps, burst, clock.now());
   }
 
   tryAccept(): boolean {
-    if (this.#qps === Infinity) return true;
-    this.#refill();
-    if (this.#tokens < 1 - 1e-9) return false;
-    this.#tokens -= 1;
-    return true;
+    return this.#bucket.tryTake(this.#clock.now());
   }
 
   accept(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) {
       return Promise.reject(signal.reason ?? new DOMException("The operation was aborted", "AbortError"));
     }
-    if (this.#qps === Infinity) return Promise.resolve();
-    this.#refill();
-    this.#tokens -= 1;
-    if (this.#tokens >= -1e-9) return Promise.resolve();
-    const waitMs = Math.max(0, Math.ceil((-this.#tokens * 1000) / this.#qps - 1e-6));
-    return this.#clock.sleep(waitMs, signal).catch((e) => {
-      // Give the reserved token back, so an abandoned wait costs the others nothing.
-      this.#refill();
-      this.#tokens = Math.min(this.#burst, this.#tokens + 1);
+    const waitMs = this.#bucket.reserve(this.#clock.now());
+    if (waitMs === 0) return Promise.resolve();
+    return this.#clock.sleep(Math.ceil(waitMs - 1e-6), signal).catch((e) => {
+      this.#bucket.giveBack(this.#clock.now());
       throw e;
     });
   }
 
   qps(): number {
-    return this.#qps;
+    return this.#bucket.qps;
   }
 }
 
@@ -108,7 +85,7 @@ export function newTokenBucketRateLimiter(
   if (!Number.isInteger(burst) || burst < 1) {
     throw new RangeError(`Rate limiter burst must be a positive integer, got ${burst}`);
   }
-  return new TokenBucket(qps, burst, options.clock ?? REAL_CLOCK);
+  return new TokenBucketRateLimiter(qps, burst, options.clock ?? REAL_CLOCK);
 }
 
 /**

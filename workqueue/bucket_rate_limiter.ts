@@ -5,6 +5,7 @@
  */
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
+import { TokenBucket } from "../_internal/token_bucket.ts";
 
 /** Options for {@linkcode bucketRateLimiter}. */
 export interface BucketRateLimiterOptions {
@@ -36,18 +37,10 @@ export function bucketRateLimiter<T>(
   if (!(qps > 0)) throw new RangeError(`Rate must be a positive number of tokens per second, got ${qps}`);
   if (!(burst >= 1)) throw new RangeError(`Burst must be at least 1, got ${burst}`);
   const clock = options.clock ?? REAL_CLOCK;
-  let tokens = burst;
-  let last = clock.now();
+  const bucket = new TokenBucket(qps, burst, clock.now());
   return {
     when(): number {
-      if (qps === Infinity) return 0;
-      const now = clock.now();
-      if (now > last) {
-        tokens = Math.min(burst, tokens + ((now - last) / 1000) * qps);
-        last = now;
-      }
-      tokens -= 1;
-      return tokens >= 0 ? 0 : (-tokens / qps) * 1000;
+      return bucket.reserve(clock.now());
     },
     forget(): void {},
     numRequeues(): number {
