@@ -1,0 +1,478 @@
+/**
+ * Decoding of watch streams: the bytes of a watch response body to {@linkcode WatchEvent}s, with web
+ * streams only.
+ *
+ * The wire format is a sequence of JSON objects `{"type": T, "object": {...}}`. The API server writes
+ * one per line, but the format does not need the newline, so frames are found by tracking brace depth
+ * and string state across chunks where needed. The common case (a frame ends on a newline) is decoded
+ * without looking at every character: the line is handed to `JSON.parse`, which checks it. Each chunk
+ * is decoded from UTF-8 once, every character is scanned at most once and every frame is parsed at
+ * most twice, so a frame of tens of megabytes costs linear time.
+ *
+ * @module
+ */
+import { WatchDecodeError } from "./errors.ts";
+import type { KubeObject, WatchEvent } from "./types.ts";
+
+/** Options of {@linkcode decodeWatchStream}. */
+export interface WatchDecodeOptions {
+  /** Aborting cancels the body stream at once; pending and later `next()` calls reject with the reason. */
+  signal?: AbortSignal;
+}
+
+const OPEN = 0x7b; // {
+const CLOSE = 0x7d; // }
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c; // \
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/**
+ * Matches where a frame may end inside a stretch of text: a `}` followed (after whitespace) by the end
+ * of the text or by a character that cannot follow `}` inside a JSON object (a `{` of the next frame,
+ * say). Inside a valid frame a `}` outside strings is always followed by `,`, `}` or `]`, so text
+ * without a match holds no complete frame of a valid stream, and scanning it can wait.
+ */
+const MAY_END = /\}\s*(?:[^\s,\]}"\\]|$)/g;
+
+const FAILED: unique symbol = Symbol("failed");
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return FAILED;
+  }
+}
+
+function describeType(t: unknown): string {
+  const s = t === undefined ? "(none)" : JSON.stringify(t) ?? String(t);
+  return s.length > 64 ? s.slice(0, 63) + "…" : s;
+}
+
+/** Byte length of a UTF-8 sequence starting with `lead` (1 for anything that does not start one). */
+function sequenceLength(lead: number): number {
+  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+}
+
+/** The end of the last whole UTF-8 character in `bytes[from..]` (bytes after it start a character). */
+function wholeCharsEnd(bytes: Uint8Array, from: number): number {
+  const n = bytes.length;
+  let i = n - 1;
+  while (i >= from && i > n - 4 && (bytes[i] & 0xc0) === 0x80) i--;
+  if (i < from || (bytes[i] & 0xc0) === 0x80) return n; // No lead byte in reach: invalid, decode as is.
+  return i + sequenceLength(bytes[i]) > n ? i : n;
+}
+
+/**
+ * Splits the stream into frames and decodes them. `push` and `end` append the decoded events to `out`
+ * and return a WatchDecodeError (after appending every good event before it) when the stream cannot
+ * be decoded; after an error the decoder must not be used again.
+ *
+ * Each chunk is decoded to text once (a character split between chunks is carried over). Within the
+ * text, a frame that ends on a newline is handed to `JSON.parse` directly. The part of a frame at the
+ * end of a chunk is scanned only if it may hold a frame's end ({@linkcode MAY_END}); otherwise the next
+ * chunk's first newline most likely ends it. A frame that does not end that way is scanned once from
+ * its start, and then incrementally, so nothing is scanned twice and every frame is parsed at most
+ * twice (one failed try on a line).
+ */
+class FrameDecoder {
+  readonly #utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+  /** Bytes of a character split by the end of the previous chunk. */
+  #carry: Uint8Array | undefined;
+  /** Frames seen so far (the 1-based number of the current one). */
+  #count = 0;
+  /** Text of the unfinished frame, when #inFrame. */
+  #pieces: string[] = [];
+  #inFrame = false;
+  /** Whether the scanner state covers all of #pieces (else nothing of it was scanned). */
+  #scanned = false;
+  /** Whether to try the next newline as the end of the unfinished frame (one try per frame). */
+  #tryLine = false;
+  // Scanner state at the end of #pieces.
+  #depth = 0;
+  #inString = false;
+  #escape = false;
+
+  push(chunk: Uint8Array, out: unknown[]): WatchDecodeError | undefined {
+    const s = this.#text(chunk);
+    if (s.length === 0) return undefined;
+    if (!this.#inFrame) return this.#frames(s, 0, out);
+    return this.#continue(s, out);
+  }
+
+  /** The stream ended: decode what is left; an unfinished frame is an error. */
+  end(out: unknown[]): WatchDecodeError | undefined {
+    let rest = "";
+    if (this.#carry) {
+      rest = this.#utf8.decode(this.#carry);
+      this.#carry = undefined;
+    }
+    if (this.#inFrame && !this.#scanned) {
+      // Never scanned: look for whole frames in it (an invalid stream may have some).
+      const text = this.#pending() + rest;
+      this.#resetFrame();
+      const err = this.#frames(text, 0, out, Infinity);
+      if (err) return err;
+    } else if (rest !== "") {
+      const err = this.#inFrame ? this.#continue(rest, out) : this.#frames(rest, 0, out, Infinity);
+      if (err) return err;
+    }
+    if (!this.#inFrame) return undefined;
+    const n = this.#count + 1;
+    const bytes = new TextEncoder().encode(this.#pending()).length;
+    return new WatchDecodeError(
+      `Watch stream truncated: it ended inside a frame of ${bytes} bytes (event ${n})`,
+      { event: n },
+    );
+  }
+
+  /** Decodes a chunk, carrying a character split at its end over to the next chunk. */
+  #text(chunk: Uint8Array): string {
+    let head = "";
+    let start = 0;
+    if (this.#carry) {
+      const carry = this.#carry;
+      const need = sequenceLength(carry[0]) - carry.length;
+      while (start < need && start < chunk.length && (chunk[start] & 0xc0) === 0x80) start++;
+      const joined = new Uint8Array(carry.length + start);
+      joined.set(carry);
+      joined.set(chunk.subarray(0, start), carry.length);
+      if (start < need && start === chunk.length) {
+        this.#carry = joined; // Still incomplete.
+        return "";
+      }
+      this.#carry = undefined;
+      head = this.#utf8.decode(joined);
+    }
+    const end = wholeCharsEnd(chunk, start);
+    if (end < chunk.length) this.#carry = chunk.slice(end);
+    const body = start === 0 && end === chunk.length
+      ? this.#utf8.decode(chunk)
+      : this.#utf8.decode(chunk.subarray(start, end));
+    return head === "" ? body : head + body;
+  }
+
+  #pending(): string {
+    if (this.#pieces.length !== 1) this.#pieces = [this.#pieces.join("")];
+    return this.#pieces[0];
+  }
+
+  #resetFrame(): void {
+    this.#inFrame = false;
+    this.#scanned = false;
+    this.#tryLine = false;
+    this.#pieces = [];
+    this.#depth = 0;
+    this.#inString = false;
+    this.#escape = false;
+  }
+
+  /** Continues the unfinished frame with the text `s` of the next chunk. */
+  #continue(s: string, out: unknown[]): WatchDecodeError | undefined {
+    let triedLine = -1; // The newline of `s` tried as the frame's end, if any.
+    if (this.#tryLine) {
+      const nl = s.indexOf("\n");
+      if (nl >= 0) {
+        // The frame most likely ends on this newline (frames so far did): try that first, once.
+        this.#tryLine = false;
+        triedLine = nl;
+        let j = nl - 1;
+        while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
+        if (j >= 0 && s.charCodeAt(j) === CLOSE) {
+          const v = tryParse(this.#pending() + s.slice(0, j + 1));
+          if (v !== FAILED) {
+            this.#resetFrame();
+            const err = this.#emit(v, out);
+            if (err) return err;
+            return this.#frames(s, nl + 1, out);
+          }
+        }
+      } else if (!this.#scanned) {
+        MAY_END.lastIndex = 0;
+        if (!MAY_END.test(s)) {
+          this.#pieces.push(s); // Still no possible end: keep waiting for the newline.
+          return undefined;
+        }
+      }
+    }
+    if (!this.#scanned) {
+      // Scan the frame from its start, once; from then on the scan is incremental. The unscanned
+      // text holds no newline, so the one tried above is the first.
+      const pending = this.#pending();
+      this.#resetFrame();
+      return this.#frames(pending + s, 0, out, 1, triedLine < 0 ? -1 : pending.length + triedLine);
+    }
+    const end = this.#scan(s, 0);
+    if (end < 0) {
+      this.#pieces.push(s);
+      return undefined;
+    }
+    const frame = this.#pending() + s.slice(0, end);
+    this.#resetFrame();
+    const err = this.#decode(frame, out);
+    if (err) return err;
+    return this.#frames(s, end, out);
+  }
+
+  /**
+   * Decodes the frames of `s` from `i`, outside any frame. A frame that starts before `scanBefore`
+   * and runs to the end of `s` is scanned at once rather than left for later; lines ending at or
+   * before `noLineUntil` are known not to be single frames.
+   */
+  #frames(
+    s: string,
+    i: number,
+    out: unknown[],
+    scanBefore = 0,
+    noLineUntil = -1,
+  ): WatchDecodeError | undefined {
+    const n = s.length;
+    let nl = -2; // The next newline at or after i: -2 not looked for yet, -1 none.
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c !== OPEN) {
+        if (isSpace(c)) {
+          i++;
+          continue;
+        }
+        const at = ++this.#count;
+        return new WatchDecodeError(`Invalid JSON at event ${at}: the frame does not start with "{"`, {
+          event: at,
+        });
+      }
+      if (nl !== -1 && nl < i) nl = s.indexOf("\n", i);
+      if (nl > noLineUntil) {
+        // Fast path: the line is most likely exactly one frame, and JSON.parse checks that.
+        let j = nl - 1;
+        while (j > i && isSpace(s.charCodeAt(j))) j--;
+        if (s.charCodeAt(j) === CLOSE) {
+          const v = tryParse(s.slice(i, j + 1));
+          if (v !== FAILED) {
+            const err = this.#emit(v, out);
+            if (err) return err;
+            i = nl + 1;
+            continue;
+          }
+        }
+        noLineUntil = nl;
+      }
+      if (nl === -1 && i >= scanBefore) {
+        MAY_END.lastIndex = i;
+        if (!MAY_END.test(s)) {
+          // The frame goes on in the next chunk, whose first newline most likely ends it.
+          this.#inFrame = true;
+          this.#scanned = false;
+          this.#tryLine = true;
+          this.#pieces = [i === 0 ? s : s.slice(i)];
+          return undefined;
+        }
+      }
+      const end = this.#scan(s, i);
+      if (end < 0) {
+        this.#inFrame = true;
+        this.#scanned = true;
+        this.#tryLine = nl === -1;
+        this.#pieces = [i === 0 ? s : s.slice(i)];
+        return undefined;
+      }
+      const err = this.#decode(s.slice(i, end), out);
+      if (err) return err;
+      i = end;
+    }
+    return undefined;
+  }
+
+  /**
+   * Scans `s` from `from` (a frame's `{`, or the continuation of the unfinished frame) for the end of
+   * the frame. Returns the index after its closing brace, or -1 with the state kept for the next text.
+   */
+  #scan(s: string, from: number): number {
+    let depth = this.#depth;
+    let inString = this.#inString;
+    let escape = this.#escape;
+    const n = s.length;
+    for (let k = from; k < n; k++) {
+      const c = s.charCodeAt(k);
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === BACKSLASH) escape = true;
+        else if (c === QUOTE) inString = false;
+      } else if (c === QUOTE) {
+        inString = true;
+      } else if (c === OPEN) {
+        depth++;
+      } else if (c === CLOSE && --depth === 0) {
+        this.#depth = 0;
+        this.#inString = false;
+        this.#escape = false;
+        return k + 1;
+      }
+    }
+    this.#depth = depth;
+    this.#inString = inString;
+    this.#escape = escape;
+    return -1;
+  }
+
+  /** Decodes one whole frame found by the scanner. */
+  #decode(text: string, out: unknown[]): WatchDecodeError | undefined {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      const at = ++this.#count;
+      return new WatchDecodeError(`Invalid JSON at event ${at}: the frame is not a JSON object`, {
+        event: at,
+        cause: e,
+      });
+    }
+    return this.#emit(v, out);
+  }
+
+  #emit(v: unknown, out: unknown[]): WatchDecodeError | undefined {
+    const at = ++this.#count;
+    const e = v as { type?: unknown; object?: unknown };
+    const t = e.type;
+    if (t === "ADDED" || t === "MODIFIED" || t === "DELETED" || t === "BOOKMARK" || t === "ERROR") {
+      if (typeof e.object !== "object" || e.object === null || Array.isArray(e.object)) {
+        return new WatchDecodeError(`Watch event ${at} (${t}) has no object`, { event: at });
+      }
+      out.push(v);
+      return undefined;
+    }
+    return new WatchDecodeError(`Unknown watch event type ${describeType(t)} at event ${at}`, { event: at });
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+class WatchEventIterator<T> implements AsyncIterableIterator<WatchEvent<T>> {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new FrameDecoder();
+  readonly #signal: AbortSignal | undefined;
+  #queue: WatchEvent<T>[] = [];
+  #head = 0;
+  #error: WatchDecodeError | undefined;
+  /** No more reads: the body ended, was cancelled, or failed. */
+  #closed = false;
+  #aborted = false;
+  #inflight: Promise<IteratorResult<WatchEvent<T>>> | undefined;
+  readonly #onAbort = (): void => {
+    this.#aborted = true;
+    this.#close(this.#signal!.reason);
+  };
+
+  constructor(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined) {
+    this.#reader = body.getReader();
+    this.#signal = signal;
+    if (signal?.aborted) this.#onAbort();
+    else signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<WatchEvent<T>>> {
+    if (this.#inflight === undefined && this.#head < this.#queue.length && !this.#aborted) {
+      return Promise.resolve({ value: this.#take(), done: false });
+    }
+    const run = () => this.#pull();
+    const p = this.#inflight === undefined ? run() : this.#inflight.then(run, run);
+    this.#inflight = p;
+    const clear = () => {
+      if (this.#inflight === p) this.#inflight = undefined;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  async return(): Promise<IteratorResult<WatchEvent<T>>> {
+    this.#queue = [];
+    this.#head = 0;
+    this.#error = undefined;
+    await this.#close(undefined);
+    return DONE;
+  }
+
+  #take(): WatchEvent<T> {
+    const v = this.#queue[this.#head++];
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    }
+    return v;
+  }
+
+  /** Stops reading; cancels the body (closing the connection) unless it already ended. */
+  #close(reason: unknown): Promise<void> {
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    return this.#reader.cancel(reason).catch(() => {});
+  }
+
+  async #pull(): Promise<IteratorResult<WatchEvent<T>>> {
+    for (;;) {
+      if (this.#aborted) throw this.#signal!.reason;
+      if (this.#head < this.#queue.length) return { value: this.#take(), done: false };
+      if (this.#error) {
+        const e = this.#error;
+        this.#error = undefined;
+        throw e;
+      }
+      if (this.#closed) return DONE;
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await this.#reader.read();
+      } catch (e) {
+        if (this.#aborted) throw this.#signal!.reason;
+        this.#closed = true;
+        this.#signal?.removeEventListener("abort", this.#onAbort);
+        throw e;
+      }
+      if (this.#closed) continue; // Returned or aborted while reading.
+      if (r.done) {
+        this.#closed = true;
+        this.#signal?.removeEventListener("abort", this.#onAbort);
+        this.#error = this.#decoder.end(this.#queue);
+        continue;
+      }
+      const err = this.#decoder.push(r.value, this.#queue);
+      if (err) {
+        this.#error = err;
+        void this.#close(err);
+      }
+    }
+  }
+}
+
+/**
+ * Decodes a watch response body into its events. ADDED, MODIFIED, DELETED, BOOKMARK and ERROR events
+ * are yielded (an ERROR's object is a {@linkcode Status}: turn it into an error with
+ * `apiErrorFromStatus`). Any other type, a frame that is not JSON, or a stream that ends inside a
+ * frame ends the iteration with a {@linkcode WatchDecodeError}, after every good event before it.
+ * Leaving the loop early (`return()`) or aborting the signal cancels the body at once.
+ *
+ * @example
+ * ```ts
+ * import { decodeWatchStream } from "./watch_decoder.ts";
+ *
+ * const body = new Blob([
+ *   '{"type":"ADDED","object":{"kind":"Pod","metadata":{"name":"a","resourceVersion":"1"}}}\n',
+ *   '{"type":"DELETED","object":{"kind":"Pod","metadata":{"name":"a","resourceVersion":"2"}}}\n',
+ * ]).stream();
+ * for await (const event of decodeWatchStream(body)) {
+ *   console.log(event.type, event.object.metadata?.resourceVersion);
+ * }
+ * ```
+ */
+export function decodeWatchStream<T = KubeObject>(
+  body: ReadableStream<Uint8Array>,
+  options: WatchDecodeOptions = {},
+): AsyncIterableIterator<WatchEvent<T>> {
+  return new WatchEventIterator<T>(body, options.signal);
+}
