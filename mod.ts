@@ -38,3 +38,4 @@ export { newClientset } from "./clientset/mod.ts";
 export { newDynamicClient } from "./dynamic/mod.ts";
 export { newDiscoveryClient } from "./discovery/mod.ts";
 export * as cache from "./cache/mod.ts";
+export { newSharedInformerFactory } from "./cache/mod.ts";

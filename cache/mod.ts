@@ -84,3 +84,21 @@ export {
   type SharedIndexInformerOptions,
 } from "./shared_informer.ts";
 export { waitForCacheSync, type WaitForCacheSyncOptions } from "./wait_for_cache_sync.ts";
+export {
+  type GenericInformer,
+  type GroupInformers,
+  type InformerFactory,
+  type InformerGroupName,
+  type InformerGroups,
+  informerKey,
+  type InformerVersionKeys,
+  newSharedInformerFactory,
+  type SharedInformerFactory,
+  type SharedInformerFactoryOptions,
+  type VersionInformers,
+  type WatchableClient,
+} from "./informer_factory.ts";
+export {
+  type DynamicSharedInformerFactory,
+  newDynamicSharedInformerFactory,
+} from "./dynamic_informer_factory.ts";

@@ -24,6 +24,8 @@ export interface TestCluster {
   adminToken: string;
   nobodyToken: string;
   inCluster: ClusterInfo["inCluster"];
+  /** Path of the API server's log file (undefined against an external cluster). */
+  apiserverLog?: string;
   /** False against an external cluster: stopApiserver/startApiserver/compactEtcd then throw. */
   canInjectFaults: boolean;
   /** Runs the machine's kubectl against the cluster (admin context unless `context` is given). */
@@ -90,6 +92,7 @@ async function fromInfo(info: ClusterInfo, faults: Faults): Promise<TestCluster>
     adminToken: info.adminToken,
     nobodyToken: info.nobodyToken,
     inCluster: info.inCluster,
+    apiserverLog: `${info.dir}/apiserver.log`,
     canInjectFaults: true,
     kubectl: (args, options) => kubectl(info.kubeconfigPath, args, options),
     ...faults,

@@ -186,26 +186,15 @@ export class LocalCluster {
   }
 
   #spawn(cmd: string, args: string[], logFile: string): Deno.ChildProcess {
-    const logFd = Deno.openSync(logFile, { create: true, append: true, write: true });
-    const child = new Deno.Command(cmd, {
-      args,
+    // The shell redirects both streams to the log file and then becomes the program (exec): nothing in
+    // this process has to drain a pipe, so a busy test can never block the server on a full pipe.
+    return new Deno.Command("bash", {
+      args: ["-c", 'exec "$0" "$@" >>"$KUBEWEB_LOG" 2>&1', cmd, ...args],
+      env: { KUBEWEB_LOG: logFile },
       stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
+      stdout: "null",
+      stderr: "null",
     }).spawn();
-    const logStream = new WritableStream<Uint8Array>({
-      write(chunk) {
-        logFd.writeSync(chunk);
-      },
-    });
-    // Both streams into one log file; closing happens when both end.
-    let open = 2;
-    const done = () => {
-      if (--open === 0) logFd.close();
-    };
-    child.stdout.pipeTo(logStream, { preventClose: true }).catch(() => {}).finally(done);
-    child.stderr.pipeTo(logStream, { preventClose: true }).catch(() => {}).finally(done);
-    return child;
   }
 
   #startWatchdog(): void {

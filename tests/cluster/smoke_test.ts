@@ -96,3 +96,12 @@ Deno.test("ConfigMap data (a map) round-trips: the apiserver build serialises ma
   assert.deepEqual(JSON.parse(got.stdout).data, { greeting: "héllo" });
   assert.equal((await c.kubectl(["delete", "configmap", name, "-n", "default"])).code, 0);
 });
+
+Deno.test({
+  name: "the API server's log reaches its log file (its output pipe is never left to fill)",
+  ignore: !c.apiserverLog,
+  fn: async () => {
+    const log = await Deno.readTextFile(c.apiserverLog!);
+    assert.match(log, /Serving securely on 127\.0\.0\.1:/);
+  },
+});
