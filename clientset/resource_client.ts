@@ -323,7 +323,20 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
   async list(options: ListOptions = {}): Promise<L> {
     const r = listParams(this.#request(this.#rest.get(), options), options);
     const list = await this.#into<L>(r);
-    if (this.#decorate !== undefined) list.items = list.items.map((i) => this.#decorate!(i, list));
+    if (this.#decorate !== undefined) {
+      list.items = list.items.map((i) => this.#decorate!(i, list));
+    } else if (this.info.kind !== "" && Array.isArray(list.items)) {
+      // The server leaves apiVersion and kind out of list items but sends them on watch events: set
+      // them, so an informer's cache holds one shape whichever way an object arrived.
+      const apiVersion = this.info.group === ""
+        ? this.info.version
+        : `${this.info.group}/${this.info.version}`;
+      const kind = this.info.kind;
+      for (const item of list.items) {
+        item.apiVersion ??= apiVersion;
+        item.kind ??= kind;
+      }
+    }
     return list;
   }
 

@@ -325,3 +325,25 @@ Deno.test("a missing object keeps the server's NotFound; a resource the server l
     /does not serve validatingadmissionpolicies in admissionregistration\.k8s\.io\/v1 /,
   );
 });
+
+Deno.test("typed list items get the apiVersion and kind the server leaves out", async () => {
+  const t = fakeTransport(() =>
+    json({
+      apiVersion: "v1",
+      kind: "ConfigMapList",
+      metadata: { resourceVersion: "7" },
+      items: [{ metadata: { name: "a" } }, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b" } }],
+    }, 200)
+  );
+  const list = await newCoreV1Client(TEST_CONFIG, fakeOptions(t)).configMaps("default").list();
+  assert.deepEqual(list.items.map((i) => [i.apiVersion, i.kind, i.metadata?.name]), [
+    ["v1", "ConfigMap", "a"],
+    ["v1", "ConfigMap", "b"],
+  ]);
+  const apps = fakeTransport(() =>
+    json({ kind: "DeploymentList", items: [{ metadata: { name: "d" } }] }, 200)
+  );
+  const deployments = await newAppsV1Client(TEST_CONFIG, fakeOptions(apps)).deployments("").list();
+  assert.equal(deployments.items[0].apiVersion, "apps/v1");
+  assert.equal(deployments.items[0].kind, "Deployment");
+});
