@@ -6,6 +6,7 @@
  */
 import { CacheError, FIFOClosedError } from "./cache_error.ts";
 import { DeletedFinalStateUnknown } from "./deleted_final_state_unknown.ts";
+import { runProcess } from "./_run_process.ts";
 import type {
   Delta,
   Deltas,
@@ -288,24 +289,12 @@ export class DeltaFIFO<T> implements Queue<T> {
 
   /** Runs `process`; the initial-list count goes down once it is done (so hasSynced follows the consumer). */
   #process(process: PopProcessFunc<T>, deltas: Deltas<T>): Promise<void> | undefined {
-    const isInInitialList = !this.hasSynced();
-    let r: void | Promise<void>;
-    try {
-      r = process(deltas, isInInitialList);
-    } catch (e) {
-      this.#processed();
-      throw e;
-    }
-    if (r === undefined || typeof (r as Promise<void>).then !== "function") {
-      this.#processed();
-      return undefined;
-    }
-    return (r as Promise<void>).finally(() => this.#processed());
+    return runProcess(process, deltas, !this.hasSynced(), this.#processed);
   }
 
-  #processed(): void {
+  #processed = (): void => {
     if (this.#initialPopulationCount > 0) this.#initialPopulationCount--;
-  }
+  };
 
   /** Closes the queue and wakes every waiting pop. */
   close(): void {
