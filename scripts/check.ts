@@ -20,7 +20,7 @@ async function exists(path: string): Promise<boolean> {
 const steps: [string, string[]][] = [
   ["format", ["fmt", "--check"]],
   ["lint", ["lint"]],
-  ["type-check", ["check", "."]],
+  ["type-check (code and JSDoc examples)", ["check", "--doc", "."]],
   ["doc lint", ["doc", "--lint", ...entryPoints]],
   ["publish dry run", ["publish", "--dry-run", "--allow-dirty"]],
 ];
