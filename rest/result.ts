@@ -42,7 +42,8 @@ export class Result {
    */
   into<T>(): T {
     const text = this.text();
-    if (text.trim() === "") throw new TypeError(`The response body is empty (status ${this.statusCode})`);
+    // A regex test stops at the first non-blank character: no copy of a large body (trim() would make one).
+    if (!/\S/.test(text)) throw new TypeError(`The response body is empty (status ${this.statusCode})`);
     return JSON.parse(text) as T;
   }
 
