@@ -1,13 +1,29 @@
 /**
- * The part shared by the typed and the dynamic informer factories: one informer per key, started
- * by `start`, waited for by `waitForCacheSync`, stopped and awaited by `shutdown`.
+ * The part shared by the typed and the dynamic informer factories: one informer (and its lister) per
+ * resource, made with the factory's options, started by `start`, waited for by `waitForCacheSync`,
+ * stopped and awaited by `shutdown`.
  *
  * @module
  */
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import { linkSignals } from "../_internal/async.ts";
-import type { SharedIndexInformer } from "./shared_informer.ts";
+import type { KubeObject } from "../rest/types.ts";
+import type { GroupVersionResource } from "../discovery/group_version.ts";
+import type { GenericInformer, SharedInformerFactoryOptions } from "./informer_factory.ts";
+import { metaNamespaceIndexFunc, NAMESPACE_INDEX } from "./index.ts";
+import { type Lister, newLister } from "./lister.ts";
+import { type ListWatchClient, listWatchFromClient } from "./listwatch.ts";
+import type { TransformFunc } from "./queue.ts";
+import { newSharedIndexInformer, type SharedIndexInformer } from "./shared_informer.ts";
 import { waitForCacheSync } from "./wait_for_cache_sync.ts";
+
+/**
+ * The key of a resource's informer: its apiVersion and plural name, `"v1/pods"` or
+ * `"apps/v1/deployments"`.
+ */
+export function informerKey(gvr: GroupVersionResource): string {
+  return gvr.group === "" ? `${gvr.version}/${gvr.resource}` : `${gvr.group}/${gvr.version}/${gvr.resource}`;
+}
 
 /** The informers of one factory, by key ("v1/pods", "apps/v1/deployments"). */
 export class InformerSet {
@@ -16,12 +32,54 @@ export class InformerSet {
   #running = new Set<Promise<void>>();
   #shutdown = new AbortController();
   #clock: Clock;
+  #resyncMs: number;
+  #options: SharedInformerFactoryOptions;
+  #generics = new Map<string, GenericInformer<KubeObject>>();
 
-  constructor(clock: Clock = REAL_CLOCK) {
-    this.#clock = clock;
+  constructor(resyncMs: number, options: SharedInformerFactoryOptions) {
+    this.#resyncMs = resyncMs;
+    this.#options = options;
+    this.#clock = options.clock ?? REAL_CLOCK;
   }
 
-  /** The informer under `key`, made by `create` on first request. */
+  /** The informer and lister of a resource, if {@linkcode InformerSet.genericFor} made them already. */
+  cachedGeneric(gvr: GroupVersionResource): GenericInformer<KubeObject> | undefined {
+    return this.#generics.get(informerKey(gvr));
+  }
+
+  /**
+   * The informer and lister of a resource, made on first use with the factory's options; `client` is
+   * asked for only then.
+   */
+  genericFor<T extends KubeObject>(
+    gvr: GroupVersionResource,
+    client: () => ListWatchClient<T>,
+  ): GenericInformer<T> {
+    const key = informerKey(gvr);
+    const cached = this.#generics.get(key);
+    if (cached !== undefined) return cached as unknown as GenericInformer<T>;
+    const { group, resource } = gvr;
+    const options = this.#options;
+    const informer = (): SharedIndexInformer<T> =>
+      this.informerFor(key, () =>
+        newSharedIndexInformer<T>(
+          listWatchFromClient(client(), { tweakListOptions: options.tweakListOptions }),
+          {
+            resyncPeriodMs: options.customResync?.[key] ?? this.#resyncMs,
+            indexers: { [NAMESPACE_INDEX]: metaNamespaceIndexFunc },
+            transform: options.transform as TransformFunc<T> | undefined,
+            clock: this.#clock,
+            objectDescription: group === "" ? resource : `${resource}.${group}`,
+          },
+        ));
+    const generic: GenericInformer<T> = {
+      informer,
+      lister: (): Lister<T> => newLister(informer().getIndexer(), { group, resource }),
+    };
+    this.#generics.set(key, generic as unknown as GenericInformer<KubeObject>);
+    return generic;
+  }
+
   informerFor<T>(key: string, create: () => SharedIndexInformer<T>): SharedIndexInformer<T> {
     let informer = this.#informers.get(key);
     if (informer === undefined) {

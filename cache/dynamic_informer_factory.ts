@@ -4,21 +4,10 @@
  *
  * @module
  */
-import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import type { DynamicClient, Unstructured } from "../dynamic/dynamic_client.ts";
 import type { GroupVersionResource } from "../discovery/group_version.ts";
-import { metaNamespaceIndexFunc, NAMESPACE_INDEX } from "./index.ts";
-import {
-  type GenericInformer,
-  type InformerFactory,
-  informerKey,
-  type SharedInformerFactoryOptions,
-} from "./informer_factory.ts";
+import type { GenericInformer, InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
 import { InformerSet } from "./_informer_set.ts";
-import { type Lister, newLister } from "./lister.ts";
-import { type ListWatchClient, listWatchFromClient } from "./listwatch.ts";
-import type { TransformFunc } from "./queue.ts";
-import { newSharedIndexInformer, type SharedIndexInformer } from "./shared_informer.ts";
 
 /**
  * Shared informers for any group, version and resource, with objects as plain JSON (client-go's
@@ -28,48 +17,25 @@ export type DynamicSharedInformerFactory = InformerFactory<Unstructured>;
 
 class DynamicInformerFactory implements DynamicSharedInformerFactory {
   #client: DynamicClient;
-  #resyncMs: number;
   #options: SharedInformerFactoryOptions;
   #set: InformerSet;
-  #clock: Clock;
-  #generics = new Map<string, GenericInformer<Unstructured>>();
 
   constructor(client: DynamicClient, resyncMs: number, options: SharedInformerFactoryOptions) {
     this.#client = client;
-    this.#resyncMs = resyncMs;
     this.#options = options;
-    this.#clock = options.clock ?? REAL_CLOCK;
-    this.#set = new InformerSet(this.#clock);
+    this.#set = new InformerSet(resyncMs, options);
   }
 
   forResource(gvr: GroupVersionResource): GenericInformer<Unstructured> {
-    const key = informerKey(gvr);
-    const cached = this.#generics.get(key);
-    if (cached !== undefined) return cached;
-    const { group, version, resource } = gvr;
-    const namespace = this.#options.namespace ?? "";
-    const resourceClient = this.#client.resource({ group, version, resource });
-    const client: ListWatchClient<Unstructured> = namespace === ""
-      ? resourceClient
-      : resourceClient.namespace(namespace);
-    const informer = (): SharedIndexInformer<Unstructured> =>
-      this.#set.informerFor(key, () =>
-        newSharedIndexInformer<Unstructured>(
-          listWatchFromClient(client, { tweakListOptions: this.#options.tweakListOptions }),
-          {
-            resyncPeriodMs: this.#options.customResync?.[key] ?? this.#resyncMs,
-            indexers: { [NAMESPACE_INDEX]: metaNamespaceIndexFunc },
-            transform: this.#options.transform as TransformFunc<Unstructured> | undefined,
-            clock: this.#clock,
-            objectDescription: group === "" ? resource : `${resource}.${group}`,
-          },
-        ));
-    const generic: GenericInformer<Unstructured> = {
-      informer,
-      lister: (): Lister<Unstructured> => newLister(informer().getIndexer(), { group, resource }),
-    };
-    this.#generics.set(key, generic);
-    return generic;
+    return this.#set.genericFor<Unstructured>(gvr, () => {
+      const client = this.#client.resource({
+        group: gvr.group,
+        version: gvr.version,
+        resource: gvr.resource,
+      });
+      const namespace = this.#options.namespace ?? "";
+      return namespace === "" ? client : client.namespace(namespace);
+    });
   }
 
   start(signal: AbortSignal): void {

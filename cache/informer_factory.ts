@@ -4,19 +4,20 @@
  *
  * @module
  */
-import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
+import type { Clock } from "../_internal/clock.ts";
 import type { Clientset } from "../clientset/clientset.ts";
 import type { ResourceInfo } from "../clientset/resource_client.ts";
 import type { GroupVersionResource } from "../discovery/group_version.ts";
 import type { KubeObject } from "../rest/types.ts";
 import type { Watcher } from "../rest/watcher.ts";
 import { CacheError } from "./cache_error.ts";
-import { metaNamespaceIndexFunc, NAMESPACE_INDEX } from "./index.ts";
-import { InformerSet } from "./_informer_set.ts";
-import { type Lister, newLister } from "./lister.ts";
-import { type ListWatchClient, listWatchFromClient, type TweakListOptionsFunc } from "./listwatch.ts";
+import { informerKey, InformerSet } from "./_informer_set.ts";
+import type { Lister } from "./lister.ts";
+import type { ListWatchClient, TweakListOptionsFunc } from "./listwatch.ts";
 import type { TransformFunc } from "./queue.ts";
-import { newSharedIndexInformer, type SharedIndexInformer } from "./shared_informer.ts";
+import type { SharedIndexInformer } from "./shared_informer.ts";
+
+export { informerKey };
 
 /** The informer and the lister of one resource (client-go's `GenericInformer` and typed informers). */
 export interface GenericInformer<T extends KubeObject = KubeObject> {
@@ -125,11 +126,6 @@ export type SharedInformerFactory = InformerFactory & InformerGroups;
 
 const GROUP_VERSION_KEY = /^([a-z][a-z0-9]*)V([0-9]+(?:(?:alpha|beta)[0-9]+)?)$/;
 
-/** The informer key of a resource: its apiVersion and plural name ("v1/pods", "apps/v1/deployments"). */
-export function informerKey(gvr: GroupVersionResource): string {
-  return gvr.group === "" ? `${gvr.version}/${gvr.resource}` : `${gvr.group}/${gvr.version}/${gvr.resource}`;
-}
-
 /** Every method name of `obj`, own and inherited (generated clients are object literals, fakes may be classes). */
 function methodNames(obj: object): string[] {
   const names = new Set<string>();
@@ -149,18 +145,13 @@ type GroupVersionClient = Record<string, unknown>;
 
 class TypedInformerFactory implements InformerFactory {
   #clientset: Clientset;
-  #resyncMs: number;
   #options: SharedInformerFactoryOptions;
   #set: InformerSet;
-  #clock: Clock;
-  #generics = new Map<string, GenericInformer>();
 
   constructor(clientset: Clientset, resyncMs: number, options: SharedInformerFactoryOptions) {
     this.#clientset = clientset;
-    this.#resyncMs = resyncMs;
     this.#options = options;
-    this.#clock = options.clock ?? REAL_CLOCK;
-    this.#set = new InformerSet(this.#clock);
+    this.#set = new InformerSet(resyncMs, options);
     const groups = new Map<string, Map<string, string>>();
     for (const name of methodNames(clientset)) {
       const m = GROUP_VERSION_KEY.exec(name);
@@ -208,29 +199,7 @@ class TypedInformerFactory implements InformerFactory {
   }
 
   #generic(client: AnyClient): GenericInformer {
-    const info = client.info;
-    const key = informerKey(info);
-    const cached = this.#generics.get(key);
-    if (cached !== undefined) return cached;
-    const informer = (): SharedIndexInformer<KubeObject> =>
-      this.#set.informerFor(key, () =>
-        newSharedIndexInformer<KubeObject>(
-          listWatchFromClient(client, { tweakListOptions: this.#options.tweakListOptions }),
-          {
-            resyncPeriodMs: this.#options.customResync?.[key] ?? this.#resyncMs,
-            indexers: { [NAMESPACE_INDEX]: metaNamespaceIndexFunc },
-            transform: this.#options.transform,
-            clock: this.#clock,
-            objectDescription: info.group === "" ? info.resource : `${info.resource}.${info.group}`,
-          },
-        ));
-    const generic: GenericInformer = {
-      informer,
-      lister: (): Lister<KubeObject> =>
-        newLister(informer().getIndexer(), { group: info.group, resource: info.resource }),
-    };
-    this.#generics.set(key, generic);
-    return generic;
+    return this.#set.genericFor(client.info, () => client);
   }
 
   start(signal: AbortSignal): void {
@@ -246,7 +215,7 @@ class TypedInformerFactory implements InformerFactory {
   }
 
   forResource(gvr: GroupVersionResource): GenericInformer {
-    const cached = this.#generics.get(informerKey(gvr));
+    const cached = this.#set.cachedGeneric(gvr);
     if (cached !== undefined) return cached;
     // The clientset's accessor of a group-version is named after the group's first label.
     const group = gvr.group === "" ? "core" : gvr.group.split(".")[0];
