@@ -25,22 +25,7 @@ export interface GetOptions extends CallOptions {
 }
 
 /** Options of `list` (metav1.ListOptions). */
-export interface ListOptions extends RestListOptions, CallOptions {
-  /** Only objects whose labels match (`app=web,tier!=db`). */
-  labelSelector?: string;
-  /** Only objects whose fields match (`metadata.name=web`, `status.phase=Running`). */
-  fieldSelector?: string;
-  /** Page size: at most this many items, with a continue token when there are more. */
-  limit?: number;
-  /** The continue token of the previous page. */
-  continue?: string;
-  /** Resource version to list at (with `resourceVersionMatch`, how to interpret it). */
-  resourceVersion?: string;
-  /** "NotOlderThan" or "Exact": how `resourceVersion` is interpreted. */
-  resourceVersionMatch?: "NotOlderThan" | "Exact" | string;
-  /** Server-side timeout of the call in seconds. */
-  timeoutSeconds?: number;
-}
+export interface ListOptions extends RestListOptions, CallOptions {}
 
 /** Options of `watch` (metav1.ListOptions with `watch=true`). */
 export interface WatchOptions extends CallOptions {

@@ -2,17 +2,7 @@ import assert from "node:assert/strict";
 import { WatchDecodeError } from "./errors.ts";
 import type { KubeObject, WatchEvent } from "./types.ts";
 import { decodeWatchStream } from "./watch_decoder.ts";
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../_internal/seeded_random.ts";
 
 const enc = new TextEncoder();
 
@@ -133,7 +123,7 @@ Deno.test("random chunking: every layout, many seeds, splits anywhere (inside UT
   const layouts: Layout[] = ["newline", "none", "spaces", "pretty", "crlf", "mixed"];
   let cases = 0;
   for (let seed = 1; seed <= 60; seed++) {
-    const rand = prng(seed);
+    const rand = seededRandom(seed);
     const events = Array.from({ length: 25 }, (_, i) => randomEvent(rand, i));
     for (const layout of layouts) {
       const bytes = enc.encode(serialize(events, layout, rand));

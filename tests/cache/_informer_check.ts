@@ -15,18 +15,7 @@ import type { KubeObject } from "../../rest/types.ts";
 import { DeletedFinalStateUnknown } from "../../cache/deleted_final_state_unknown.ts";
 import type { ResourceEventHandler } from "../../cache/shared_informer.ts";
 import type { Store } from "../../cache/store.ts";
-
-/** A deterministic random source in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../_internal/seeded_random.ts";
 
 /** The admin configuration of the test cluster, without client-side rate limiting. */
 export async function adminConfig(c: TestCluster): Promise<RestConfig> {

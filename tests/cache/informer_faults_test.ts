@@ -3,6 +3,7 @@
 // converging to a fresh list with consistent handler events.
 import assert from "node:assert/strict";
 import { getTestCluster } from "../cluster/harness.ts";
+import { seededRandom } from "../../_internal/seeded_random.ts";
 import { type ListerWatcher, listWatchFromClient } from "../../cache/listwatch.ts";
 import { newSharedIndexInformer, type SharedIndexInformer } from "../../cache/shared_informer.ts";
 import { waitForCacheSync } from "../../cache/wait_for_cache_sync.ts";
@@ -16,7 +17,6 @@ import {
   newNamespace,
   randomConfigMapWrites,
   removeNamespace,
-  seededRandom,
 } from "./_informer_check.ts";
 
 const c = await getTestCluster();

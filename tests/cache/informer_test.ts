@@ -3,6 +3,7 @@
 // added after sync gets the whole cache.
 import assert from "node:assert/strict";
 import { getTestCluster } from "../cluster/harness.ts";
+import { seededRandom } from "../../_internal/seeded_random.ts";
 import { listWatchFromClient } from "../../cache/listwatch.ts";
 import { metaNamespaceIndexFunc, NAMESPACE_INDEX } from "../../cache/index.ts";
 import { newSharedIndexInformer, type SharedIndexInformer } from "../../cache/shared_informer.ts";
@@ -16,7 +17,6 @@ import {
   newNamespace,
   randomConfigMapWrites,
   removeNamespace,
-  seededRandom,
 } from "./_informer_check.ts";
 
 const c = await getTestCluster();

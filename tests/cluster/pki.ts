@@ -19,7 +19,8 @@ export interface Pki {
   saPubFile: string;
 }
 
-async function openssl(args: string[], cwd: string): Promise<void> {
+/** Runs `openssl` with `args` in `cwd`; rejects with its standard error when it fails. */
+export async function openssl(args: string[], cwd: string): Promise<void> {
   const out = await new Deno.Command("openssl", { args, cwd, stdout: "piped", stderr: "piped" }).output();
   if (!out.success) {
     throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(out.stderr).trim()}`);

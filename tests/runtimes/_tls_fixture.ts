@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { openssl } from "../cluster/pki.ts";
 
 /** PEM material of the test PKI. */
 export interface TestPki {
@@ -20,11 +21,6 @@ export interface TestPki {
   /** Client certificate CN=alice, O=devs (EC key). */
   clientCertPem: string;
   clientKeyPem: string;
-}
-
-async function openssl(args: string[], cwd: string): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
 }
 
 let pkiPromise: Promise<TestPki> | undefined;
