@@ -4,4 +4,4 @@
  *
  * @module
  */
-export { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+export { parse as parseYaml, stringify as stringifyYaml } from "npm:yaml@^2.9.1";
