@@ -1,9 +1,12 @@
 /**
  * `deno task check`: every static check CI runs — formatting, lint, type-check of all code, doc lint of
- * the public API, the JSR publish dry run (no slow types), and generated code up to date.
+ * the public API, the JSR publish dry run (no slow types), generated code up to date, and published files
+ * that need no import map.
  *
  * @module
  */
+import { type InfoModule, publishedFilesFromDryRun, publishedImportProblems } from "./_published_imports.ts";
+
 const deno = Deno.execPath();
 const config = JSON.parse(await Deno.readTextFile("deno.json"));
 const entryPoints = Object.values(config.exports as Record<string, string>);
@@ -28,7 +31,58 @@ if (await exists("scripts/gen/main.ts")) {
   steps.push(["generated code up to date", ["run", "-A", "scripts/gen/main.ts", "--check"]]);
 }
 
+/**
+ * Published files must resolve every import without deno.json, as when kubeweb is imported by URL
+ * (issue 11): see scripts/_published_imports.ts for the rule. Returns the problems found.
+ */
+async function importMapFreeProblems(): Promise<string[]> {
+  const dec = new TextDecoder();
+  const run = async (args: string[]) => {
+    const out = await new Deno.Command(deno, {
+      args,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    })
+      .output();
+    if (!out.success) throw new Error(`deno ${args.join(" ")} failed: ${dec.decode(out.stderr)}`);
+    return dec.decode(out.stdout) + dec.decode(out.stderr);
+  };
+  const root = new URL("../", import.meta.url).href;
+  const published = publishedFilesFromDryRun(
+    await run(["publish", "--dry-run", "--allow-dirty", "--no-check"]),
+    root,
+  );
+  const modules = [...published].filter((f) => /\.(ts|mts|js|mjs)$/.test(f));
+  if (modules.length === 0) return ["no published modules found in the output of deno publish --dry-run"];
+  const dir = await Deno.makeTempDir({ prefix: "kubeweb-check-" });
+  try {
+    const entry = `${dir}/all.ts`;
+    await Deno.writeTextFile(
+      entry,
+      modules.map((f) => `import ${JSON.stringify(new URL(f, root).href)};\n`).join(""),
+    );
+    const info = JSON.parse(
+      await run(["info", "--json", "--config", new URL("deno.json", root).pathname, entry]),
+    );
+    return publishedImportProblems(info.modules as InfoModule[], root, published);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 let failed = 0;
+{
+  const t = performance.now();
+  const problems = await importMapFreeProblems().catch((e) => [String(e)]);
+  const secs = ((performance.now() - t) / 1000).toFixed(1);
+  if (problems.length === 0) {
+    console.log(`check: published files need no import map ok (${secs}s)`);
+  } else {
+    failed++;
+    console.log(`check: published files need no import map FAILED (${secs}s)\n${problems.join("\n")}`);
+  }
+}
 for (const [name, args] of steps) {
   const t = performance.now();
   const out = await new Deno.Command(deno, { args, stdout: "piped", stderr: "piped" }).output();
@@ -42,6 +96,6 @@ for (const [name, args] of steps) {
   }
 }
 if (failed > 0) {
-  console.log(`check: ${failed} of ${steps.length} checks failed`);
+  console.log(`check: ${failed} of ${steps.length + 1} checks failed`);
   Deno.exit(1);
 }
