@@ -70,11 +70,12 @@ export class JsonLineChild implements AsyncDisposable {
   /** Resolves with the exit status. */
   readonly status: Promise<Deno.CommandStatus>;
 
-  /** Spawns `command` with `args` and extra environment variables `env`. */
-  constructor(command: string, args: string[], env: Record<string, string>) {
+  /** Spawns `command` with `args` and extra environment variables `env`, in `cwd` if given. */
+  constructor(command: string, args: string[], env: Record<string, string>, cwd?: string) {
     this.#child = new Deno.Command(command, {
       args,
       env,
+      cwd,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

@@ -123,21 +123,29 @@ async function kubectlNamespaces(c: TestCluster): Promise<string[]> {
   return r.stdout.trim().split(/\s+/).sort();
 }
 
-/** Runs the program with `deno run --no-config` and narrow permissions. */
+/**
+ * Runs the program with `deno run --no-config` and narrow permissions, in its own folder (away from our
+ * package.json and node_modules) with its own empty DENO_DIR.
+ */
 function runProgram(dir: string, base: string, args: string[], env: Record<string, string>): JsonLineChild {
   const host = new URL(base).host;
-  return new JsonLineChild(Deno.execPath(), [
-    "run",
-    "--no-config",
-    "--quiet",
-    `--allow-import=${host}`,
-    "--allow-net=127.0.0.1",
-    // yaml reads LOG_TOKENS and LOG_STREAM through process.env while parsing; kubeweb reads KUBECONFIG etc.
-    "--allow-env",
-    ...(args[0] === "list" ? [`--allow-read=${dir}`] : []),
-    `${dir}/main.ts`,
-    ...args,
-  ], { DENO_DIR: `${dir}/deno_dir`, NO_COLOR: "1", ...env });
+  return new JsonLineChild(
+    Deno.execPath(),
+    [
+      "run",
+      "--no-config",
+      "--quiet",
+      `--allow-import=${host}`,
+      "--allow-net=127.0.0.1",
+      // yaml reads LOG_TOKENS and LOG_STREAM through process.env while parsing; kubeweb reads KUBECONFIG etc.
+      "--allow-env",
+      ...(args[0] === "list" ? [`--allow-read=${dir}`] : []),
+      `${dir}/main.ts`,
+      ...args,
+    ],
+    { DENO_DIR: `${dir}/deno_dir`, NO_COLOR: "1", ...env },
+    dir,
+  );
 }
 
 Deno.test({
@@ -178,6 +186,18 @@ Deno.test({
           JSON.stringify(counts),
         );
         assert.equal((await deadline(child.status, 10_000)).code, 0, await child.transcript());
+        // yaml came from the npm registry into the program's own DENO_DIR, not from our node_modules.
+        const registries = [...Deno.readDirSync(`${dir}/deno_dir/npm`)].map((e) => e.name);
+        assert.ok(
+          registries.some((r) => {
+            try {
+              return Deno.statSync(`${dir}/deno_dir/npm/${r}/yaml`).isDirectory;
+            } catch {
+              return false;
+            }
+          }),
+          `no yaml in ${dir}/deno_dir/npm (${registries})`,
+        );
       });
 
       await t.step("the files served were only the package's own, and all were found", () => {
