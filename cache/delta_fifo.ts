@@ -243,8 +243,7 @@ export class DeltaFIFO<T> implements Queue<T> {
    * Rejects with {@linkcode FIFOClosedError} when the queue is closed and empty.
    */
   async pop(process: PopProcessFunc<T>): Promise<Deltas<T>> {
-    await this.#waitForItems();
-    const item = this.#take();
+    const item = await this.#next();
     await this.#process(process, item);
     return item;
   }
@@ -254,21 +253,27 @@ export class DeltaFIFO<T> implements Queue<T> {
    * the queue is empty; synchronous `process` calls run back to back. Resolves with the count.
    */
   async popBatch(process: PopProcessFunc<T>, maxItems: number = Infinity): Promise<number> {
-    await this.#waitForItems();
+    let item = await this.#next();
     let n = 0;
-    while (n < maxItems && this.#head < this.#queue.length) {
+    for (;;) {
       n++;
-      const r = this.#process(process, this.#take());
+      const r = this.#process(process, item);
       if (r !== undefined) await r;
+      if (n >= maxItems || this.#head === this.#queue.length) return n;
+      item = this.#take();
     }
-    return n;
   }
 
-  async #waitForItems(): Promise<void> {
+  /**
+   * Waits for a key and takes it in the same turn as the check, so concurrent pops never take the
+   * same key (or one that another pop has just taken).
+   */
+  async #next(): Promise<Deltas<T>> {
     while (this.#head === this.#queue.length) {
       if (this.#closed) throw new FIFOClosedError();
       await this.#wait();
     }
+    return this.#take();
   }
 
   #take(): Deltas<T> {

@@ -417,3 +417,57 @@ Deno.test("DeltaFIFO: popBatch processes queued keys in order, up to a limit", a
   fifo.close();
   await assert.rejects(waiting, FIFOClosedError);
 });
+
+Deno.test("DeltaFIFO: concurrent pops each get their own key; none gets undefined or ends the initial list early", async () => {
+  const fifo = new DeltaFIFO<Obj>({ keyFunction });
+  const releases: (() => void)[] = [];
+  const got: (string | undefined)[] = [];
+  const pop = () =>
+    fifo.pop(async (d) => {
+      got.push(d?.[0] === undefined ? undefined : fifo.keyOf(d));
+      await new Promise<void>((r) => releases.push(r));
+    });
+  const pops = [pop(), pop(), pop()];
+  let thirdSettled = false;
+  pops[2].then(() => (thirdSettled = true), () => (thirdSettled = true));
+  await flushTasks();
+  fifo.replace([mk("a", 1), mk("b", 1)], "0");
+  await flushTasks();
+  assert.deepEqual(got, ["a", "b"]);
+  assert.equal(thirdSettled, false);
+  releases[1]();
+  await pops[1];
+  // "a" is still being processed: the initial list is not done.
+  assert.equal(fifo.hasSynced(), false);
+  releases[0]();
+  await pops[0];
+  assert.equal(fifo.hasSynced(), true);
+  // The third pop is still waiting, and gets the next key.
+  fifo.add(mk("c", 1));
+  await flushTasks();
+  assert.deepEqual(got, ["a", "b", "c"]);
+  releases[2]();
+  assert.equal(fifo.keyOf(await pops[2]), "c");
+  assert.deepEqual(fifo.listKeys(), []);
+  fifo.add(mk("d", 1));
+  assert.equal(fifo.keyOf((await popOne(fifo)).deltas), "d");
+});
+
+Deno.test("DeltaFIFO: concurrent popBatch calls each process at least one key", async () => {
+  const fifo = new DeltaFIFO<Obj>({ keyFunction });
+  const seen: string[] = [];
+  const batches = [
+    fifo.popBatch((d) => void seen.push(fifo.keyOf(d))),
+    fifo.popBatch((d) => void seen.push(fifo.keyOf(d))),
+  ];
+  await flushTasks();
+  fifo.add(mk("a", 1));
+  assert.equal(await batches[0], 1);
+  let secondSettled = false;
+  batches[1].then(() => (secondSettled = true));
+  await flushTasks();
+  assert.equal(secondSettled, false);
+  fifo.add(mk("b", 1));
+  assert.equal(await batches[1], 1);
+  assert.deepEqual(seen, ["a", "b"]);
+});

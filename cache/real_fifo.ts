@@ -171,8 +171,7 @@ export class RealFIFO<T> implements Queue<T> {
    * Rejects with {@linkcode FIFOClosedError} when the queue is closed and empty.
    */
   async pop(process: PopProcessFunc<T>): Promise<Deltas<T>> {
-    await this.#waitForItems();
-    const deltas: Deltas<T> = [this.#take()];
+    const deltas: Deltas<T> = [await this.#next()];
     await this.#process(process, deltas);
     return deltas;
   }
@@ -182,22 +181,28 @@ export class RealFIFO<T> implements Queue<T> {
    * or the queue is empty; synchronous `process` calls run back to back. Resolves with the count.
    */
   async popBatch(process: PopProcessFunc<T>, maxItems: number = Infinity): Promise<number> {
-    await this.#waitForItems();
+    let item = await this.#next();
     let n = 0;
-    while (n < maxItems && this.#head < this.#items.length) {
+    for (;;) {
       n++;
-      const r = this.#process(process, [this.#take()]);
+      const r = this.#process(process, [item]);
       if (r !== undefined) await r;
+      if (n >= maxItems || this.#head === this.#items.length) return n;
+      item = this.#take();
     }
-    return n;
   }
 
-  async #waitForItems(): Promise<void> {
+  /**
+   * Waits for an item and takes it in the same turn as the check, so concurrent pops never take the
+   * same item (or one that another pop has just taken).
+   */
+  async #next(): Promise<Delta<T>> {
     while (this.#head === this.#items.length) {
       if (this.#closed) throw new FIFOClosedError();
       if (this.#woken === undefined) this.#woken = new Promise<void>((resolve) => (this.#wake = resolve));
       await this.#woken;
     }
+    return this.#take();
   }
 
   #take(): Delta<T> {

@@ -177,3 +177,53 @@ Deno.test("RealFIFO: popBatch processes items in order, up to a limit; hasSynced
   fifo.close();
   await assert.rejects(waiting, FIFOClosedError);
 });
+
+Deno.test("RealFIFO: concurrent pops each get their own item; none gets undefined or ends the initial list early", async () => {
+  const fifo = new RealFIFO<Obj>({ keyFunction, knownObjects: known() });
+  const releases: (() => void)[] = [];
+  const got: (string | undefined)[] = [];
+  const pop = () =>
+    fifo.pop(async (d) => {
+      got.push(d[0] === undefined ? undefined : fifo.keyOf(d[0].object));
+      await new Promise<void>((r) => releases.push(r));
+    });
+  const pops = [pop(), pop(), pop()];
+  let thirdSettled = false;
+  pops[2].then(() => (thirdSettled = true), () => (thirdSettled = true));
+  await flushTasks();
+  fifo.replace([mk("a", 1), mk("b", 1)], "0");
+  await flushTasks();
+  assert.deepEqual(got, ["a", "b"]);
+  assert.equal(thirdSettled, false);
+  releases[1]();
+  await pops[1];
+  // "a" is still being processed: the initial list is not done.
+  assert.equal(fifo.hasSynced(), false);
+  releases[0]();
+  await pops[0];
+  assert.equal(fifo.hasSynced(), true);
+  // The third pop is still waiting, and gets the next item.
+  fifo.add(mk("c", 1));
+  await flushTasks();
+  assert.deepEqual(got, ["a", "b", "c"]);
+  releases[2]();
+  assert.deepEqual((await pops[2])[0], { type: "Added", object: mk("c", 1) });
+  assert.equal(fifo.length, 0);
+});
+
+Deno.test("RealFIFO: concurrent popBatch calls each process at least one item", async () => {
+  const fifo = new RealFIFO<Obj>({ keyFunction, knownObjects: known() });
+  const seen: string[] = [];
+  const process = (d: Delta<Obj>[]) => void seen.push(fifo.keyOf(d[0].object));
+  const batches = [fifo.popBatch(process), fifo.popBatch(process)];
+  await flushTasks();
+  fifo.add(mk("a", 1));
+  assert.equal(await batches[0], 1);
+  let secondSettled = false;
+  batches[1].then(() => (secondSettled = true));
+  await flushTasks();
+  assert.equal(secondSettled, false);
+  fifo.add(mk("b", 1));
+  assert.equal(await batches[1], 1);
+  assert.deepEqual(seen, ["a", "b"]);
+});
