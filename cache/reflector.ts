@@ -114,7 +114,11 @@ interface Cycle<T> {
   failed: boolean;
 }
 
-/** client-go's RetryWithDeadline: retry matching errors until `maxMs` after the first of a run of them. */
+/**
+ * client-go's RetryWithDeadline: retry internal errors until `maxMs` after the first of a run of
+ * them. Other outcomes (a normal close included) leave the run alone; a run ends when no internal
+ * error came for `resetMs`, or once its window is over.
+ */
 class RetryWithDeadline {
   #first = -Infinity;
   #last = -Infinity;
@@ -129,17 +133,11 @@ class RetryWithDeadline {
   }
 
   after(err: unknown): void {
+    if (err === undefined || !isInternalError(err)) return;
     const now = this.#clock.now();
-    if (err !== undefined && isInternalError(err)) {
-      if (now - this.#last < this.#resetMs) {
-        this.#last = now;
-        return;
-      }
-      this.#first = now;
-      this.#last = now;
-      return;
-    }
-    this.#first = this.#last = -Infinity;
+    if (now - this.#last >= this.#resetMs) this.#first = -Infinity;
+    if (this.#first === -Infinity) this.#first = now;
+    this.#last = now;
   }
 
   shouldRetry(): boolean {

@@ -468,6 +468,51 @@ Deno.test("reflector: 500 ERROR events are retried at once within maxInternalErr
   await t.stop();
 });
 
+Deno.test("reflector: normal watch closes between 500s do not restart the internal-error retry window", async () => {
+  const t = setup({ maxInternalErrorRetryDurationMs: 30_000 });
+  await t.start();
+  t.lw.lastWatch.send(bookmark("5"), errorEvent(500, "InternalError"));
+  await flushTasks();
+  assert.equal(t.lw.watchCalls.length, 2, "retried at once");
+  // A healthy watch that closes normally: not an internal error, so the window goes on.
+  t.lw.lastWatch.send(added(cm("a", "6")));
+  t.lw.lastWatch.close();
+  await flushTasks();
+  assert.equal(t.lw.watchCalls.length, 3);
+  await t.clock.advance(20_000);
+  t.lw.lastWatch.send(errorEvent(500, "InternalError"));
+  await flushTasks();
+  assert.equal(t.lw.watchCalls.length, 4, "20 s into the window: retried");
+  t.lw.lastWatch.send(added(cm("b", "7")));
+  t.lw.lastWatch.close();
+  await flushTasks();
+  assert.equal(t.lw.watchCalls.length, 5);
+  await t.clock.advance(20_000);
+  // 40 s after the first 500 of the run: the window is over, so this one relists.
+  t.lw.lastWatch.send(errorEvent(500, "InternalError"));
+  await flushTasks();
+  assert.equal(t.lw.watchCalls.length, 5);
+  await t.clock.advance(800);
+  assert.equal(t.lw.listCalls.length, 2);
+  await t.stop();
+});
+
+Deno.test("reflector: the internal-error retry window starts afresh a minute after the last 500", async () => {
+  const t = setup({ maxInternalErrorRetryDurationMs: 30_000 });
+  await t.start();
+  t.lw.lastWatch.send(bookmark("5"), errorEvent(500, "InternalError"));
+  await flushTasks();
+  t.lw.lastWatch.send(added(cm("a", "6")));
+  t.lw.lastWatch.close();
+  await flushTasks();
+  await t.clock.advance(60_000);
+  t.lw.lastWatch.send(errorEvent(500, "InternalError"));
+  await flushTasks();
+  assert.equal(t.lw.watchCalls.length, 4, "a new run of errors: retried");
+  assert.equal(t.lw.listCalls.length, 1);
+  await t.stop();
+});
+
 Deno.test("reflector: without the retry window, a 500 ERROR event ends the cycle", async () => {
   const t = setup();
   await t.start();
