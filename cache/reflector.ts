@@ -17,6 +17,8 @@ import {
 } from "../rest/errors.ts";
 import type { KubeList, KubeObject, ListOptions, Status, WatchEvent } from "../rest/types.ts";
 import { CacheError } from "./cache_error.ts";
+import type { CacheLogger } from "./cache_logger.ts";
+import { CONSOLE_CACHE_LOGGER, warnSafely } from "./_log.ts";
 import type { ListerWatcher } from "./listwatch.ts";
 import type { ReflectorStore } from "./queue.ts";
 import { deletionHandlingMetaNamespaceKeyFunc, newStore } from "./store.ts";
@@ -24,7 +26,12 @@ import { deletionHandlingMetaNamespaceKeyFunc, newStore } from "./store.ts";
 /** The annotation of the bookmark that ends the initial events of a watch-list stream. */
 export const INITIAL_EVENTS_ANNOTATION_KEY = "k8s.io/initial-events-end";
 
-/** Receives the errors that end a list-and-watch cycle (the reflector then backs off and retries). */
+/**
+ * Receives the errors that end a list-and-watch cycle before its watch ran: a failed list, or a
+ * watch that could not be started (the reflector then backs off and retries). As client-go, the
+ * endings of a running watch (an ERROR event, a very short watch, a failed resync) go to the
+ * reflector's logger instead, and so does a WatchList request that falls back to LIST.
+ */
 export type WatchErrorHandler = (reflector: ReflectorInfo, err: unknown) => void;
 
 /** What a {@linkcode WatchErrorHandler} learns about the reflector that failed. */
@@ -67,8 +74,13 @@ export interface ReflectorOptions {
   minWatchTimeoutMs?: number;
   /** Internal errors (500) ending a watch are retried without relisting within this window (default 0: never). */
   maxInternalErrorRetryDurationMs?: number;
-  /** Receives the errors that end a list-and-watch cycle (default: a warning on the console). */
+  /** Receives list errors and watch-start errors (default: a warning on the console). */
   watchErrorHandler?: WatchErrorHandler;
+  /**
+   * Receives warnings about watches that ended with an error and events that could not be applied
+   * (default: `console.warn`).
+   */
+  logger?: CacheLogger;
 }
 
 /**
@@ -159,9 +171,10 @@ function isWatchErrorRetriable(e: unknown): boolean {
 
 /**
  * Lists and then watches one resource through a {@linkcode ListerWatcher}, writing every change to
- * a store (in an informer: its queue). It never stops on its own: each failure goes to the watch-error
- * handler, then it backs off (800 ms doubling to 30 s, jitter 1.0, reset after 2 healthy minutes) and
- * lists and watches again, until the signal given to {@linkcode Reflector.run} aborts.
+ * a store (in an informer: its queue). It never stops on its own: a failed list or watch start goes
+ * to the watch-error handler, a watch ending with an error to the logger; then it backs off (800 ms
+ * doubling to 30 s, jitter 1.0, reset after 2 healthy minutes) and lists and watches again, until
+ * the signal given to {@linkcode Reflector.run} aborts.
  *
  * - LIST with resourceVersion "0" and limit 500 (pages followed); a relist uses the last synced
  *   resourceVersion, unpaginated. "Expired" or "too large resource version" relists with "".
@@ -210,6 +223,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
   #minWatchTimeoutMs: number;
   #maxInternalErrorRetryDurationMs: number;
   #watchErrorHandler: WatchErrorHandler;
+  #logger: CacheLogger;
   #lastSyncResourceVersion = "";
   #lastSyncResourceVersionUnavailable = false;
   #paginatedResult = false;
@@ -239,6 +253,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
     this.#minWatchTimeoutMs = options.minWatchTimeoutMs ?? 5 * 60_000;
     this.#maxInternalErrorRetryDurationMs = options.maxInternalErrorRetryDurationMs ?? 0;
     this.#watchErrorHandler = options.watchErrorHandler ?? defaultWatchErrorHandler;
+    this.#logger = options.logger ?? CONSOLE_CACHE_LOGGER;
   }
 
   /** The resourceVersion the store was last synced to ("" before the first list). */
@@ -278,7 +293,8 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
 
   /**
    * One cycle: the initial state (LIST, or a WatchList stream), then watches until an error ends the
-   * cycle (rejects with it) or `signal` aborts (resolves).
+   * watch (logged; resolves) or `signal` aborts (resolves). Rejects when the list fails or a watch
+   * cannot be started (as client-go's `ListAndWatch`, it rejects only if it did not get to watch).
    */
   async listAndWatch(signal: AbortSignal): Promise<void> {
     let active: ActiveWatch<T> | undefined;
@@ -287,13 +303,9 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
       try {
         active = await this.#watchList(signal);
         if (active === undefined) return;
-      } catch (e) {
+      } catch {
         if (signal.aborted) return;
-        try {
-          this.#watchErrorHandler(this, e);
-        } catch {
-          // ignored
-        }
+        // Expected where WatchList is not supported: client-go only logs it at debug level.
         fallbackToList = true;
         active = undefined;
       }
@@ -524,7 +536,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
     try {
       for (;;) {
         if (signal.aborted) return;
-        if (cycle.failed) throw cycle.resyncError;
+        if (cycle.failed) return this.#watchEnded(cycle.resyncError);
         const start = this.#clock.now();
         if (active === undefined) {
           const options: ListOptions = {
@@ -561,22 +573,34 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
         retry.after(err);
         if (err === undefined) continue; // closed normally: watch again from the last resourceVersion
         if (err === STOP || signal.aborted) return;
-        if (cycle.failed) throw err;
-        if (isResourceExpired(err)) throw err; // relist (after a backoff)
-        if (isTooManyRequests(err)) {
-          try {
-            await this.#backoff.backoff(signal);
-          } catch {
-            return;
+        // From here on the cycle ends without an error for the watch-error handler (as client-go's
+        // watch, which logs and returns nil); the run loop backs off and relists.
+        if (!cycle.failed) {
+          if (isResourceExpired(err)) return; // routine: relist (after a backoff)
+          if (isTooManyRequests(err)) {
+            try {
+              await this.#backoff.backoff(signal);
+            } catch {
+              return;
+            }
+            continue;
           }
-          continue;
+          if (isInternalError(err) && retry.shouldRetry()) continue;
         }
-        if (isInternalError(err) && retry.shouldRetry()) continue;
-        throw err;
+        return this.#watchEnded(err);
       }
     } finally {
       active?.stop();
     }
+  }
+
+  /** Logs why a watch ended the cycle (client-go: "watch ended with error"). */
+  #watchEnded(err: unknown): void {
+    warnSafely(
+      this.#logger,
+      `${this.name}: watch of ${this.typeDescription} ended with: ${messageOf(err)}`,
+      err,
+    );
   }
 
   /**
@@ -618,7 +642,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
         const meta = (obj as KubeObject | null)?.metadata;
         if (meta === null || typeof meta !== "object") {
           this.#report(
-            new CacheError(`Unable to understand a ${event.type} watch event: the object has no metadata`),
+            new CacheError(`Unable to understand a watch event (${event.type}): the object has no metadata`),
           );
           continue;
         }
@@ -645,7 +669,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
           }
         } catch (e) {
           this.#report(
-            new CacheError(`Unable to apply a ${event.type} watch event to the store: ${messageOf(e)}`, {
+            new CacheError(`Unable to apply a watch event (${event.type}) to the store: ${messageOf(e)}`, {
               cause: e,
             }),
           );
@@ -666,10 +690,6 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
   }
 
   #report(e: unknown): void {
-    try {
-      this.#watchErrorHandler(this, e);
-    } catch {
-      // ignored
-    }
+    warnSafely(this.#logger, `${this.name}: ${messageOf(e)}`, e);
   }
 }

@@ -83,10 +83,13 @@ function setup(options: ReflectorOptions = {}) {
   const lw = new FakeListerWatcher<KubeObject>(clock);
   const store = new RecordingStore();
   const errors: unknown[] = [];
+  /** What went to the logger: the message and the error. */
+  const logged: { message: string; error: unknown }[] = [];
   const reflector = new Reflector(lw, store, {
     clock,
     random: () => 0,
     watchErrorHandler: (_r, e) => errors.push(e),
+    logger: { warn: (message, error) => logged.push({ message, error }) },
     ...options,
   });
   const controller = new AbortController();
@@ -96,6 +99,7 @@ function setup(options: ReflectorOptions = {}) {
     lw,
     store,
     errors,
+    logged,
     reflector,
     controller,
     async start(): Promise<void> {
@@ -175,8 +179,13 @@ Deno.test("reflector: events without metadata and store failures are reported an
   await t.start();
   t.lw.lastWatch.send({ type: "ADDED", object: {} as KubeObject }, added(cm("ok", "2")));
   await flushTasks();
-  assert.equal(t.errors.length, 1);
-  assert.match((t.errors[0] as Error).message, /no metadata/);
+  assert.deepEqual(t.errors, []);
+  assert.equal(t.logged.length, 1);
+  assert.match(
+    t.logged[0].message,
+    /^reflector: Unable to understand a watch event \(ADDED\): the object has no metadata$/,
+  );
+  assert.ok(t.logged[0].error instanceof CacheError);
   assert.deepEqual(t.store.names(), ["ok"]);
   await t.stop();
 });
@@ -249,9 +258,9 @@ Deno.test("reflector: 410 on an established watch relists from the last synced R
   t.lw.lastWatch.send(added(cm("b", "15")), errorEvent(410, "Expired", "too old resource version"));
   await flushTasks();
   assert.equal(t.lw.watches[0].stopped, true);
-  assert.equal(t.errors.length, 1);
-  assert.ok(t.errors[0] instanceof ApiError);
-  assert.equal((t.errors[0] as ApiError).code, 410);
+  // Routine: neither the watch-error handler nor the logger hears of it.
+  assert.deepEqual(t.errors, []);
+  assert.deepEqual(t.logged, []);
   assert.equal(t.lw.listCalls.length, 1, "the relist waits for the backoff");
   t.lw.listAnswers.push({ metadata: { resourceVersion: "30" }, items: [cm("a", "5")] });
   await t.clock.advance(800);
@@ -266,7 +275,9 @@ Deno.test("reflector: an ERROR event becomes an ApiError carrying the Status", a
   await t.start();
   t.lw.lastWatch.send(errorEvent(403, "Forbidden", "configmaps is forbidden"));
   await flushTasks();
-  const e = t.errors[0];
+  assert.deepEqual(t.errors, []);
+  assert.equal(t.logged[0].message, "reflector: watch of objects ended with: configmaps is forbidden");
+  const e = t.logged[0].error;
   assert.ok(e instanceof ApiError);
   assert.ok(isForbidden(e));
   assert.equal(e.message, "configmaps is forbidden");
@@ -357,14 +368,15 @@ Deno.test('reflector: a too-large resourceVersion relists with resourceVersion "
   await t.stop();
 });
 
-Deno.test("reflector: a very short watch (0 events, < 1 s) is an error; it backs off and relists", async () => {
+Deno.test("reflector: a very short watch (0 events, < 1 s) is logged; it backs off and relists", async () => {
   const t = setup();
   await t.start();
   await t.clock.advance(999);
   t.lw.lastWatch.close();
   await flushTasks();
-  assert.equal(t.errors.length, 1);
-  assert.match((t.errors[0] as Error).message, /^Very short watch: reflector: unexpected watch close/);
+  assert.deepEqual(t.errors, []);
+  assert.equal(t.logged.length, 1);
+  assert.match((t.logged[0].error as Error).message, /^Very short watch: reflector: unexpected watch close/);
   assert.equal(t.lw.watchCalls.length, 1);
   assert.equal(t.pendingDelay(), 800);
   await t.clock.advance(800);
@@ -460,11 +472,11 @@ Deno.test("reflector: 500 ERROR events are retried at once within maxInternalErr
   t.lw.lastWatch.send(errorEvent(500, "InternalError"));
   await flushTasks();
   assert.equal(t.lw.watchCalls.length, 3);
-  assert.equal(t.errors.length, 1);
   assert.equal(t.lw.listCalls.length, 1);
   await t.clock.advance(800);
   assert.equal(t.lw.listCalls.length, 2);
-  assert.deepEqual(t.errors.map((e) => (e as ApiError).code), [500]);
+  assert.deepEqual(t.errors, []);
+  assert.deepEqual(t.logged.map((l) => (l.error as ApiError).code), [500]);
   await t.stop();
 });
 
@@ -519,7 +531,7 @@ Deno.test("reflector: without the retry window, a 500 ERROR event ends the cycle
   t.lw.lastWatch.send(errorEvent(500, "InternalError"));
   await flushTasks();
   assert.equal(t.lw.watchCalls.length, 1);
-  assert.equal(t.errors.length, 1);
+  assert.equal(t.logged.length, 1);
   await t.clock.advance(800);
   assert.equal(t.lw.listCalls.length, 2);
   await t.stop();
@@ -556,8 +568,9 @@ Deno.test("reflector: no resync without a period; a failing resync ends the watc
   t.store.failResync = true;
   await t.clock.advance(10_000);
   assert.equal(t.lw.watches[0].stopped, true);
-  assert.equal(t.errors.length, 1);
-  assert.match((t.errors[0] as Error).message, /resync failed/);
+  assert.deepEqual(t.errors, []);
+  assert.equal(t.logged.length, 1);
+  assert.match(t.logged[0].message, /ended with: resync failed/);
   await t.stop();
 });
 
@@ -616,6 +629,70 @@ Deno.test("reflector: cancel during backoff or during a list ends run", async ()
   assert.equal(listSignal?.aborted, true);
   assert.deepEqual(errors, []);
   assert.equal(clock.waiters(), 0);
+});
+
+Deno.test("reflector: the watch-error handler hears of list and watch-start errors only, as client-go", async () => {
+  // A 500 in a running watch (no retry window), a very short watch, a failed resync and a WatchList
+  // fallback are routine endings: client-go logs them and returns nil from ListAndWatch.
+  const w = setup({ useWatchList: true });
+  w.lw.watchAnswers.push({ error: apiError(400, "BadRequest", "sendInitialEvents is forbidden") });
+  await w.start();
+  assert.equal(w.lw.listCalls.length, 1, "fell back to LIST");
+  assert.deepEqual(w.errors, [], "WatchList fallback");
+  await w.stop();
+
+  const t = setup({ resyncPeriodMs: 60_000 });
+  await t.start();
+  t.lw.lastWatch.send(added(cm("a", "2")), errorEvent(500, "InternalError", "etcd went away"));
+  await flushTasks();
+  assert.deepEqual(t.errors, [], "500 in a watch");
+  await t.clock.advance(800); // backoff, relist, watch
+  assert.equal(t.lw.listCalls.length, 2);
+  t.lw.lastWatch.close();
+  await flushTasks();
+  assert.deepEqual(t.errors, [], "very short watch");
+  await t.clock.advance(1600);
+  assert.equal(t.lw.listCalls.length, 3);
+  t.store.failResync = true;
+  await t.clock.advance(60_000);
+  assert.deepEqual(t.errors, [], "failed resync");
+  t.store.failResync = false;
+  assert.deepEqual(t.logged.map((l) => l.message), [
+    "reflector: watch of objects ended with: etcd went away",
+    "reflector: watch of objects ended with: Very short watch: reflector: unexpected watch close - watch lasted less than a second and no items received",
+    "reflector: watch of objects ended with: resync failed",
+  ]);
+  await t.stop();
+
+  // A failed list and a watch that cannot start (not retriable) reach the handler.
+  const u = setup();
+  u.lw.listAnswers.push({ error: apiError(403, "Forbidden", "no list") });
+  u.lw.watchAnswers.push({ error: apiError(403, "Forbidden", "no watch") });
+  await u.start();
+  await u.clock.advance(800);
+  assert.deepEqual(u.errors.map((e) => (e as Error).message), [
+    "Failed to list objects: no list",
+    "no watch",
+  ]);
+  assert.deepEqual(u.logged, []);
+  await u.stop();
+});
+
+Deno.test("reflector: a logger that throws does not stop the reflector", async () => {
+  const t = setup({
+    logger: {
+      warn() {
+        throw new Error("logger broke");
+      },
+    },
+  });
+  await t.start();
+  t.lw.lastWatch.send({ type: "ADDED", object: {} as KubeObject }, errorEvent(500, "InternalError"));
+  await flushTasks();
+  await t.clock.advance(800);
+  assert.equal(t.lw.listCalls.length, 2);
+  assert.equal(t.lw.watches.length, 2);
+  await t.stop();
 });
 
 Deno.test("reflector: the default watch error handler warns, except for expiry", async () => {
@@ -745,7 +822,7 @@ Deno.test("watchList: any error other than 429 or expired falls back to LIST the
     allowWatchBookmarks: true,
   });
   assert.deepEqual(t.store.ops, ["replace [a]@20"]);
-  assert.equal(t.errors.length, 1, "the watch-list failure is reported");
+  assert.deepEqual(t.errors, [], "a fallback to LIST is routine");
   await t.stop();
 
   // An ERROR event in the stream.

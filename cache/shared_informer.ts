@@ -7,6 +7,8 @@
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import type { KubeObject } from "../rest/types.ts";
 import { CacheError, FIFOClosedError } from "./cache_error.ts";
+import type { CacheLogger } from "./cache_logger.ts";
+import { CONSOLE_CACHE_LOGGER } from "./_log.ts";
 import { DeltaFIFO } from "./delta_fifo.ts";
 import type { Indexer, Indexers } from "./index.ts";
 import type { ListerWatcher } from "./listwatch.ts";
@@ -61,8 +63,16 @@ export interface SharedIndexInformerOptions<T> {
   transform?: TransformFunc<T>;
   /** What is watched, in messages (for example "configmaps"). */
   objectDescription?: string;
-  /** Receives list and watch errors (default: a console warning, silent for expiry). */
+  /**
+   * Receives list errors and watch-start errors (default: a console warning, silent for expiry).
+   * Errors ending a running watch go to `logger`, as client-go logs them.
+   */
   watchErrorHandler?: WatchErrorHandler;
+  /**
+   * Receives warnings: watches that ended with an error (they are restarted), watch events that could
+   * not be applied, handlers falling behind (default: `console.warn`). A logger that throws is ignored.
+   */
+  logger?: CacheLogger;
   /** Receives errors thrown by event handlers (default: `console.error`). */
   handlerErrorHandler?: (err: unknown) => void;
   /** Use WatchList for the initial state (see {@linkcode ReflectorOptions.useWatchList}). */
@@ -141,6 +151,7 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
   #transform: TransformFunc<T> | undefined;
   #watchErrorHandler: WatchErrorHandler | undefined;
   #reportHandlerError: (err: unknown) => void;
+  #logger: CacheLogger;
   #queue: Queue<T> | undefined;
   #reflector: Reflector<T> | undefined;
   #started = false;
@@ -155,6 +166,7 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
     this.#resyncCheckPeriodMs = this.#defaultEventHandlerResyncPeriodMs;
     this.#transform = options.transform;
     this.#watchErrorHandler = options.watchErrorHandler;
+    this.#logger = options.logger ?? CONSOLE_CACHE_LOGGER;
     const report = options.handlerErrorHandler ?? defaultHandlerErrorHandler;
     this.#reportHandlerError = (err) => {
       try {
@@ -230,6 +242,7 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
       clock: this.#clock,
       random: o.random,
       watchErrorHandler: this.#watchErrorHandler,
+      logger: this.#logger,
       useWatchList: o.useWatchList,
       serverVersion: o.serverVersion,
       pageSize: o.pageSize,

@@ -279,11 +279,17 @@ Deno.test("informer: the transform option works too", async () => {
   await t.stop();
 });
 
-Deno.test("informer: the watch-error handler receives list and watch errors; it keeps trying", async () => {
+Deno.test("informer: the watch-error handler receives list and watch-start errors; the logger the rest", async () => {
   const clock = new FakeClock();
   const lw = new FakeListerWatcher<KubeObject>(clock);
   const errors: unknown[] = [];
-  const informer = newSharedIndexInformer<KubeObject>(lw, { clock, random: () => 0 });
+  const warnings: string[] = [];
+  const informer = newSharedIndexInformer<KubeObject>(lw, {
+    clock,
+    random: () => 0,
+    objectDescription: "configmaps",
+    logger: { warn: (m) => void warnings.push(m) },
+  });
   informer.setWatchErrorHandler((r, e) => {
     assert.equal(typeof r.lastSyncResourceVersion(), "string");
     errors.push(e);
@@ -297,6 +303,10 @@ Deno.test("informer: the watch-error handler receives list and watch errors; it 
   await clock.advance(800);
   lw.lastWatch.send({ type: "ERROR", object: { code: 500, reason: "InternalError", message: "boom" } });
   await flushTasks();
+  assert.equal(errors.length, 1);
+  assert.deepEqual(warnings, ["informer of configmaps: watch of configmaps ended with: boom"]);
+  lw.watchAnswers.push({ error: new ApiError({ code: 403, reason: "Forbidden", message: "no watch" }) });
+  await clock.advance(1600);
   assert.equal(errors.length, 2);
   assert.ok(errors[1] instanceof ApiError);
   assert.equal(informer.hasSynced(), true);
