@@ -1,6 +1,7 @@
 /**
  * One registered event handler of a shared informer, with its own unbounded buffer and dispatch loop
- * (client-go's `processorListener`), so a slow handler delays only itself.
+ * (client-go's `processorListener`), so a slow handler delays only itself; its depth is public and
+ * passing a threshold is reported.
  *
  * @module
  */
@@ -9,6 +10,14 @@ import type { DeletedFinalStateUnknown } from "./deleted_final_state_unknown.ts"
 /**
  * Receives the changes of an informer's cache. Each method may return a promise: the next
  * notification for this handler waits for it (other handlers do not).
+ *
+ * What a slow handler costs: every handler has its own buffer, with no bound, holding each change
+ * not yet delivered to it. While an async handler is busy, every change arriving meanwhile waits
+ * there, so its memory grows with the rate of changes times the handler's time per call, and it sees
+ * each change that much later than the cache (which is never held up). A handler that cannot keep
+ * up never catches up. Watch {@linkcode ResourceEventHandlerRegistration.pending}; the informer
+ * warns through its logger when it passes `handlerBacklogWarningThreshold`. For slow work, hand
+ * the object's key to a workqueue (which coalesces repeated keys) and return at once.
  */
 export interface ResourceEventHandler<T> {
   /**
@@ -35,6 +44,11 @@ export interface ResourceEventHandlerRegistration {
    * (for a handler added after start: every synthetic add). Bound: pass `registration.hasSynced` as is.
    */
   hasSynced(): boolean;
+  /**
+   * How many notifications wait in this handler's buffer, not yet delivered (the one being handled
+   * is not counted). It grows while the handler is slower than the changes arriving.
+   */
+  readonly pending: number;
 }
 
 /** Kinds of {@linkcode Notification}. */
@@ -58,6 +72,14 @@ export interface Notification<T> {
 /** What a listener calls when its handler throws or rejects. */
 export type HandlerErrorReporter = (err: unknown) => void;
 
+/** When a listener reports that its handler falls behind. */
+export interface BacklogWarning {
+  /** Report once the buffer holds more than this many notifications (0 or less, or Infinity: never). */
+  threshold: number;
+  /** Called once per crossing, with the buffer's depth; re-armed when it drains to half the threshold. */
+  warn(pending: number): void;
+}
+
 /** Delivers notifications to one handler in order, one at a time. */
 export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
   readonly handler: ResourceEventHandler<T>;
@@ -77,6 +99,8 @@ export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
   #inFlight: Promise<void> | undefined;
   #upstreamHasSynced: () => boolean;
   #report: HandlerErrorReporter;
+  #backlog: BacklogWarning | undefined;
+  #behind = false;
 
   constructor(
     handler: ResourceEventHandler<T>,
@@ -85,6 +109,7 @@ export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
     now: number,
     upstreamHasSynced: () => boolean,
     report: HandlerErrorReporter,
+    backlog?: BacklogWarning,
   ) {
     this.handler = handler;
     this.requestedResyncPeriodMs = requestedResyncPeriodMs;
@@ -92,6 +117,8 @@ export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
     this.nextResync = now + resyncPeriodMs;
     this.#upstreamHasSynced = upstreamHasSynced;
     this.#report = report;
+    const threshold = backlog?.threshold ?? 0;
+    this.#backlog = threshold > 0 && threshold < Infinity ? backlog : undefined;
   }
 
   /** Bound, so `registration.hasSynced` can be passed around as a function. */
@@ -116,6 +143,15 @@ export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
     if (this.#stopped) return;
     if (n.kind === ADD && n.initial) this.#pendingInitial++;
     this.#buf.push(n);
+    const backlog = this.#backlog;
+    if (backlog !== undefined && !this.#behind && this.pending > backlog.threshold) {
+      this.#behind = true;
+      try {
+        backlog.warn(this.pending);
+      } catch {
+        // A failing warning must not stop delivery.
+      }
+    }
     if (!this.#draining) {
       this.#draining = true;
       queueMicrotask(() => {
@@ -137,6 +173,7 @@ export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
           this.#buf = this.#buf.slice(this.#head);
           this.#head = 0;
         }
+        if (this.#behind && this.pending <= this.#backlog!.threshold / 2) this.#behind = false;
         try {
           const r = this.#deliver(n);
           if (r !== undefined && typeof (r as Promise<void>).then === "function") await r;
@@ -169,6 +206,7 @@ export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
     this.#buf = [];
     this.#head = 0;
     this.#pendingInitial = 0;
+    this.#behind = false;
     await this.#inFlight;
   }
 }

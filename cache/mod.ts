@@ -76,6 +76,7 @@ export {
 } from "./reflector.ts";
 export type { Clock, Timer } from "../_internal/clock.ts";
 export {
+  DEFAULT_HANDLER_BACKLOG_WARNING_THRESHOLD,
   type HandlerOptions,
   MINIMUM_RESYNC_PERIOD_MS,
   newSharedIndexInformer,

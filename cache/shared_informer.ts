@@ -8,12 +8,13 @@ import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import type { KubeObject } from "../rest/types.ts";
 import { CacheError, FIFOClosedError } from "./cache_error.ts";
 import type { CacheLogger } from "./cache_logger.ts";
-import { CONSOLE_CACHE_LOGGER } from "./_log.ts";
+import { CONSOLE_CACHE_LOGGER, warnSafely } from "./_log.ts";
 import { DeltaFIFO } from "./delta_fifo.ts";
 import type { Indexer, Indexers } from "./index.ts";
 import type { ListerWatcher } from "./listwatch.ts";
 import {
   ADD,
+  type BacklogWarning,
   DELETE,
   type Notification,
   ProcessorListener,
@@ -28,6 +29,9 @@ import { deletionHandlingMetaNamespaceKeyFunc, type Store } from "./store.ts";
 import { CacheStore } from "./_cache_store.ts";
 
 export type { ResourceEventHandler, ResourceEventHandlerRegistration } from "./_processor_listener.ts";
+
+/** The default of {@linkcode SharedIndexInformerOptions.handlerBacklogWarningThreshold}: 10,000. */
+export const DEFAULT_HANDLER_BACKLOG_WARNING_THRESHOLD = 10_000;
 
 /** The shortest resync period a handler can have (client-go's `minimumResyncPeriod`): 1 s. */
 export const MINIMUM_RESYNC_PERIOD_MS = 1000;
@@ -73,6 +77,12 @@ export interface SharedIndexInformerOptions<T> {
    * not be applied, handlers falling behind (default: `console.warn`). A logger that throws is ignored.
    */
   logger?: CacheLogger;
+  /**
+   * Warn through `logger` when a handler's buffer holds more than this many notifications it has not
+   * received yet (see {@linkcode ResourceEventHandlerRegistration.pending}): once per crossing,
+   * again only after it has drained to half of it. Default 10,000; 0: never.
+   */
+  handlerBacklogWarningThreshold?: number;
   /** Receives errors thrown by event handlers (default: `console.error`). */
   handlerErrorHandler?: (err: unknown) => void;
   /** Use WatchList for the initial state (see {@linkcode ReflectorOptions.useWatchList}). */
@@ -152,6 +162,7 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
   #watchErrorHandler: WatchErrorHandler | undefined;
   #reportHandlerError: (err: unknown) => void;
   #logger: CacheLogger;
+  #backlogWarning: BacklogWarning;
   #queue: Queue<T> | undefined;
   #reflector: Reflector<T> | undefined;
   #started = false;
@@ -167,6 +178,21 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
     this.#transform = options.transform;
     this.#watchErrorHandler = options.watchErrorHandler;
     this.#logger = options.logger ?? CONSOLE_CACHE_LOGGER;
+    const threshold = options.handlerBacklogWarningThreshold ?? DEFAULT_HANDLER_BACKLOG_WARNING_THRESHOLD;
+    if (typeof threshold !== "number" || Number.isNaN(threshold) || threshold < 0) {
+      throw new CacheError(
+        `Invalid handlerBacklogWarningThreshold ${String(threshold)}: it must be a number, 0 or more`,
+      );
+    }
+    const name = options.objectDescription ? `informer of ${options.objectDescription}` : "informer";
+    this.#backlogWarning = {
+      threshold,
+      warn: (pending) =>
+        warnSafely(
+          this.#logger,
+          `${name}: an event handler is falling behind: ${pending} notifications wait in its buffer (threshold ${threshold})`,
+        ),
+    };
     const report = options.handlerErrorHandler ?? defaultHandlerErrorHandler;
     this.#reportHandlerError = (err) => {
       try {
@@ -208,6 +234,7 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
       this.#clock.now(),
       () => this.hasSynced(),
       this.#reportHandlerError,
+      this.#backlogWarning,
     );
     this.#listeners.push(listener);
     if (this.#started) {

@@ -326,7 +326,7 @@ Deno.test("informer: the same handler twice gives two registrations; removing is
   assert.deepEqual(log, ["add a@1 initial", "add a@1 initial"]);
   t.informer.removeEventHandler(r1);
   t.informer.removeEventHandler(r1);
-  t.informer.removeEventHandler({ hasSynced: () => true });
+  t.informer.removeEventHandler({ hasSynced: () => true, pending: 0 });
   t.lw.lastWatch.send(ev("MODIFIED", cm("a", "2")));
   await flushTasks();
   assert.deepEqual(log.slice(2), ["update a@1 -> a@2"]);
@@ -577,4 +577,91 @@ Deno.test("waitForCacheSync: works with informer.hasSynced and registration.hasS
   await t.start();
   assert.equal(await waitForCacheSync({ clock: t.clock }, hasSynced, reg.hasSynced), true);
   await t.stop();
+});
+
+Deno.test("informer: a handler's backlog is visible on its registration; falling behind warns once per crossing", async () => {
+  const warnings: string[] = [];
+  const t = setup({
+    objectDescription: "configmaps",
+    handlerBacklogWarningThreshold: 4,
+    logger: { warn: (m) => void warnings.push(m) },
+  });
+  let release: (() => void) | undefined;
+  const slow = t.informer.addEventHandler({
+    onAdd: () => new Promise<void>((r) => (release = r)),
+    onUpdate: () => new Promise<void>((r) => (release = r)),
+  });
+  const fast = t.informer.addEventHandler({ onAdd() {}, onUpdate() {} });
+  await t.start();
+  assert.equal(slow.pending, 0);
+  const next = async () => {
+    const r = release!;
+    release = undefined;
+    r();
+    await flushTasks();
+  };
+  // The slow handler holds the first add; the rest wait in its buffer.
+  for (let i = 0; i < 6; i++) t.lw.lastWatch.send(ev("ADDED", cm(`o${i}`, String(10 + i))));
+  await flushTasks();
+  assert.equal(slow.pending, 5);
+  assert.equal(fast.pending, 0);
+  assert.deepEqual(warnings, [
+    "informer of configmaps: an event handler is falling behind: 5 notifications wait in its buffer (threshold 4)",
+  ]);
+  // More events while above the threshold: no more warnings.
+  t.lw.lastWatch.send(ev("MODIFIED", cm("o0", "20")), ev("MODIFIED", cm("o1", "21")));
+  await flushTasks();
+  assert.equal(slow.pending, 7);
+  assert.equal(warnings.length, 1);
+  // It catches up (to half the threshold or less), then falls behind again: a second warning.
+  while (slow.pending > 0) await next();
+  await next();
+  assert.equal(slow.pending, 0);
+  for (let i = 0; i < 6; i++) t.lw.lastWatch.send(ev("MODIFIED", cm(`o${i}`, String(30 + i))));
+  await flushTasks();
+  assert.equal(slow.pending, 5);
+  assert.equal(warnings.length, 2);
+  while (release !== undefined) await next();
+  await t.stop();
+});
+
+Deno.test("informer: the backlog warning is off with a threshold of 0; a throwing logger is contained", async () => {
+  const t = setup({ handlerBacklogWarningThreshold: 0, logger: { warn: () => assert.fail("no warning") } });
+  const u = setup({
+    handlerBacklogWarningThreshold: 1,
+    logger: {
+      warn() {
+        throw new Error("logger broke");
+      },
+    },
+  });
+  for (const x of [t, u]) {
+    const seen: string[] = [];
+    let release: (() => void) | undefined;
+    const reg = x.informer.addEventHandler({
+      onAdd: (o) => {
+        seen.push(describe(o));
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    await x.start();
+    for (let i = 0; i < 3; i++) x.lw.lastWatch.send(ev("ADDED", cm(`o${i}`, String(10 + i))));
+    await flushTasks();
+    assert.equal(reg.pending, 2);
+    while (release !== undefined) {
+      const r = release;
+      release = undefined;
+      r();
+      await flushTasks();
+    }
+    assert.deepEqual(seen, ["o0@10", "o1@11", "o2@12"]);
+    await x.stop();
+  }
+  for (const bad of [-1, NaN, "10" as unknown as number]) {
+    assert.throws(
+      () =>
+        newSharedIndexInformer(new FakeListerWatcher<KubeObject>(), { handlerBacklogWarningThreshold: bad }),
+      (e) => e instanceof CacheError && /Invalid handlerBacklogWarningThreshold/.test(e.message),
+    );
+  }
 });
