@@ -25,13 +25,19 @@ export interface LeaderCallbacks {
    * was lost, or the election was cancelled). Not awaited: the renew loop runs alongside it.
    */
   onStartedLeading(signal: AbortSignal): void | Promise<void>;
-  /** Called once when the election ends, whether or not this candidate ever led. */
+  /**
+   * Called once when the election ends, whether or not this candidate ever led. Awaited: `run`
+   * resolves after it has finished.
+   */
   onStoppedLeading(): void | Promise<void>;
   /** Called whenever a new leader is observed (including this candidate), with its identity. */
   onNewLeader?(identity: string): void | Promise<void>;
 }
 
-/** Receives the elector's messages; by default errors go to `console.error` and the rest is dropped. */
+/**
+ * Receives the elector's messages; by default errors go to `console.error` and the rest is dropped.
+ * A logger that throws is ignored: it never stops the election.
+ */
 export interface LeaderElectionLogger {
   /** Progress: acquiring, acquired, lock expired, failed to renew. */
   info(message: string): void;
@@ -84,6 +90,26 @@ const DEFAULT_LOGGER: LeaderElectionLogger = {
     console.error(`${message}:`, error instanceof Error ? error.message : error);
   },
 };
+
+/** `logger`, with whatever its methods throw dropped. */
+function containedLogger(logger: LeaderElectionLogger): LeaderElectionLogger {
+  return {
+    info(message: string): void {
+      try {
+        logger.info(message);
+      } catch {
+        // A failing logger must not stop the election.
+      }
+    },
+    error(message: string, error: unknown): void {
+      try {
+        logger.error(message, error);
+      } catch {
+        // A failing logger must not stop the election.
+      }
+    },
+  };
+}
 
 const EMPTY_RECORD: LeaderElectionRecord = {
   holderIdentity: "",
@@ -179,7 +205,7 @@ export class LeaderElector {
     this.#config = { ...config };
     this.#clock = config.clock ?? REAL_CLOCK;
     this.#random = config.random ?? Math.random;
-    this.#logger = config.logger ?? DEFAULT_LOGGER;
+    this.#logger = containedLogger(config.logger ?? DEFAULT_LOGGER);
     this.#name = config.name ?? config.lock.describe();
     this.#config.metrics?.leaderOff?.(this.#name);
   }
@@ -222,7 +248,7 @@ export class LeaderElector {
     try {
       if (!(await this.#acquire(signal))) return;
       const leading = linkSignals(signal);
-      this.#callback("onStartedLeading", () => this.#config.callbacks.onStartedLeading(leading.signal));
+      void this.#callback("onStartedLeading", () => this.#config.callbacks.onStartedLeading(leading.signal));
       try {
         await this.#renew(signal);
       } finally {
@@ -233,7 +259,7 @@ export class LeaderElector {
       if (this.#config.releaseOnCancel) await this.#release();
     } finally {
       this.#running = false;
-      this.#callback("onStoppedLeading", () => this.#config.callbacks.onStoppedLeading());
+      await this.#callback("onStoppedLeading", () => this.#config.callbacks.onStoppedLeading());
     }
   }
 
@@ -447,19 +473,28 @@ export class LeaderElector {
     if (holder === this.#reportedLeader) return;
     this.#reportedLeader = holder;
     const onNewLeader = this.#config.callbacks.onNewLeader;
-    if (onNewLeader) this.#callback("onNewLeader", () => onNewLeader.call(this.#config.callbacks, holder));
+    if (onNewLeader) {
+      void this.#callback("onNewLeader", () => onNewLeader.call(this.#config.callbacks, holder));
+    }
   }
 
-  /** Calls a user callback; a throw or rejection is logged, never propagated into the election. */
-  #callback(name: string, fn: () => void | Promise<void>): void {
+  /**
+   * Calls a user callback; a throw or rejection is logged, never propagated into the election. The
+   * result settles when the callback has (await it, or leave it running alongside).
+   */
+  #callback(name: string, fn: () => void | Promise<void>): Promise<void> {
     try {
       const result = fn();
       if (result && typeof (result as Promise<void>).then === "function") {
-        (result as Promise<void>).catch((e) => this.#logger.error(`The ${name} callback failed`, e));
+        return Promise.resolve(result).then(
+          () => {},
+          (e) => this.#logger.error(`The ${name} callback failed`, e),
+        );
       }
     } catch (e) {
       this.#logger.error(`The ${name} callback failed`, e);
     }
+    return Promise.resolve();
   }
 }
 

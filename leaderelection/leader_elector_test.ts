@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../_internal/clock.ts";
+import { FakeClock, flushTasks } from "../_internal/clock.ts";
 import { FakeLock, FakeLockStore } from "./_fake_lock_test.ts";
 import { formatMicroTime } from "./_micro_time.ts";
 import {
@@ -604,4 +604,89 @@ Deno.test("run: cancelling during a call in flight logs nothing and still stops 
   assert.deepEqual(probe.errors, []);
   assert.equal(probe.stopped, 1);
   assert.equal(probe.leadingSignal?.aborted, true);
+});
+
+Deno.test("run: resolves only after an async onStoppedLeading has finished", async () => {
+  const clock = new FakeClock(START);
+  const store = new FakeLockStore(() => clock.now());
+  const { config } = candidate(clock, store, "me");
+  let finishStopping!: () => void;
+  let stoppedDone = false;
+  const elector = new LeaderElector({
+    ...config,
+    callbacks: {
+      onStartedLeading: () => {},
+      onStoppedLeading: async () => {
+        await new Promise<void>((r) => (finishStopping = r));
+        stoppedDone = true;
+      },
+    },
+  });
+  const ac = new AbortController();
+  let resolved = false;
+  const done = elector.run(ac.signal).then(() => (resolved = true));
+  await clock.advance(0);
+  assert.equal(elector.isLeader(), true);
+  ac.abort();
+  await clock.advance(1_000);
+  assert.equal(typeof finishStopping, "function", "onStoppedLeading was called");
+  assert.equal(resolved, false, "run waits for onStoppedLeading");
+  finishStopping();
+  await done;
+  assert.equal(stoppedDone, true);
+
+  // A rejecting onStoppedLeading is logged; run still resolves.
+  const { probe, config: c2 } = candidate(clock, new FakeLockStore(() => clock.now()), "me");
+  const failing = new LeaderElector({
+    ...c2,
+    callbacks: { onStartedLeading: () => {}, onStoppedLeading: () => Promise.reject(new Error("late")) },
+  });
+  await failing.run(AbortSignal.abort());
+  assert.deepEqual(probe.errors, ["The onStoppedLeading callback failed"]);
+});
+
+Deno.test("logger: a logger that throws is contained; the election goes on and stops cleanly", async () => {
+  const clock = new FakeClock(START);
+  const store = new FakeLockStore(() => clock.now());
+  const { config } = candidate(clock, store, "me");
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: PromiseRejectionEvent) => {
+    e.preventDefault();
+    unhandled.push(e.reason);
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  try {
+    let stopped = 0;
+    const elector = new LeaderElector({
+      ...config,
+      logger: {
+        info() {
+          throw new Error("info broke");
+        },
+        error() {
+          throw new Error("error broke");
+        },
+      },
+      callbacks: {
+        onStartedLeading: () => Promise.reject(new Error("boom")),
+        onStoppedLeading: () => void stopped++,
+      },
+    });
+    const ac = new AbortController();
+    const done = elector.run(ac.signal);
+    await clock.advance(0);
+    assert.equal(elector.isLeader(), true);
+    store.down = true; // renewals fail: errors logged (and thrown by the logger)
+    await clock.advance(4_000);
+    store.down = false;
+    await clock.advance(2_000);
+    assert.equal(elector.isLeader(), true);
+    ac.abort();
+    await done;
+    assert.equal(stopped, 1);
+    await flushTasks();
+    assert.deepEqual(unhandled, []);
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  }
 });

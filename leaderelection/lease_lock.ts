@@ -117,6 +117,27 @@ function recordToSpec(record: LeaderElectionRecord): LeaseSpec {
   return spec;
 }
 
+function validate(options: LeaseLockOptions | undefined): void {
+  if (options === null || typeof options !== "object") {
+    throw new LeaderElectionError("LeaseLock needs options: client, namespace, name and identity");
+  }
+  const need = (value: unknown, what: string): void => {
+    if (typeof value === "string" && value !== "") return;
+    const got = value === undefined || value === null
+      ? "nothing"
+      : value === ""
+      ? "an empty string"
+      : typeof value;
+    throw new LeaderElectionError(`LeaseLock needs ${what} (a string, got ${got})`);
+  };
+  need(options.namespace, "the namespace of its Lease");
+  need(options.name, "the name of its Lease");
+  need(options.identity, "an identity");
+  if (typeof (options.client as Partial<LeasesGetter> | undefined)?.leases !== "function") {
+    throw new LeaderElectionError("LeaseLock needs a client: clientset.coordinationV1()");
+  }
+}
+
 /**
  * A lock over a Lease: candidates compete for `namespace/name`, and the holder keeps renewing it.
  *
@@ -151,8 +172,13 @@ export class LeaseLock implements ResourceLock {
   #recorder: LockEventRecorder | undefined;
   #lease: Lease | undefined;
 
-  /** Creates the lock; nothing is read or written until the elector runs. */
+  /**
+   * Creates the lock; nothing is read or written until the elector runs. Throws
+   * {@linkcode LeaderElectionError} when the client, the Lease's namespace or name, or the identity
+   * is missing.
+   */
   constructor(options: LeaseLockOptions) {
+    validate(options);
     this.#client = options.client;
     this.#namespace = options.namespace;
     this.#name = options.name;

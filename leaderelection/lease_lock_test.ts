@@ -185,3 +185,27 @@ Deno.test("LeaseLock: without a recorder recordEvent does nothing", () => {
   });
   lock.recordEvent("became leader");
 });
+
+Deno.test("LeaseLock: a missing or empty name, namespace, identity or client is refused at construction", () => {
+  const client = { leases: () => new FakeLeases("ns") };
+  const good = { client, namespace: "ns", name: "ctrl", identity: "me" };
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ ...good, name: undefined }, /LeaseLock needs the name of its Lease/],
+    [{ ...good, name: "" }, /LeaseLock needs the name of its Lease/],
+    [{ ...good, namespace: undefined }, /LeaseLock needs the namespace of its Lease/],
+    [{ ...good, namespace: "" }, /LeaseLock needs the namespace of its Lease/],
+    [{ ...good, name: 7 }, /LeaseLock needs the name of its Lease \(a string, got number\)/],
+    [{ ...good, identity: undefined }, /LeaseLock needs an identity/],
+    [{ ...good, client: undefined }, /LeaseLock needs a client/],
+    [{ ...good, client: {} }, /LeaseLock needs a client/],
+  ];
+  for (const [options, message] of cases) {
+    assert.throws(
+      () => new LeaseLock(options as never),
+      (e) => e instanceof LeaderElectionError && message.test(e.message),
+      JSON.stringify(options, (_k, v) => v === undefined ? "<undefined>" : v),
+    );
+  }
+  assert.throws(() => new LeaseLock(undefined as never), LeaderElectionError);
+  assert.equal(new LeaseLock(good).describe(), "ns/ctrl");
+});
