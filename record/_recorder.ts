@@ -62,6 +62,19 @@ export function getReference(object: EventObject): ObjectReference {
   return ref;
 }
 
+const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * `<object name>.<hex nanoseconds>`, or a random UUID when that is not a valid DNS subdomain (an
+ * object name such as "system:controller:job"), which the server would refuse as an Event name
+ * (client-go's `util.GenerateEventName`, kubernetes#127594).
+ */
+export function generateEventName(refName: string, unixNano: bigint): string {
+  const name = `${refName}.${unixNano.toString(16)}`;
+  if (name.length <= 253 && DNS1123_SUBDOMAIN_RE.test(name)) return name;
+  return crypto.randomUUID();
+}
+
 /** The recorder implementation. */
 export class Recorder implements EventRecorder {
   #ctx: RecorderContext;
@@ -103,7 +116,7 @@ export class Recorder implements EventRecorder {
     const nowMs = this.#ctx.clock.now();
     const t = formatTime(nowMs);
     const metadata: Event["metadata"] = {
-      name: `${ref.name ?? ""}.${this.#ctx.stamps.next(nowMs).toString(16)}`,
+      name: generateEventName(ref.name ?? "", this.#ctx.stamps.next(nowMs)),
       namespace: ref.namespace || "default",
     };
     if (annotations !== undefined) metadata.annotations = { ...annotations };

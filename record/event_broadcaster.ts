@@ -21,7 +21,10 @@ export const DEFAULT_SLEEP_DURATION_MS = 10_000;
 /** Events each watcher holds before new ones are dropped (client-go's `maxQueuedEvents`). */
 export const MAX_QUEUED_EVENTS = 1000;
 
-/** Receives the broadcaster's complaints; by default they go to `console.error`. */
+/**
+ * Receives the broadcaster's complaints; by default they go to `console.error`. A logger that throws
+ * is ignored: it never stops the broadcaster or a recorder's caller.
+ */
 export interface RecordLogger {
   /** An event was dropped or could not be written. */
   error(message: string, error?: unknown): void;
@@ -47,7 +50,10 @@ export interface EventBroadcasterOptions {
 
 /** A running watcher of the broadcaster's events. */
 export interface EventWatcher {
-  /** Stops receiving new events; events already queued are still handled. */
+  /**
+   * Stops receiving new events; events already queued are still handled, then the broadcaster lets
+   * go of the watcher (and of a sink's correlator caches).
+   */
   stop(): void;
 }
 
@@ -92,6 +98,13 @@ export interface EventBroadcaster {
    */
   shutdown(): Promise<void>;
 }
+
+const CONSOLE_LOGGER: RecordLogger = {
+  error(message: string, error?: unknown): void {
+    if (error === undefined) console.error(message);
+    else console.error(`${message}:`, error instanceof Error ? error.message : error);
+  },
+};
 
 function isSink(x: EventSink | EventsGetter): x is EventSink {
   return typeof (x as EventSink).create === "function" && typeof (x as EventSink).patch === "function";
@@ -186,10 +199,14 @@ class Broadcaster implements EventBroadcaster {
     this.#queueLength = options.queueLength ?? MAX_QUEUED_EVENTS;
     this.#correlatorOptions = options.correlatorOptions ?? {};
     this.#random = options.random ?? Math.random;
-    this.#logger = options.logger ?? {
+    const logger = options.logger ?? CONSOLE_LOGGER;
+    this.#logger = {
       error(message: string, error?: unknown): void {
-        if (error === undefined) console.error(message);
-        else console.error(`${message}:`, error instanceof Error ? error.message : error);
+        try {
+          logger.error(message, error);
+        } catch {
+          // A failing logger must not stop the broadcaster.
+        }
       },
     };
   }
@@ -197,6 +214,8 @@ class Broadcaster implements EventBroadcaster {
   startEventWatcher(handler: (event: Event) => void | Promise<void>): EventWatcher {
     const watcher = new QueueWatcher(handler, this.#queueLength, this.#logger, (w) => {
       this.#watchers.delete(w);
+      // Shutdown waits for what it still has queued; then nothing holds it.
+      void w.whenIdle().then(() => this.#draining.delete(w));
     });
     if (this.#shutdown) {
       watcher.stop();

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { FakeClock, flushTasks } from "../_internal/clock.ts";
 import { FakeSink } from "./_fake_sink_test.ts";
 import type { Event } from "./event.ts";
@@ -271,4 +273,85 @@ Deno.test("newEventSink: writes each event to its namespace, patches as strategi
   const sink = newEventSink({ events: client });
   await sink.create({ metadata: { name: "x" } });
   assert.deepEqual(requests[3], ["create", "default", "x"]);
+});
+
+Deno.test("logger: a logger that throws is contained; handlers go on and shutdown does not hang", async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: PromiseRejectionEvent) => {
+    e.preventDefault();
+    unhandled.push(e.reason);
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  try {
+    const clock = new FakeClock(START);
+    const sink = new FakeSink(() => clock.now());
+    sink.fail = (call) => (call.event.reason === "Rejected" ? FakeSink.apiError(422, "Invalid") : undefined);
+    const b = newEventBroadcaster({
+      clock,
+      queueLength: 1,
+      logger: {
+        error() {
+          throw new Error("logger broke");
+        },
+      },
+    });
+    b.startRecordingToSink(sink);
+    const seen: string[] = [];
+    b.startEventWatcher((e) => {
+      seen.push(e.reason!);
+      if (e.reason === "Throws") throw new Error("handler broke");
+    });
+    const r = b.newRecorder({ component: "c" });
+    r.event(POD, "Normal", "Throws", "m");
+    r.event(POD, "Normal", "Dropped", "m"); // the queue of 1 is full: "dropped" is logged
+    await flushTasks();
+    r.event(POD, "Normal", "Rejected", "m");
+    await flushTasks();
+    r.event(POD, "Normal", "After", "m");
+    await flushTasks();
+    assert.deepEqual(seen, ["Throws", "Rejected", "After"]);
+    assert.deepEqual(sink.calls.map((c) => c.event.reason), ["Throws", "Rejected", "After"]);
+    let shutDown = false;
+    const done = b.shutdown().then(() => (shutDown = true));
+    await flushTasks();
+    assert.equal(shutDown, true, "shutdown resolved");
+    await done;
+    r.event(POD, "Normal", "Late", "m"); // dropped after shutdown: logged, not thrown
+    await flushTasks();
+    assert.deepEqual(unhandled, []);
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  }
+});
+
+Deno.test("watchers: a stopped watcher, its handler and its sink's correlator are released", async () => {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  const clock = new FakeClock(START);
+  const b = newEventBroadcaster({ clock, logger: { error() {} } });
+  const r = b.newRecorder({ component: "c" });
+  const refs: WeakRef<object>[] = [];
+  for (let i = 0; i < 20; i++) {
+    // Scoped so the test itself keeps nothing.
+    (() => {
+      const sink = new FakeSink(() => clock.now());
+      const handler = () => {};
+      const sinkWatcher = b.startRecordingToSink(sink);
+      const watcher = b.startEventWatcher(handler);
+      refs.push(new WeakRef(sink), new WeakRef(handler));
+      r.event(POD, "Normal", `R${i}`, "m");
+      queueMicrotask(() => {
+        sinkWatcher.stop();
+        watcher.stop();
+      });
+    })();
+    await clock.advance(0);
+  }
+  await flushTasks();
+  gc();
+  await flushTasks();
+  gc();
+  const kept = refs.filter((ref) => ref.deref() !== undefined).length;
+  assert.equal(kept, 0, `${kept} of ${refs.length} stopped sinks and handlers are still held`);
+  await b.shutdown();
 });

@@ -157,3 +157,28 @@ Deno.test("recorder: a source without host leaves host and reportingInstance uns
   assert.equal(events[0].reportingInstance, undefined);
   assert.equal(events[0].reportingComponent, "c");
 });
+
+Deno.test("recorder: when <name>.<hex> is not a valid DNS subdomain, the event gets a generated valid name", async () => {
+  const { clock, events, recorder } = setup();
+  const names = [
+    "system:controller:job", // a ClusterRole: ":" is not allowed
+    "Web", // upper case
+    "a".repeat(240), // with ".<hex>" longer than 253
+    "-leading-dash",
+  ];
+  for (const name of names) {
+    recorder.event({ apiVersion: "v1", kind: "X", metadata: { name, namespace: "d" } }, "Normal", "R", name);
+  }
+  recorder.event(POD, "Normal", "R", "ok");
+  await clock.advance(0);
+  const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  for (const e of events.slice(0, names.length)) {
+    const n = e.metadata!.name!;
+    assert.match(n, uuid, `${e.message} -> ${n}`);
+    assert.ok(dnsSubdomain.test(n) && n.length <= 253);
+    assert.equal(e.involvedObject?.name, e.message, "the involved object keeps its name");
+  }
+  assert.notEqual(events[0].metadata!.name, events[1].metadata!.name);
+  assert.match(events[names.length].metadata!.name!, /^web\.[0-9a-f]+$/);
+});
