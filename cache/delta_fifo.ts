@@ -251,8 +251,10 @@ export class DeltaFIFO<T> implements Queue<T> {
   /**
    * Waits for at least one key, then pops and processes keys in order until `maxItems` are done or
    * the queue is empty; synchronous `process` calls run back to back. Resolves with the count.
+   * Rejects with a RangeError when `maxItems` is less than 1.
    */
   async popBatch(process: PopProcessFunc<T>, maxItems: number = Infinity): Promise<number> {
+    if (!(maxItems >= 1)) throw new RangeError(`popBatch needs maxItems of 1 or more, got ${maxItems}`);
     let item = await this.#next();
     let n = 0;
     for (;;) {

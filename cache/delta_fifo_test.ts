@@ -470,4 +470,5 @@ Deno.test("DeltaFIFO: concurrent popBatch calls each process at least one key", 
   fifo.add(mk("b", 1));
   assert.equal(await batches[1], 1);
   assert.deepEqual(seen, ["a", "b"]);
+  for (const bad of [0, -1, NaN]) await assert.rejects(fifo.popBatch(() => {}, bad), RangeError);
 });
