@@ -306,6 +306,14 @@ export class Request {
     return out;
   }
 
+  /** The resource with its group, as client-go's `GroupResource.String()` ("deployments.apps"). */
+  #qualifiedResource(): string | undefined {
+    if (!this.#resource) return undefined;
+    const gv = this.#ctx.groupVersion;
+    const group = gv.includes("/") ? gv.slice(0, gv.indexOf("/")) : "";
+    return group ? `${this.#resource}.${group}` : this.#resource;
+  }
+
   #handleWarnings(headers: Headers): string[] {
     const value = headers.get("warning");
     if (value === null) return [];
@@ -404,7 +412,12 @@ export class Request {
             if (signal.aborted) throw signal.reason;
             // A body cut short still leaves the status code to go by.
           }
-          throw apiErrorFromResponse(status, response.headers, text, { method, url });
+          throw apiErrorFromResponse(status, response.headers, text, {
+            method,
+            url,
+            resource: this.#qualifiedResource(),
+            name: this.#name,
+          });
         }
         return { response, url, dispose, clearTimeout: clearTimer, signal, stopController };
       }

@@ -492,6 +492,18 @@ Deno.test("errors: a Status body becomes an ApiError with method and path, and n
   assert.ok(!everything.includes("s3cret-token"));
 });
 
+Deno.test("errors: a body that is not a Status names the verb, resource and name, as client-go", async () => {
+  const t = fakeTransport(() => new Response("404 page not found", { status: 404 }));
+  const err = await client(t).get().namespace("default").resource("configmaps").name("foo").do()
+    .then(() => undefined, (e) => e);
+  assert.ok(err instanceof ApiError);
+  assert.ok(isNotFound(err));
+  assert.equal(err.message, "the server could not find the requested resource (get configmaps foo)");
+  const apps = client(t, testConfig(), { apiPath: "/apis", groupVersion: "apps/v1" });
+  const list = await apps.get().resource("deployments").do().then(() => undefined, (e) => e);
+  assert.equal(list.message, "the server could not find the requested resource (get deployments.apps)");
+});
+
 Deno.test("errors: a refused connection is a TransportError naming the host, without the query", async () => {
   const t = fakeTransport(() => {
     throw new TypeError("fetch failed", { cause: new Error("tcp connect error: Connection refused") });
