@@ -13,6 +13,7 @@ import { ConfigError } from "./config_error.ts";
 import type { ExecConfig } from "./kubeconfig.ts";
 import type { AuthProvider } from "./rest_config.ts";
 import { isNotFoundError, redactSecrets } from "./_config_util.ts";
+import { INVALID_HEADER_VALUE, isValidHeaderValue } from "./_header_value.ts";
 
 /** The exec credential API versions kubeweb speaks. */
 export const EXEC_API_VERSIONS: readonly string[] = [
@@ -277,7 +278,13 @@ export class ExecAuthProvider implements AuthProvider {
       }
     }
     const c: ExecCredential = {};
-    if (status.token) c.token = status.token as string;
+    if (status.token) {
+      if (!isValidHeaderValue(status.token as string)) {
+        // Never the token itself: the runtime's Headers would quote it, so say which field it is.
+        throw this.#error(`${name} printed an ExecCredential whose status.token ${INVALID_HEADER_VALUE}`);
+      }
+      c.token = status.token as string;
+    }
     const certPem = (status.clientCertificateData as string | undefined) || undefined;
     const keyPem = (status.clientKeyData as string | undefined) || undefined;
     if (certPem && !keyPem) {

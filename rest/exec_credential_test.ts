@@ -280,6 +280,8 @@ Deno.test("unusable plugin output gets a clear error that never echoes the outpu
     [JSON.stringify({ apiVersion: V1, kind: "ExecCredential" }), /without a status/],
     [credential({ token: 12 }), /status\.token is not a string/],
     [credential({}), /neither a token nor a client certificate and key/],
+    [credential({ token: "tok-SECRET-123\r\nX: 1" }), /status\.token holds a character that cannot be sent/],
+    [credential({ token: "tok-SECRET-123\u0000" }), /status\.token holds a character that cannot be sent/],
     [credential({ clientCertificateData: CERT_PEM }), /clientCertificateData without clientKeyData/],
     [credential({ clientKeyData: KEY_PEM }), /clientKeyData without clientCertificateData/],
     [

@@ -3,6 +3,7 @@ import { FakeClock, flushTasks } from "../_internal/clock.ts";
 import { restClientFor, type RESTClientOptions } from "./rest_client.ts";
 import { ApiError, isInternalError, isNotFound, isUnauthorized, TransportError } from "./errors.ts";
 import type { AuthProvider, RestConfig } from "./rest_config.ts";
+import { ConfigError } from "./config_error.ts";
 import type { Warning } from "./warning_handler.ts";
 import {
   type FakeTransport,
@@ -212,6 +213,49 @@ Deno.test("headers: Authorization from the auth provider, a static token or basi
     [],
   ]);
   assert.ok(signals[0] instanceof AbortSignal);
+});
+
+Deno.test("headers: a credential that cannot be a header value never escapes in an error", async () => {
+  const secret = "s3cret-token";
+  const t = fakeTransport(ok);
+  const errors: unknown[] = [];
+  // A hand-built configuration with a bad token, and a custom provider whose Headers.set throws.
+  errors.push(
+    await client(t, testConfig({ bearerToken: `${secret}\r\nX-Injected: 1` })).get().resource("pods").do()
+      .then(() => undefined, (e) => e),
+  );
+  const auth: AuthProvider = {
+    authorize(h: Headers) {
+      h.set("Authorization", `Bearer ${secret}\nX-Injected: 1`);
+      return Promise.resolve();
+    },
+  };
+  errors.push(
+    await client(t, testConfig({ auth })).get().resource("pods").do().then(() => undefined, (e) => e),
+  );
+  errors.push(
+    await client(t, testConfig({ impersonate: { userName: `${secret}\0` } })).get().resource("pods").watch()
+      .then(() => undefined, (e) => e),
+  );
+  errors.push(
+    await client(t).get().resource("pods").header("X-Token", `${secret}\n`).do().then(
+      () => undefined,
+      (e) => e,
+    ),
+  );
+  assert.equal(t.calls.length, 0, "nothing was sent");
+  for (const e of errors) {
+    assert.ok(e instanceof Error, String(e));
+    assert.ok(!(e instanceof TransportError), String(e));
+    const everything = `${e} ${e.stack} ${Deno.inspect(e, { depth: 10 })}`;
+    assert.ok(!everything.includes(secret), everything);
+    assert.match(e.message, /cannot be sent in an HTTP header/);
+  }
+  assert.ok(errors[0] instanceof ConfigError);
+  assert.equal((errors[0] as ConfigError).field, "bearerToken");
+  assert.equal((errors[1] as ConfigError).field, "auth");
+  assert.equal((errors[2] as ConfigError).field, "Impersonate-User");
+  assert.ok(errors[3] instanceof TypeError);
 });
 
 // ---- warnings ----

@@ -12,6 +12,7 @@ import { ConfigError } from "./config_error.ts";
 import type { ExecConfig, KubeConfig, KubeConfigCluster, KubeConfigUser } from "./kubeconfig.ts";
 import { ExecAuthProvider, type ExecClusterInfo } from "./exec_credential.ts";
 import { decodeBase64, encodeBase64, hasPemBlock, type PemKind, readConfigFile } from "./_config_util.ts";
+import { INVALID_HEADER_VALUE, isValidHeaderValue } from "./_header_value.ts";
 
 /**
  * Puts credentials on outgoing requests. The REST client calls {@linkcode AuthProvider.authorize}
@@ -111,8 +112,16 @@ export interface RestConfig {
 export class StaticTokenAuthProvider implements AuthProvider {
   #token: string;
 
-  /** Creates the provider for `token`. */
+  /**
+   * Creates the provider for `token`.
+   *
+   * @throws {ConfigError} (field `bearerToken`, never the value) when the token holds a line break,
+   * NUL or another character that cannot be sent in an HTTP header.
+   */
   constructor(token: string) {
+    if (!isValidHeaderValue(token)) {
+      throw new ConfigError(`The bearer token ${INVALID_HEADER_VALUE}`, { field: "bearerToken" });
+    }
     this.#token = token;
   }
 
@@ -216,6 +225,12 @@ export class TokenFileAuthProvider implements AuthProvider {
       })).trim();
       if (text === "") {
         throw new ConfigError(`The token file ${this.path} is empty`, {
+          file: this.#file ?? this.path,
+          field: this.#field,
+        });
+      }
+      if (!isValidHeaderValue(text)) {
+        throw new ConfigError(`The token file ${this.path} ${INVALID_HEADER_VALUE}`, {
           file: this.#file ?? this.path,
           field: this.#field,
         });
@@ -567,6 +582,20 @@ export async function restConfigFromKubeConfig(
       `uses the "${name}" auth provider, which is not supported (it was removed from Kubernetes client ` +
         `libraries): use an exec credential plugin${plugin ? ` such as ${plugin}` : ""} instead`,
     );
+  }
+  // Values sent as headers: checked now, so a bad one never meets the runtime's Headers (whose
+  // TypeError quotes it). The error names the field, never the value.
+  const headerFields: [string, string | undefined][] = [
+    ["token", user.token],
+    ["as", user.as],
+    ["as-uid", user.asUid],
+    ...(user.asGroups ?? []).map((g): [string, string] => ["as-groups", g]),
+    ...Object.entries(user.asUserExtra ?? {}).flatMap(([k, vs]) =>
+      vs.map((v): [string, string] => [`as-user-extra[${k}]`, v])
+    ),
+  ];
+  for (const [key, value] of headerFields) {
+    if (value !== undefined && !isValidHeaderValue(value)) fail(userWhere(user, key), INVALID_HEADER_VALUE);
   }
   const methods: string[] = [];
   if (user.token || user.tokenFile) methods.push("token");

@@ -727,3 +727,71 @@ Deno.test("tokenFile in a kubeconfig wins over token, which stays as the fallbac
   await config.auth.authorize(h);
   assert.equal(h.get("authorization"), "Bearer rotated");
 });
+
+Deno.test("a token with CR, LF or NUL is a ConfigError naming the field, never the value", async () => {
+  for (
+    const bad of [`${TOKEN}\r\nX-Injected: 1`, `${TOKEN}\n`, `a\n${TOKEN}`, `${TOKEN}\0`, `${TOKEN}\x1b[2J`]
+  ) {
+    const doc = baseDoc();
+    user(doc, "alice").token = bad;
+    await assert.rejects(build(yaml(doc), { context: "prod-alice" }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.equal(e.field, "users[alice].user.token");
+      assert.equal(e.file, FILE);
+      assert.match(e.message, /cannot be sent in an HTTP header/);
+      assertNoSecrets(e);
+      return true;
+    });
+  }
+  // Impersonation values are headers too.
+  const doc = baseDoc();
+  user(doc, "alice").as = "jane\r\nX-Evil: 1";
+  await assert.rejects(build(yaml(doc), { context: "prod-alice" }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.field, "users[alice].user.as");
+    assert.ok(!e.message.includes("X-Evil"));
+    return true;
+  });
+  // Tabs and non-ASCII Latin-1 characters are allowed in header values.
+  const fine = baseDoc();
+  user(fine, "alice").token = "tok\twith-tab";
+  assert.equal((await build(yaml(fine), { context: "prod-alice" })).bearerToken, "tok\twith-tab");
+});
+
+Deno.test("a token file with a line break inside is refused at build, and a bad re-read keeps the old token", async () => {
+  const doc = baseDoc();
+  user(doc, "alice").tokenFile = "alice.token";
+  delete user(doc, "alice").token;
+  const runtime = new FakeRuntime({
+    files: { [FILE]: yaml(doc), "/home/me/.kube/alice.token": `${TOKEN}\nsecond-line\n` },
+    home: "/home/me",
+  });
+  await assert.rejects(
+    restConfigFromKubeConfig(await loadKubeConfig({ runtime }), { runtime, clock: new FakeClock() }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.equal(e.field, "users[alice].user.tokenFile");
+      assert.match(e.message, /alice\.token holds a character that cannot be sent in an HTTP header/);
+      assertNoSecrets(e, ["second-line"]);
+      return true;
+    },
+  );
+  const clock = new FakeClock();
+  const files = new FakeRuntime({ files: { "/t": "good\n" } });
+  const auth = new TokenFileAuthProvider("/t", { runtime: files, clock });
+  assert.equal(await auth.token(), "good");
+  files.files.set("/t", `${TOKEN}\0rotated`);
+  await clock.advance(60_000);
+  const h = new Headers();
+  await auth.authorize(h);
+  assert.equal(h.get("authorization"), "Bearer good", "the bad re-read is ignored");
+});
+
+Deno.test("StaticTokenAuthProvider refuses a token that cannot be a header value, without quoting it", () => {
+  assert.throws(() => new StaticTokenAuthProvider(`${TOKEN}\r\n`), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.field, "bearerToken");
+    assertNoSecrets(e);
+    return true;
+  });
+});
