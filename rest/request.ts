@@ -520,6 +520,7 @@ export class Request {
       stopController: sent.stopController,
       request: { method: this.#verb, url: sent.url },
       onEnd: sent.dispose,
+      maxFrameBytes: this.#ctx.config.maxWatchFrameBytes,
     });
   }
 }

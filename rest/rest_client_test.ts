@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { FakeClock, flushTasks } from "../_internal/clock.ts";
 import { restClientFor, type RESTClientOptions } from "./rest_client.ts";
-import { ApiError, isInternalError, isNotFound, isUnauthorized, TransportError } from "./errors.ts";
+import {
+  ApiError,
+  isInternalError,
+  isNotFound,
+  isUnauthorized,
+  TransportError,
+  WatchDecodeError,
+} from "./errors.ts";
 import type { AuthProvider, RestConfig } from "./rest_config.ts";
 import { ConfigError } from "./config_error.ts";
 import type { Warning } from "./warning_handler.ts";
@@ -772,6 +779,20 @@ Deno.test("watch: a refused watch is an ApiError; a broken stream a TransportErr
   const pending = it.next();
   controller.error(new TypeError("connection reset"));
   await assert.rejects(pending, (e: unknown) => e instanceof TransportError && e.host === "k8s.test:6443");
+});
+
+Deno.test("watch: maxWatchFrameBytes of the configuration limits one frame", async () => {
+  const frame = JSON.stringify({ type: "ADDED", object: { metadata: { name: "x".repeat(500) } } }) + "\n";
+  const t = fakeTransport(() => new Response(frame + frame));
+  const events: unknown[] = [];
+  const small = await client(t, testConfig({ maxWatchFrameBytes: 100 })).get().resource("pods").watch();
+  await assert.rejects(async () => {
+    for await (const e of small) events.push(e);
+  }, (e: unknown) => e instanceof WatchDecodeError && /too large/.test(e.message));
+  assert.equal(events.length, 0);
+  const fits = await client(t, testConfig({ maxWatchFrameBytes: 1000 })).get().resource("pods").watch();
+  for await (const e of fits) events.push(e);
+  assert.equal(events.length, 2);
 });
 
 Deno.test("close: releases the transport", () => {

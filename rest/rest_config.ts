@@ -88,6 +88,11 @@ export interface RestConfig {
   timeoutMs?: number;
   /** `User-Agent` header. */
   userAgent?: string;
+  /**
+   * The largest frame (one event) a watch accepts, in bytes (unset: 16 MiB, as client-go). A longer
+   * frame ends the watch with a `WatchDecodeError`.
+   */
+  maxWatchFrameBytes?: number;
   /** Puts the credential on each request; undefined for anonymous or client-certificate-only access. */
   auth?: AuthProvider;
   /**
