@@ -86,6 +86,21 @@ function cacheFor(runtime: Runtime): Map<string, CacheEntry> {
 
 const MAX_STDERR = 1000;
 
+/** C0 and C1 controls but tab and line feed, DEL, and the bidirectional overrides and isolates. */
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a kubeconfig or a plugin made safe for an error message: each control character (ESC of
+ * an ANSI escape sequence, CR, backspace, ...) is shown as its code point, `U+001B`, as client-go
+ * shows them; tabs and line breaks stay (a CR LF line break becomes LF).
+ */
+function printable(text: string): string {
+  return text.replace(/\r\n/g, "\n").replace(
+    CONTROL,
+    (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`,
+  );
+}
+
 /**
  * Runs an exec credential plugin and caches what it prints. Use it as the {@linkcode AuthProvider}
  * for tokens; when the plugin returns a client certificate, read it with
@@ -221,7 +236,7 @@ export class ExecAuthProvider implements AuthProvider {
 
   async #run(): Promise<ExecCredential> {
     const exec = this.#exec;
-    const name = `Exec credential plugin "${exec.command}"`;
+    const name = `Exec credential plugin "${printable(exec.command)}"`;
     const env: Record<string, string> = {};
     for (const e of exec.env ?? []) env[e.name] = e.value;
     env.KUBERNETES_EXEC_INFO = this.#execInfo();
@@ -230,7 +245,7 @@ export class ExecAuthProvider implements AuthProvider {
       result = await this.#runtime.spawn!(exec.command, { args: exec.args ?? [], env });
     } catch (e) {
       if (isNotFoundError(e)) {
-        const hint = exec.installHint ? `\n\n${exec.installHint.trim()}` : "";
+        const hint = exec.installHint ? `\n\n${printable(exec.installHint.trim())}` : "";
         throw this.#error(
           `${name} was not found: is it installed and on the PATH?${hint}`,
           `${this.#field}.command`,
@@ -246,6 +261,7 @@ export class ExecAuthProvider implements AuthProvider {
     if (result.code !== 0) {
       let stderr = redactSecrets(result.stderr.trim(), secrets);
       if (stderr.length > MAX_STDERR) stderr = `${stderr.slice(0, MAX_STDERR)}...`;
+      stderr = printable(stderr);
       throw this.#error(`${name} exited with code ${result.code}${stderr ? `: ${stderr}` : ""}`);
     }
     return this.#parse(result.stdout, name);
