@@ -327,18 +327,19 @@ Deno.test("reflector: an expired continue page gives a full unpaginated list", a
   await t.stop();
 });
 
-Deno.test("reflector: Expired, Gone and a bare 410 in a watch all relist from the last synced RV", async () => {
+Deno.test('reflector: a list answered Expired, Gone or a bare 410 retries at once with resourceVersion ""', async () => {
   for (const reason of ["Expired", "Gone", ""]) {
     const t = setup();
-    t.lw.listAnswers.push({ metadata: { resourceVersion: "10" }, items: [cm("a", "5")] });
     await t.start();
-    t.lw.lastWatch.send(added(cm("b", "15")), errorEvent(410, reason));
+    t.lw.lastWatch.send(bookmark("15"), errorEvent(410, reason));
     await flushTasks();
-    assert.equal(t.lw.watches[0].stopped, true, reason);
-    t.lw.listAnswers.push({ metadata: { resourceVersion: "30" }, items: [cm("a", "5")] });
+    t.lw.listAnswers.push({ error: apiError(410, reason, "too old") }, {
+      metadata: { resourceVersion: "40" },
+      items: [],
+    });
     await t.clock.advance(800);
-    assert.deepEqual(t.lw.listCalls[1], { resourceVersion: "15" }, `reason ${JSON.stringify(reason)}`);
-    assert.equal(t.lw.watchCalls[1].resourceVersion, "30");
+    assert.deepEqual(t.lw.listCalls.slice(1), [{ resourceVersion: "15" }, { resourceVersion: "" }], reason);
+    assert.equal(t.reflector.lastSyncResourceVersion(), "40");
     await t.stop();
   }
 });
