@@ -464,7 +464,9 @@ function execClusterInfo(
 
 /**
  * Builds the {@linkcode RestConfig} of one context of a kubeconfig: reads the CA, certificate, key and
- * token files it names, decodes `*-data` fields and checks that the combination is usable.
+ * token files it names, decodes `*-data` fields and checks that the combination is usable. As
+ * client-go's loader, a server that is plain `http://` (any host) gets no credentials and no TLS
+ * settings from the kubeconfig; `onWarning` is told which were left out.
  *
  * @example
  * ```ts
