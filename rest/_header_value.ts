@@ -6,6 +6,7 @@
  */
 
 /** A control character other than tab (CR, LF, NUL, ESC, DEL, ...) or a character above U+00FF. */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const NOT_IN_HEADER = /[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]/;
 
 /**

@@ -87,6 +87,7 @@ function cacheFor(runtime: Runtime): Map<string, CacheEntry> {
 const MAX_STDERR = 1000;
 
 /** C0 and C1 controls but tab and line feed, DEL, and the bidirectional overrides and isolates. */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
