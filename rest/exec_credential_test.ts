@@ -279,7 +279,7 @@ Deno.test("ANSI escapes and control characters of installHint and stderr are sho
     ),
     e.message,
   );
-// deno-lint-ignore no-control-regex -- matching control characters is the point
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
   assert.doesNotMatch(e.message, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
   const failing = new FakeRuntime({
     spawn: () =>
