@@ -9,6 +9,7 @@ import { linkSignals } from "../_internal/async.ts";
 import { type BackoffManager, newExponentialBackoffManager } from "../rest/backoff.ts";
 import {
   apiErrorFromStatus,
+  isGone,
   isInternalError,
   isResourceExpired,
   isTooLargeResourceVersion,
@@ -84,11 +85,19 @@ export interface ReflectorOptions {
 }
 
 /**
+ * True for the errors that make the reflector relist: reason Expired, or Gone (also a bare 410), as
+ * client-go's `isExpiredError` (servers before 1.18 sent either reason).
+ */
+function isExpiredError(err: unknown): boolean {
+  return isResourceExpired(err) || isGone(err);
+}
+
+/**
  * The handler used when none is given: nothing for "expired" (the relist that follows is routine),
  * a console warning for anything else.
  */
 export function defaultWatchErrorHandler(reflector: ReflectorInfo, err: unknown): void {
-  if (isResourceExpired(err)) return;
+  if (isExpiredError(err)) return;
   const msg = err instanceof Error ? err.message : String(err);
   console.warn(`${reflector.name}: watch of ${reflector.typeDescription} failed: ${msg}`);
 }
@@ -351,7 +360,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
       try {
         page = await this.#lw.list(opts, signal);
       } catch (e) {
-        if (!isResourceExpired(e) || !opts.continue) throw e;
+        if (!isExpiredError(e) || !opts.continue) throw e;
         // The list's resourceVersion expired between pages: list everything at once instead.
         const full: ListOptions = { ...opts };
         delete full.limit;
@@ -394,7 +403,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
         result = await this.#pagedList(options, pageSize, signal);
       } catch (e) {
         if (e === STOP || signal.aborted) return;
-        if (!isResourceExpired(e) && !isTooLargeResourceVersion(e)) throw e;
+        if (!isExpiredError(e) && !isTooLargeResourceVersion(e)) throw e;
         // The resourceVersion asked for is gone or not there yet: list the newest state.
         this.#lastSyncResourceVersionUnavailable = true;
         result = await this.#pagedList({ resourceVersion: this.#relistResourceVersion() }, pageSize, signal);
@@ -428,7 +437,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
       await this.#backoff.backoff(signal).catch(() => {});
       return true;
     }
-    if (isResourceExpired(e) || isTooLargeResourceVersion(e)) {
+    if (isExpiredError(e) || isTooLargeResourceVersion(e)) {
       this.#lastSyncResourceVersionUnavailable = true;
       return true;
     }
@@ -576,7 +585,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
         // From here on the cycle ends without an error for the watch-error handler (as client-go's
         // watch, which logs and returns nil); the run loop backs off and relists.
         if (!cycle.failed) {
-          if (isResourceExpired(err)) return; // routine: relist (after a backoff)
+          if (isExpiredError(err)) return; // routine: relist (after a backoff)
           if (isTooManyRequests(err)) {
             try {
               await this.#backoff.backoff(signal);

@@ -338,6 +338,23 @@ Deno.test("reflector: an expired continue page gives a full unpaginated list", a
   await t.stop();
 });
 
+Deno.test('reflector: a list answered Expired, Gone or a bare 410 retries at once with resourceVersion ""', async () => {
+  for (const reason of ["Expired", "Gone", ""]) {
+    const t = setup();
+    await t.start();
+    t.lw.lastWatch.send(bookmark("15"), errorEvent(410, reason));
+    await flushTasks();
+    t.lw.listAnswers.push({ error: apiError(410, reason, "too old") }, {
+      metadata: { resourceVersion: "40" },
+      items: [],
+    });
+    await t.clock.advance(800);
+    assert.deepEqual(t.lw.listCalls.slice(1), [{ resourceVersion: "15" }, { resourceVersion: "" }], reason);
+    assert.equal(t.reflector.lastSyncResourceVersion(), "40");
+    await t.stop();
+  }
+});
+
 Deno.test('reflector: an Expired relist retries at once with resourceVersion ""', async () => {
   const t = setup();
   await t.start();

@@ -14,6 +14,13 @@ export interface ApiErrorRequest {
   method: string;
   /** The request URL; the query string and fragment are dropped, only the path is kept. */
   url: string | URL;
+  /**
+   * The resource the request is for, qualified with its group ("configmaps", "deployments.apps"),
+   * when known: named in the message of an error whose body is not a Status.
+   */
+  resource?: string;
+  /** The name of the object the request is for, when known (named with `resource`). */
+  name?: string;
 }
 
 /** Options of the {@linkcode ApiError} constructor. */
@@ -43,7 +50,7 @@ export interface ApiErrorOptions {
 export class ApiError extends Error {
   /** The Status the server sent, or the one derived from the HTTP answer. */
   readonly status: Status;
-  /** The HTTP status code (the Status's `code`). */
+  /** The HTTP status code (the Status's `code`; 0 when the Status has none). */
   readonly code: number;
   /** The reason (the Status's `reason`; "" when the server gave none). */
   readonly reason: StatusReason;
@@ -56,7 +63,7 @@ export class ApiError extends Error {
   /** URL path of the failed request (no query string), when known. */
   readonly path: string | undefined;
 
-  /** Wraps a Status; `code` defaults to 500 when the Status has none. */
+  /** Wraps a Status; a Status without `code` has code 0, as in client-go. */
   constructor(status: Status, options: ApiErrorOptions = {}) {
     super(
       status.message || `The server answered with status code ${status.code ?? "unknown"}`,
@@ -64,7 +71,7 @@ export class ApiError extends Error {
     );
     this.name = "ApiError";
     this.status = status;
-    this.code = typeof status.code === "number" && status.code > 0 ? status.code : 500;
+    this.code = typeof status.code === "number" && Number.isFinite(status.code) ? status.code : 0;
     this.reason = status.reason ?? "";
     this.details = status.details;
     const fromDetails = status.details?.retryAfterSeconds;
@@ -152,7 +159,12 @@ export class WatchDecodeError extends Error {
   }
 }
 
-const URL_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]*)[?#][^\s"'<>]*/gi;
+/**
+ * A URL's query and fragment: up to whitespace, a quote, `<`, `>` or a `)` it did not open, so that
+ * "(https://h/x?token=t): refused" keeps its parentheses (one level of parentheses inside the query,
+ * as in a label selector `in (a,b)`, is part of it).
+ */
+const URL_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]*)[?#](?:[^\s"'<>()]|\([^\s"'<>()]*\))*/gi;
 
 function describeCause(cause: unknown): string {
   let text: string;
@@ -196,23 +208,25 @@ const KNOWN_REASONS: ReadonlySet<string> = new Set([
   "ServiceUnavailable",
 ]);
 
-const GENERIC: Record<number, [StatusReason, string]> = {
-  400: ["BadRequest", "The server rejected our request for an unknown reason"],
-  401: ["Unauthorized", "The server has asked for the client to provide credentials"],
-  403: ["Forbidden", "The server refused the request"],
-  404: ["NotFound", "The server could not find the requested resource"],
-  405: ["MethodNotAllowed", "The server does not allow this method on the requested resource"],
-  406: ["NotAcceptable", "The server was unable to respond with a content type that the client supports"],
-  409: ["Conflict", "The server reported a conflict"],
-  410: ["Gone", "The requested resource is no longer available"],
-  413: ["RequestEntityTooLarge", "The request is too large for the server"],
-  415: ["UnsupportedMediaType", "The server does not support the content type of the request"],
-  422: ["Invalid", "The server rejected our request due to an error in our request"],
-  429: ["TooManyRequests", "The server has received too many requests and has asked us to try again later"],
-  503: ["ServiceUnavailable", "The server is currently unable to handle the request"],
+/**
+ * The reason and message client-go's `NewGenericServerResponse` gives an HTTP code when the body is not
+ * a Status; `undefined` as message means the server's own text (for 403 and 415).
+ */
+const GENERIC: Record<number, [StatusReason, string | undefined]> = {
+  400: ["BadRequest", "the server rejected our request for an unknown reason"],
+  401: ["Unauthorized", "the server has asked for the client to provide credentials"],
+  403: ["Forbidden", undefined],
+  404: ["NotFound", "the server could not find the requested resource"],
+  405: ["MethodNotAllowed", "the server does not allow this method on the requested resource"],
+  406: ["NotAcceptable", "the server was unable to respond with a content type that the client supports"],
+  409: ["Conflict", "the server reported a conflict"],
+  415: ["UnsupportedMediaType", undefined],
+  422: ["Invalid", "the server rejected our request due to an error in our request"],
+  429: ["TooManyRequests", "the server has received too many requests and has asked us to try again later"],
+  503: ["ServiceUnavailable", "the server is currently unable to handle the request"],
   504: [
     "Timeout",
-    "The server was unable to return a response in the time allotted, but may still be processing the request",
+    "the server was unable to return a response in the time allotted, but may still be processing the request",
   ],
 };
 
@@ -242,18 +256,20 @@ function parseRetryAfter(headers: Headers): number | undefined {
 /**
  * Builds the {@linkcode ApiError} for a non-2xx HTTP answer. A body that is a Status is used as is
  * (a missing `code` is taken from the HTTP status). Any other body (an HTML page from a proxy, empty,
- * truncated JSON) gives an error whose reason is the one the HTTP code implies (client-go's
- * `NewGenericServerResponse`: 404 NotFound, 409 Conflict, or AlreadyExists for a POST, 5xx
- * InternalError, ...), whose message carries a short excerpt of the body, and whose details hold one
- * cause of type "UnexpectedServerResponse". The `Retry-After` header becomes `retryAfterSeconds`.
+ * truncated JSON) gives the error client-go's `NewGenericServerResponse` makes: the reason the HTTP
+ * code implies (404 NotFound, 409 Conflict, or AlreadyExists for a POST, 5xx InternalError, ...), its
+ * message followed by the verb, resource and name of the request when `request` names them
+ * (`the server could not find the requested resource (get configmaps foo)`), and details holding one
+ * cause of type "UnexpectedServerResponse" with a short excerpt of the body. The `Retry-After` header
+ * becomes `retryAfterSeconds`.
  *
  * @example
  * ```ts
- * import { apiErrorFromResponse, isForbidden } from "./errors.ts";
+ * import { apiErrorFromResponse, isNotFound } from "./errors.ts";
  *
- * const err = apiErrorFromResponse(403, new Headers(), "<html>denied</html>",
- *   { method: "GET", url: "https://k8s/api/v1/pods?limit=1" });
- * console.log(isForbidden(err), err.path); // true "/api/v1/pods"
+ * const err = apiErrorFromResponse(404, new Headers(), "404 page not found",
+ *   { method: "GET", url: "https://k8s/api/v1/namespaces/default/configmaps/foo", resource: "configmaps", name: "foo" });
+ * console.log(isNotFound(err), err.message); // true "the server could not find the requested resource (get configmaps foo)"
  * ```
  */
 export function apiErrorFromResponse(
@@ -277,15 +293,36 @@ export function apiErrorFromResponse(
     return new ApiError(s, { request, retryAfterSeconds });
   }
   const excerpt = excerptOf(bodyText);
-  let [reason, message]: [StatusReason, string] = GENERIC[status] ??
-    (status >= 500
-      ? ["InternalError", "An error on the server has prevented the request from succeeding"]
-      : ["", `The server responded with the status code ${status} but did not return more information`]);
+  const generic = GENERIC[status];
+  let reason: StatusReason;
+  let message: string;
+  if (generic) {
+    reason = generic[0];
+    // 403 and 415 keep the server's text, as client-go does; 406 does when there is one.
+    message = generic[1] === undefined || (status === 406 && excerpt !== "")
+      ? excerpt || `the server responded with the status code ${status} but did not return more information`
+      : generic[1];
+  } else if (status >= 500) {
+    reason = "InternalError";
+    message = `an error on the server (${JSON.stringify(excerpt || "unknown")}) has prevented the request ` +
+      "from succeeding";
+  } else {
+    reason = "";
+    message = `the server responded with the status code ${status} but did not return more information`;
+  }
   if (status === 409 && request.method.toUpperCase() === "POST") reason = "AlreadyExists";
-  if (excerpt !== "") message = `${message}: ${excerpt}`;
-  const details: NonNullable<Status["details"]> = {
-    causes: [{ reason: "UnexpectedServerResponse", message: excerpt }],
-  };
+  if (request.resource) {
+    const what = [request.method.toLowerCase(), request.resource, request.name].filter(Boolean).join(" ");
+    message = `${message} (${what})`;
+  }
+  const details: NonNullable<Status["details"]> = {};
+  if (request.resource) {
+    const dot = request.resource.indexOf(".");
+    if (dot > 0) details.group = request.resource.slice(dot + 1);
+    details.kind = dot > 0 ? request.resource.slice(0, dot) : request.resource;
+  }
+  if (request.name) details.name = request.name;
+  details.causes = [{ reason: "UnexpectedServerResponse", message: excerpt }];
   if (retryAfterSeconds !== undefined) details.retryAfterSeconds = retryAfterSeconds;
   return new ApiError(
     { kind: "Status", apiVersion: "v1", status: "Failure", code: status, reason, message, details },
@@ -295,7 +332,8 @@ export function apiErrorFromResponse(
 
 /**
  * Builds the {@linkcode ApiError} for a Status received in a watch ERROR event (or anywhere else a
- * Status arrives without an HTTP answer). A Status without `code` gets 500, as client-go does.
+ * Status arrives without an HTTP answer). A Status without `code` keeps code 0, as client-go's
+ * `FromObject` does: it is not taken for an internal error.
  *
  * @example
  * ```ts
@@ -307,8 +345,7 @@ export function apiErrorFromResponse(
  * ```
  */
 export function apiErrorFromStatus(status: Status, request?: ApiErrorRequest): ApiError {
-  const s: Status = status.code ? status : { ...status, code: 500 };
-  return new ApiError(s, { request });
+  return new ApiError(status, { request });
 }
 
 /** The first {@linkcode ApiError} in `err` or its `cause` chain (as Go's `errors.As`), or undefined. */
@@ -380,22 +417,34 @@ export function isBadRequest(err: unknown): boolean {
   return matches(err, "BadRequest", 400);
 }
 
-/** True for a Gone error (reason Gone, or code 410 with no known reason). */
+/**
+ * True for a Gone error: reason Gone, or code 410 with no known reason (a bare 410). The reflector
+ * relists on this and on {@linkcode isResourceExpired}, as client-go's `isExpiredError` does.
+ */
 export function isGone(err: unknown): boolean {
   return matches(err, "Gone", 410);
 }
 
 /**
- * True when the resource version asked for is too old: reason Expired, or Gone (also code 410 with
- * no known reason). This is what the reflector's `isExpiredError` tests before relisting.
+ * True when the resource version asked for is too old and the action is no longer possible: reason
+ * Expired only, as in client-go (the API server sends Expired with code 410 since 1.18; a bare 410
+ * or reason Gone is {@linkcode isGone}).
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFromStatus, isGone, isResourceExpired } from "./errors.ts";
+ *
+ * const err = apiErrorFromStatus({ kind: "Status", status: "Failure", code: 410, reason: "Gone" });
+ * console.log(isResourceExpired(err), isGone(err)); // false true
+ * ```
  */
 export function isResourceExpired(err: unknown): boolean {
-  return matches(err, "Expired") || isGone(err);
+  return matches(err, "Expired");
 }
 
-/** True for a TooManyRequests error (reason TooManyRequests, or code 429 with no known reason). */
+/** True for a TooManyRequests error: reason TooManyRequests, or code 429 whatever the reason. */
 export function isTooManyRequests(err: unknown): boolean {
-  return matches(err, "TooManyRequests", 429);
+  return matches(err, "TooManyRequests") || apiErrorIn(err)?.code === 429;
 }
 
 /** True for a ServerTimeout error (reason ServerTimeout only, as in client-go). */
@@ -433,9 +482,9 @@ export function isServiceUnavailable(err: unknown): boolean {
   return matches(err, "ServiceUnavailable", 503);
 }
 
-/** True for a RequestEntityTooLarge error (reason RequestEntityTooLarge, or code 413 with no known reason). */
+/** True for a RequestEntityTooLarge error: reason RequestEntityTooLarge, or code 413 whatever the reason. */
 export function isRequestEntityTooLarge(err: unknown): boolean {
-  return matches(err, "RequestEntityTooLarge", 413);
+  return matches(err, "RequestEntityTooLarge") || apiErrorIn(err)?.code === 413;
 }
 
 /** True when the server's answer was not a Status (it came from a proxy, or was empty or truncated). */

@@ -83,8 +83,9 @@ Deno.test("a body that is not a Status maps the HTTP code to client-go's reason"
     [405, "MethodNotAllowed", isMethodNotSupported],
     [406, "NotAcceptable", isNotAcceptable],
     [409, "Conflict", isConflict],
-    [410, "Gone", isGone],
-    [413, "RequestEntityTooLarge", isRequestEntityTooLarge],
+    // client-go's NewGenericServerResponse has no reason for 410 and 413: the code alone matches.
+    [410, "", isGone],
+    [413, "", isRequestEntityTooLarge],
     [415, "UnsupportedMediaType", isUnsupportedMediaType],
     [422, "Invalid", isInvalid],
     [429, "TooManyRequests", isTooManyRequests],
@@ -134,7 +135,7 @@ Deno.test("the body excerpt is whitespace-collapsed and at most 200 characters",
   assert.ok(e.message.length < 400);
   const short = apiErrorFromResponse(500, new Headers(), "  oops \n\n ", GET);
   assert.equal(short.details?.causes?.[0].message, "oops");
-  assert.match(short.message, /: oops$/);
+  assert.equal(short.message, 'an error on the server ("oops") has prevented the request from succeeding');
 });
 
 Deno.test("Retry-After becomes retryAfterSeconds; the helper reads it", () => {
@@ -187,9 +188,9 @@ Deno.test("predicates: reason first, code only when the reason is empty or unkno
     assert.ok(pred(apiErrorFromStatus(status(999, reason))), `${reason} by reason, odd code`);
     assert.ok(pred(apiErrorFromStatus(status(code, ""))), `${reason} by code with empty reason`);
     assert.ok(pred(apiErrorFromStatus(status(code, "SomethingNew"))), `${reason} by code, unknown reason`);
-    // A known, different reason with the same code does not match.
+    // A known, different reason with the same code does not match (429 matches whatever the reason).
     const other = reason === "InternalError" ? "ServerTimeout" : "AlreadyExists";
-    assert.equal(pred(apiErrorFromStatus(status(code, other))), false, `${reason} vs ${other}`);
+    assert.equal(pred(apiErrorFromStatus(status(code, other))), code === 429, `${reason} vs ${other}`);
     assert.equal(pred(new Error(reason)), false);
     assert.equal(pred({ code, reason }), false, "a plain object is not an ApiError");
     assert.equal(pred(undefined), false);
@@ -206,14 +207,80 @@ Deno.test("AlreadyExists and ServerTimeout match only by reason", () => {
   assert.equal(isInternalError(apiErrorFromStatus(status(500, "ServerTimeout"))), false);
 });
 
-Deno.test("isResourceExpired: reason Expired or Gone (or 410 with no reason)", () => {
+Deno.test("isResourceExpired is reason Expired only; isGone is reason Gone or a bare 410", () => {
   assert.ok(isResourceExpired(apiErrorFromStatus(status(410, "Expired", "too old resource version"))));
-  assert.ok(isResourceExpired(apiErrorFromStatus(status(410, "Gone"))));
-  assert.ok(isResourceExpired(apiErrorFromStatus(status(410, ""))));
-  assert.ok(isResourceExpired(apiErrorFromResponse(410, new Headers(), "", GET)));
+  assert.ok(isResourceExpired(apiErrorFromStatus(status(0, "Expired"))), "by reason, whatever the code");
+  assert.equal(isResourceExpired(apiErrorFromStatus(status(410, "Gone"))), false);
+  assert.equal(isResourceExpired(apiErrorFromStatus(status(410, ""))), false);
+  assert.equal(isResourceExpired(apiErrorFromResponse(410, new Headers(), "", GET)), false);
   assert.equal(isResourceExpired(apiErrorFromStatus(status(500, "InternalError"))), false);
-  assert.equal(isGone(apiErrorFromStatus(status(410, "Expired"))), false, "Expired is known: not Gone");
   assert.equal(isResourceExpired(new Error("Expired")), false);
+  assert.ok(isGone(apiErrorFromStatus(status(410, "Gone"))));
+  assert.ok(isGone(apiErrorFromStatus(status(410, ""))));
+  assert.ok(isGone(apiErrorFromResponse(410, new Headers(), "", GET)));
+  assert.equal(isGone(apiErrorFromStatus(status(410, "Expired"))), false, "Expired is known: not Gone");
+});
+
+Deno.test("isTooManyRequests and isRequestEntityTooLarge match 429 and 413 whatever the reason", () => {
+  for (const reason of ["", "SomethingNew", "InternalError", "Forbidden", "ServiceUnavailable"]) {
+    assert.ok(isTooManyRequests(apiErrorFromStatus(status(429, reason))), `429 ${reason}`);
+    assert.ok(isRequestEntityTooLarge(apiErrorFromStatus(status(413, reason))), `413 ${reason}`);
+  }
+  assert.ok(isTooManyRequests(apiErrorFromStatus(status(500, "TooManyRequests"))), "by reason");
+  assert.ok(isRequestEntityTooLarge(apiErrorFromStatus(status(500, "RequestEntityTooLarge"))), "by reason");
+  assert.equal(isTooManyRequests(apiErrorFromStatus(status(503, "ServiceUnavailable"))), false);
+  assert.equal(isRequestEntityTooLarge(apiErrorFromStatus(status(400, "BadRequest"))), false);
+  const wrapped = new Error("outer", { cause: apiErrorFromStatus(status(429, "Forbidden")) });
+  assert.ok(isTooManyRequests(wrapped));
+});
+
+Deno.test("a non-Status body names verb, resource and name as NewGenericServerResponse", () => {
+  const url = "https://h/api/v1/namespaces/default/configmaps/foo";
+  const get = apiErrorFromResponse(404, new Headers(), "404 page not found", {
+    method: "GET",
+    url,
+    resource: "configmaps",
+    name: "foo",
+  });
+  assert.equal(get.message, "the server could not find the requested resource (get configmaps foo)");
+  assert.equal(get.details?.kind, "configmaps");
+  assert.equal(get.details?.name, "foo");
+  assert.equal(get.details?.causes?.[0].message, "404 page not found");
+  const list = apiErrorFromResponse(503, new Headers(), "<html>down</html>", {
+    method: "GET",
+    url: "https://h/apis/apps/v1/deployments",
+    resource: "deployments.apps",
+  });
+  assert.equal(list.message, "the server is currently unable to handle the request (get deployments.apps)");
+  assert.equal(list.details?.group, "apps");
+  assert.equal(list.details?.kind, "deployments");
+  const post = apiErrorFromResponse(409, new Headers(), "", {
+    method: "POST",
+    url: "https://h/api/v1/namespaces/default/configmaps",
+    resource: "configmaps",
+  });
+  assert.equal(post.message, "the server reported a conflict (post configmaps)");
+  assert.ok(isAlreadyExists(post));
+  const forbidden = apiErrorFromResponse(403, new Headers(), "denied by proxy", { ...GET, resource: "pods" });
+  assert.equal(forbidden.message, "denied by proxy (get pods)", "403 keeps the server's text");
+  const plain = apiErrorFromResponse(404, new Headers(), "", { method: "GET", url: "/version" });
+  assert.equal(plain.message, "the server could not find the requested resource");
+  const unmapped = apiErrorFromResponse(418, new Headers(), "", { ...GET, resource: "pods", name: "web" });
+  assert.equal(
+    unmapped.message,
+    "the server responded with the status code 418 but did not return more information (get pods web)",
+  );
+});
+
+Deno.test("a Status body keeps the server's own message, with or without the request's resource", () => {
+  const body = JSON.stringify(status(404, "NotFound", 'configmaps "foo" not found'));
+  const e = apiErrorFromResponse(404, new Headers(), body, {
+    method: "GET",
+    url: "https://h/api/v1/namespaces/default/configmaps/foo",
+    resource: "configmaps",
+    name: "foo",
+  });
+  assert.equal(e.message, 'configmaps "foo" not found');
 });
 
 Deno.test("isTooLargeResourceVersion: a Timeout with the ResourceVersionTooLarge cause", () => {
@@ -238,11 +305,14 @@ Deno.test("isTooLargeResourceVersion: a Timeout with the ResourceVersionTooLarge
   assert.equal(isTooLargeResourceVersion(new Error("Too large resource version")), false);
 });
 
-Deno.test("apiErrorFromStatus: watch ERROR Status, default code 500", () => {
+Deno.test("apiErrorFromStatus: a watch ERROR Status without a code keeps code 0", () => {
   const e = apiErrorFromStatus({ kind: "Status", status: "Failure", message: "boom" });
-  assert.equal(e.code, 500);
+  assert.equal(e.code, 0);
+  assert.equal(e.status.code, undefined, "the Status is kept as sent");
   assert.equal(e.message, "boom");
-  assert.ok(isInternalError(e), "code 500 with no reason is an internal error");
+  assert.equal(isInternalError(e), false, "a Status without a code is not an internal error");
+  assert.equal(new ApiError({ kind: "Status", status: "Failure", reason: "NotFound" }).code, 0);
+  assert.ok(isNotFound(apiErrorFromStatus({ kind: "Status", status: "Failure", reason: "NotFound" })));
   const withReq = apiErrorFromStatus(status(410, "Expired"), {
     method: "get",
     url: new URL("https://h/api/v1/pods?watch=true"),
@@ -281,6 +351,27 @@ Deno.test("TransportError names the host and the cause, without URL queries", ()
   assert.match(e.message, /Connection refused/);
   assert.ok(!e.message.includes("s3cr3t"));
   assert.equal(new TransportError("h", { cause: "reset" }).message, "Cannot connect to h: reset");
+});
+
+Deno.test("TransportError redacts query strings without breaking the message's parentheses", () => {
+  const e = new TransportError("10.0.0.1:6443", {
+    cause: new TypeError(
+      "error sending request for url (https://10.0.0.1:6443/api/v1/pods?token=s3cr3t&x=1): Connection refused",
+    ),
+  });
+  assert.equal(
+    e.message,
+    "Cannot connect to 10.0.0.1:6443: error sending request for url (https://10.0.0.1:6443/api/v1/pods): " +
+      "Connection refused",
+  );
+  const selector = new TransportError("h", {
+    cause: new Error("fetch failed (https://h/api/v1/pods?labelSelector=app+in+(a,b)&token=s3cr3t) reset"),
+  });
+  assert.equal(selector.message, "Cannot connect to h: fetch failed (https://h/api/v1/pods) reset");
+  const fragment = new TransportError("h", {
+    cause: new Error("bad 'https://h/x#frag' and https://h/y?q=1."),
+  });
+  assert.ok(!fragment.message.includes("frag") && !fragment.message.includes("q=1"), fragment.message);
 });
 
 Deno.test("WatchDecodeError has its name, event number and cause", () => {

@@ -13,6 +13,7 @@ import { ConfigError } from "./config_error.ts";
 import type { ExecConfig } from "./kubeconfig.ts";
 import type { AuthProvider } from "./rest_config.ts";
 import { isNotFoundError, redactSecrets } from "./_config_util.ts";
+import { INVALID_HEADER_VALUE, isValidHeaderValue } from "./_header_value.ts";
 
 /** The exec credential API versions kubeweb speaks. */
 export const EXEC_API_VERSIONS: readonly string[] = [
@@ -84,6 +85,22 @@ function cacheFor(runtime: Runtime): Map<string, CacheEntry> {
 }
 
 const MAX_STDERR = 1000;
+
+/** C0 and C1 controls but tab and line feed, DEL, and the bidirectional overrides and isolates. */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a kubeconfig or a plugin made safe for an error message: each control character (ESC of
+ * an ANSI escape sequence, CR, backspace, ...) is shown as its code point, `U+001B`, as client-go
+ * shows them; tabs and line breaks stay (a CR LF line break becomes LF).
+ */
+function printable(text: string): string {
+  return text.replace(/\r\n/g, "\n").replace(
+    CONTROL,
+    (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`,
+  );
+}
 
 /**
  * Runs an exec credential plugin and caches what it prints. Use it as the {@linkcode AuthProvider}
@@ -220,7 +237,7 @@ export class ExecAuthProvider implements AuthProvider {
 
   async #run(): Promise<ExecCredential> {
     const exec = this.#exec;
-    const name = `Exec credential plugin "${exec.command}"`;
+    const name = `Exec credential plugin "${printable(exec.command)}"`;
     const env: Record<string, string> = {};
     for (const e of exec.env ?? []) env[e.name] = e.value;
     env.KUBERNETES_EXEC_INFO = this.#execInfo();
@@ -229,7 +246,7 @@ export class ExecAuthProvider implements AuthProvider {
       result = await this.#runtime.spawn!(exec.command, { args: exec.args ?? [], env });
     } catch (e) {
       if (isNotFoundError(e)) {
-        const hint = exec.installHint ? `\n\n${exec.installHint.trim()}` : "";
+        const hint = exec.installHint ? `\n\n${printable(exec.installHint.trim())}` : "";
         throw this.#error(
           `${name} was not found: is it installed and on the PATH?${hint}`,
           `${this.#field}.command`,
@@ -245,6 +262,7 @@ export class ExecAuthProvider implements AuthProvider {
     if (result.code !== 0) {
       let stderr = redactSecrets(result.stderr.trim(), secrets);
       if (stderr.length > MAX_STDERR) stderr = `${stderr.slice(0, MAX_STDERR)}...`;
+      stderr = printable(stderr);
       throw this.#error(`${name} exited with code ${result.code}${stderr ? `: ${stderr}` : ""}`);
     }
     return this.#parse(result.stdout, name);
@@ -277,7 +295,13 @@ export class ExecAuthProvider implements AuthProvider {
       }
     }
     const c: ExecCredential = {};
-    if (status.token) c.token = status.token as string;
+    if (status.token) {
+      if (!isValidHeaderValue(status.token as string)) {
+        // Never the token itself: the runtime's Headers would quote it, so say which field it is.
+        throw this.#error(`${name} printed an ExecCredential whose status.token ${INVALID_HEADER_VALUE}`);
+      }
+      c.token = status.token as string;
+    }
     const certPem = (status.clientCertificateData as string | undefined) || undefined;
     const keyPem = (status.clientKeyData as string | undefined) || undefined;
     if (certPem && !keyPem) {

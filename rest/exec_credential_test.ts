@@ -265,6 +265,38 @@ Deno.test("a failing plugin: exit code and trimmed stderr, with secrets removed"
   assert.match(e2.message, /refresh of \[redacted\] failed/);
 });
 
+Deno.test("ANSI escapes and control characters of installHint and stderr are shown as text", async () => {
+  const notFound = new FakeRuntime({
+    spawn: () => Promise.reject(Object.assign(new Error("not found"), { code: "ENOENT" })),
+  });
+  const hint = "\x1b[2J\x1b[31mInstall\x1b[0m it:\r\n  brew install get-token\rFAKE\b\u202e\x07\x9b";
+  const e = await failure(
+    new ExecAuthProvider({ ...EXEC, installHint: hint }, { runtime: notFound }).getCredential(),
+  );
+  assert.ok(
+    e.message.endsWith(
+      "\n\nU+001B[2JU+001B[31mInstallU+001B[0m it:\n  brew install get-tokenU+000DFAKEU+0008U+202EU+0007U+009B",
+    ),
+    e.message,
+  );
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
+  assert.doesNotMatch(e.message, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
+  const failing = new FakeRuntime({
+    spawn: () =>
+      Promise.resolve({ code: 1, stdout: "", stderr: "\x1b]0;owned\x07\x1b[1Aerror:\tdenied\r\nnext line" }),
+  });
+  const e2 = await failure(new ExecAuthProvider(EXEC, { runtime: failing }).getCredential());
+  assert.ok(
+    e2.message.endsWith("exited with code 1: U+001B]0;ownedU+0007U+001B[1Aerror:\tdenied\nnext line"),
+    e2.message,
+  );
+  const oddName = new FakeRuntime({ spawn: () => Promise.resolve({ code: 2, stdout: "", stderr: "" }) });
+  const e3 = await failure(
+    new ExecAuthProvider({ ...EXEC, command: "get\x1b[8m-token" }, { runtime: oddName }).getCredential(),
+  );
+  assert.match(e3.message, /Exec credential plugin "getU\+001B\[8m-token" exited with code 2$/);
+});
+
 Deno.test("unusable plugin output gets a clear error that never echoes the output", async () => {
   const outputs: [string, RegExp][] = [
     [`token: tok-SECRET-123`, /printed output that is not JSON/],
@@ -280,6 +312,8 @@ Deno.test("unusable plugin output gets a clear error that never echoes the outpu
     [JSON.stringify({ apiVersion: V1, kind: "ExecCredential" }), /without a status/],
     [credential({ token: 12 }), /status\.token is not a string/],
     [credential({}), /neither a token nor a client certificate and key/],
+    [credential({ token: "tok-SECRET-123\r\nX: 1" }), /status\.token holds a character that cannot be sent/],
+    [credential({ token: "tok-SECRET-123\u0000" }), /status\.token holds a character that cannot be sent/],
     [credential({ clientCertificateData: CERT_PEM }), /clientCertificateData without clientKeyData/],
     [credential({ clientKeyData: KEY_PEM }), /clientKeyData without clientCertificateData/],
     [

@@ -22,6 +22,11 @@ export interface LoadRestConfigOptions {
   runtime?: Runtime;
   /** Clock for token re-reads and exec credential expiry (default: the real clock). */
   clock?: Clock;
+  /**
+   * Receives the loader's warnings, such as credentials left out because the server is plain http
+   * (default: `console.warn`).
+   */
+  onWarning?: (message: string) => void;
 }
 
 function isEmpty(kc: KubeConfig): boolean {
@@ -56,7 +61,12 @@ function absent(e: unknown): e is ConfigError {
 export async function loadRestConfig(options: LoadRestConfigOptions = {}): Promise<RestConfig> {
   const runtime = options.runtime ?? detectRuntime();
   const fromKubeConfig = (kc: KubeConfig): Promise<RestConfig> =>
-    restConfigFromKubeConfig(kc, { context: options.context, runtime, clock: options.clock });
+    restConfigFromKubeConfig(kc, {
+      context: options.context,
+      runtime,
+      clock: options.clock,
+      onWarning: options.onWarning,
+    });
   if (options.kubeconfig !== undefined) {
     return fromKubeConfig(await loadKubeConfig({ path: options.kubeconfig, runtime }));
   }

@@ -7,6 +7,8 @@
 import type { Clock } from "../_internal/clock.ts";
 import { linkSignals } from "../_internal/async.ts";
 import { apiErrorFromResponse, TransportError } from "./errors.ts";
+import { ConfigError } from "./config_error.ts";
+import { INVALID_HEADER_VALUE, isValidHeaderName, isValidHeaderValue } from "./_header_value.ts";
 import { nextDelay } from "./backoff.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { impersonationHeaders, type RestConfig } from "./rest_config.ts";
@@ -241,6 +243,11 @@ export class Request {
 
   /** Adds a header; a repeated name is sent as separate header lines. */
   header(name: string, value: string): this {
+    // Checked here, so the runtime's TypeError (which quotes the value) never reaches the caller.
+    if (!isValidHeaderName(name)) return this.#fail(`Invalid header name ${JSON.stringify(name)}`);
+    if (!isValidHeaderValue(value)) {
+      return this.#fail(`The value of the ${name} header ${INVALID_HEADER_VALUE}`);
+    }
     this.#headers.push([name, value]);
     return this;
   }
@@ -293,17 +300,39 @@ export class Request {
     if (config.disableCompression && !has("accept-encoding")) out.push(["Accept-Encoding", "identity"]);
     if (!has("authorization")) {
       const auth = new Headers();
-      if (config.auth) await config.auth.authorize(auth, signal);
-      else if (config.bearerToken) auth.set("Authorization", `Bearer ${config.bearerToken}`);
-      else if (config.username !== undefined) {
-        const bytes = new TextEncoder().encode(`${config.username}:${config.password ?? ""}`);
-        auth.set("Authorization", `Basic ${btoa(String.fromCharCode(...bytes))}`);
+      try {
+        if (config.auth) await config.auth.authorize(auth, signal);
+        else if (config.bearerToken) auth.set("Authorization", `Bearer ${config.bearerToken}`);
+        else if (config.username !== undefined) {
+          const bytes = new TextEncoder().encode(`${config.username}:${config.password ?? ""}`);
+          auth.set("Authorization", `Basic ${btoa(String.fromCharCode(...bytes))}`);
+        }
+      } catch (e) {
+        // Headers' TypeError quotes the credential: replace it, and keep nothing of it as cause.
+        if (!(e instanceof TypeError)) throw e;
+        const field = config.auth ? "auth" : config.bearerToken ? "bearerToken" : "username";
+        throw new ConfigError(`The credential of the configuration (${field}) ${INVALID_HEADER_VALUE}`, {
+          field,
+        });
       }
       out.push(...auth);
     }
     out.push(...impersonationHeaders(config.impersonate));
     out.push(...this.#headers);
+    for (const [name, value] of out) {
+      if (!isValidHeaderValue(value)) {
+        throw new ConfigError(`The ${name} header ${INVALID_HEADER_VALUE}`, { field: name });
+      }
+    }
     return out;
+  }
+
+  /** The resource with its group, as client-go's `GroupResource.String()` ("deployments.apps"). */
+  #qualifiedResource(): string | undefined {
+    if (!this.#resource) return undefined;
+    const gv = this.#ctx.groupVersion;
+    const group = gv.includes("/") ? gv.slice(0, gv.indexOf("/")) : "";
+    return group ? `${this.#resource}.${group}` : this.#resource;
   }
 
   #handleWarnings(headers: Headers): string[] {
@@ -404,7 +433,12 @@ export class Request {
             if (signal.aborted) throw signal.reason;
             // A body cut short still leaves the status code to go by.
           }
-          throw apiErrorFromResponse(status, response.headers, text, { method, url });
+          throw apiErrorFromResponse(status, response.headers, text, {
+            method,
+            url,
+            resource: this.#qualifiedResource(),
+            name: this.#name,
+          });
         }
         return { response, url, dispose, clearTimeout: clearTimer, signal, stopController };
       }
@@ -486,6 +520,7 @@ export class Request {
       stopController: sent.stopController,
       request: { method: this.#verb, url: sent.url },
       onEnd: sent.dispose,
+      maxFrameBytes: this.#ctx.config.maxWatchFrameBytes,
     });
   }
 }

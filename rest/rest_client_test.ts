@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { FakeClock, flushTasks } from "../_internal/clock.ts";
 import { restClientFor, type RESTClientOptions } from "./rest_client.ts";
-import { ApiError, isInternalError, isNotFound, isUnauthorized, TransportError } from "./errors.ts";
+import {
+  ApiError,
+  isInternalError,
+  isNotFound,
+  isUnauthorized,
+  TransportError,
+  WatchDecodeError,
+} from "./errors.ts";
 import type { AuthProvider, RestConfig } from "./rest_config.ts";
+import { ConfigError } from "./config_error.ts";
 import type { Warning } from "./warning_handler.ts";
 import {
   type FakeTransport,
@@ -212,6 +220,49 @@ Deno.test("headers: Authorization from the auth provider, a static token or basi
     [],
   ]);
   assert.ok(signals[0] instanceof AbortSignal);
+});
+
+Deno.test("headers: a credential that cannot be a header value never escapes in an error", async () => {
+  const secret = "s3cret-token";
+  const t = fakeTransport(ok);
+  const errors: unknown[] = [];
+  // A hand-built configuration with a bad token, and a custom provider whose Headers.set throws.
+  errors.push(
+    await client(t, testConfig({ bearerToken: `${secret}\r\nX-Injected: 1` })).get().resource("pods").do()
+      .then(() => undefined, (e) => e),
+  );
+  const auth: AuthProvider = {
+    authorize(h: Headers) {
+      h.set("Authorization", `Bearer ${secret}\nX-Injected: 1`);
+      return Promise.resolve();
+    },
+  };
+  errors.push(
+    await client(t, testConfig({ auth })).get().resource("pods").do().then(() => undefined, (e) => e),
+  );
+  errors.push(
+    await client(t, testConfig({ impersonate: { userName: `${secret}\0` } })).get().resource("pods").watch()
+      .then(() => undefined, (e) => e),
+  );
+  errors.push(
+    await client(t).get().resource("pods").header("X-Token", `${secret}\n`).do().then(
+      () => undefined,
+      (e) => e,
+    ),
+  );
+  assert.equal(t.calls.length, 0, "nothing was sent");
+  for (const e of errors) {
+    assert.ok(e instanceof Error, String(e));
+    assert.ok(!(e instanceof TransportError), String(e));
+    const everything = `${e} ${e.stack} ${Deno.inspect(e, { depth: 10 })}`;
+    assert.ok(!everything.includes(secret), everything);
+    assert.match(e.message, /cannot be sent in an HTTP header/);
+  }
+  assert.ok(errors[0] instanceof ConfigError);
+  assert.equal((errors[0] as ConfigError).field, "bearerToken");
+  assert.equal((errors[1] as ConfigError).field, "auth");
+  assert.equal((errors[2] as ConfigError).field, "Impersonate-User");
+  assert.ok(errors[3] instanceof TypeError);
 });
 
 // ---- warnings ----
@@ -492,6 +543,18 @@ Deno.test("errors: a Status body becomes an ApiError with method and path, and n
   assert.ok(!everything.includes("s3cret-token"));
 });
 
+Deno.test("errors: a body that is not a Status names the verb, resource and name, as client-go", async () => {
+  const t = fakeTransport(() => new Response("404 page not found", { status: 404 }));
+  const err = await client(t).get().namespace("default").resource("configmaps").name("foo").do()
+    .then(() => undefined, (e) => e);
+  assert.ok(err instanceof ApiError);
+  assert.ok(isNotFound(err));
+  assert.equal(err.message, "the server could not find the requested resource (get configmaps foo)");
+  const apps = client(t, testConfig(), { apiPath: "/apis", groupVersion: "apps/v1" });
+  const list = await apps.get().resource("deployments").do().then(() => undefined, (e) => e);
+  assert.equal(list.message, "the server could not find the requested resource (get deployments.apps)");
+});
+
 Deno.test("errors: a refused connection is a TransportError naming the host, without the query", async () => {
   const t = fakeTransport(() => {
     throw new TypeError("fetch failed", { cause: new Error("tcp connect error: Connection refused") });
@@ -716,6 +779,20 @@ Deno.test("watch: a refused watch is an ApiError; a broken stream a TransportErr
   const pending = it.next();
   controller.error(new TypeError("connection reset"));
   await assert.rejects(pending, (e: unknown) => e instanceof TransportError && e.host === "k8s.test:6443");
+});
+
+Deno.test("watch: maxWatchFrameBytes of the configuration limits one frame", async () => {
+  const frame = JSON.stringify({ type: "ADDED", object: { metadata: { name: "x".repeat(500) } } }) + "\n";
+  const t = fakeTransport(() => new Response(frame + frame));
+  const events: unknown[] = [];
+  const small = await client(t, testConfig({ maxWatchFrameBytes: 100 })).get().resource("pods").watch();
+  await assert.rejects(async () => {
+    for await (const e of small) events.push(e);
+  }, (e: unknown) => e instanceof WatchDecodeError && /too large/.test(e.message));
+  assert.equal(events.length, 0);
+  const fits = await client(t, testConfig({ maxWatchFrameBytes: 1000 })).get().resource("pods").watch();
+  for await (const e of fits) events.push(e);
+  assert.equal(events.length, 2);
 });
 
 Deno.test("close: releases the transport", () => {

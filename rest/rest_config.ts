@@ -12,6 +12,7 @@ import { ConfigError } from "./config_error.ts";
 import type { ExecConfig, KubeConfig, KubeConfigCluster, KubeConfigUser } from "./kubeconfig.ts";
 import { ExecAuthProvider, type ExecClusterInfo } from "./exec_credential.ts";
 import { decodeBase64, encodeBase64, hasPemBlock, type PemKind, readConfigFile } from "./_config_util.ts";
+import { INVALID_HEADER_VALUE, isValidHeaderValue } from "./_header_value.ts";
 
 /**
  * Puts credentials on outgoing requests. The REST client calls {@linkcode AuthProvider.authorize}
@@ -87,6 +88,11 @@ export interface RestConfig {
   timeoutMs?: number;
   /** `User-Agent` header. */
   userAgent?: string;
+  /**
+   * The largest frame (one event) a watch accepts, in bytes (unset: 16 MiB, as client-go). A longer
+   * frame ends the watch with a `WatchDecodeError`.
+   */
+  maxWatchFrameBytes?: number;
   /** Puts the credential on each request; undefined for anonymous or client-certificate-only access. */
   auth?: AuthProvider;
   /**
@@ -111,8 +117,16 @@ export interface RestConfig {
 export class StaticTokenAuthProvider implements AuthProvider {
   #token: string;
 
-  /** Creates the provider for `token`. */
+  /**
+   * Creates the provider for `token`.
+   *
+   * @throws {ConfigError} (field `bearerToken`, never the value) when the token holds a line break,
+   * NUL or another character that cannot be sent in an HTTP header.
+   */
   constructor(token: string) {
+    if (!isValidHeaderValue(token)) {
+      throw new ConfigError(`The bearer token ${INVALID_HEADER_VALUE}`, { field: "bearerToken" });
+    }
     this.#token = token;
   }
 
@@ -216,6 +230,12 @@ export class TokenFileAuthProvider implements AuthProvider {
       })).trim();
       if (text === "") {
         throw new ConfigError(`The token file ${this.path} is empty`, {
+          file: this.#file ?? this.path,
+          field: this.#field,
+        });
+      }
+      if (!isValidHeaderValue(text)) {
+        throw new ConfigError(`The token file ${this.path} ${INVALID_HEADER_VALUE}`, {
           file: this.#file ?? this.path,
           field: this.#field,
         });
@@ -352,6 +372,11 @@ export interface RestConfigFromKubeConfigOptions {
   timeoutMs?: number;
   /** `User-Agent` header. */
   userAgent?: string;
+  /**
+   * Receives the loader's warnings, such as credentials left out because the server is plain http
+   * (default: `console.warn`).
+   */
+  onWarning?: (message: string) => void;
 }
 
 const REMOVED_AUTH_PROVIDERS: Record<string, string> = {
@@ -359,10 +384,6 @@ const REMOVED_AUTH_PROVIDERS: Record<string, string> = {
   azure: "kubelogin",
   oidc: "kubelogin (kubectl oidc-login)",
 };
-
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
 
 interface Where {
   file: string | undefined;
@@ -381,7 +402,7 @@ function userWhere(u: KubeConfigUser, key: string): Where {
   return { file: u.source, field: `users[${u.name}].user.${key}` };
 }
 
-function parseServer(cluster: KubeConfigCluster, tlsConfigured: boolean): string {
+function parseServer(cluster: KubeConfigCluster): string {
   const where = clusterWhere(cluster, "server");
   const raw = cluster.server?.trim();
   if (!raw) fail(where, "is missing");
@@ -394,14 +415,8 @@ function parseServer(cluster: KubeConfigCluster, tlsConfigured: boolean): string
   }
   if (url.username || url.password) fail(where, "must not contain a user name or password");
   if (url.search || url.hash) fail(where, "must not contain a query or fragment");
-  if (url.protocol === "http:") {
-    if (tlsConfigured) {
-      fail(where, "uses http, but TLS settings (CA, client certificate, insecure) are given");
-    }
-    if (!isLoopback(url.hostname)) fail(where, "must use https (http is only allowed to localhost)");
-  } else if (url.protocol !== "https:") {
-    fail(where, "must use https");
-  }
+  // Plain http is allowed to any host, as in client-go; such a configuration carries no credentials.
+  if (url.protocol !== "http:" && url.protocol !== "https:") fail(where, "must use https or http");
   return url.pathname === "/" ? url.origin : `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
@@ -449,7 +464,9 @@ function execClusterInfo(
 
 /**
  * Builds the {@linkcode RestConfig} of one context of a kubeconfig: reads the CA, certificate, key and
- * token files it names, decodes `*-data` fields and checks that the combination is usable.
+ * token files it names, decodes `*-data` fields and checks that the combination is usable. As
+ * client-go's loader, a server that is plain `http://` (any host) gets no credentials and no TLS
+ * settings from the kubeconfig; `onWarning` is told which were left out.
  *
  * @example
  * ```ts
@@ -517,7 +534,6 @@ export async function restConfigFromKubeConfig(
   const clock = options.clock ?? REAL_CLOCK;
 
   // Cluster: server and TLS.
-  const hasClientCert = !!(user?.clientCertificate || user?.clientCertificateData);
   const hasCa = !!(cluster.certificateAuthority || cluster.certificateAuthorityData);
   if (cluster.insecureSkipTlsVerify && hasCa) {
     fail(
@@ -525,8 +541,15 @@ export async function restConfigFromKubeConfig(
       "cannot be combined with a certificate authority",
     );
   }
-  const host = parseServer(cluster, hasCa || hasClientCert || !!cluster.insecureSkipTlsVerify);
+  const host = parseServer(cluster);
   const config: RestConfig = { host, namespace: ctx.namespace || "default" };
+  if (cluster.disableCompression) config.disableCompression = true;
+  if (cluster.proxyUrl) config.proxyUrl = parseProxyUrl(cluster);
+  if (options.qps !== undefined) config.qps = options.qps;
+  if (options.burst !== undefined) config.burst = options.burst;
+  if (options.timeoutMs !== undefined) config.timeoutMs = options.timeoutMs;
+  if (options.userAgent !== undefined) config.userAgent = options.userAgent;
+  if (!host.startsWith("https:")) return plainHttpConfig(config, cluster, ctx.name, user, options.onWarning);
   const ca = await pemFrom(
     runtime,
     { value: cluster.certificateAuthorityData, where: clusterWhere(cluster, "certificate-authority-data") },
@@ -538,24 +561,6 @@ export async function restConfigFromKubeConfig(
   if (ca.path !== undefined) config.caFile = ca.path;
   if (cluster.tlsServerName) config.tlsServerName = cluster.tlsServerName;
   if (cluster.insecureSkipTlsVerify) config.insecureSkipTlsVerify = true;
-  if (cluster.disableCompression) config.disableCompression = true;
-  if (cluster.proxyUrl) {
-    const where = clusterWhere(cluster, "proxy-url");
-    let proxy: URL;
-    try {
-      proxy = new URL(cluster.proxyUrl);
-    } catch {
-      fail(where, "is not a valid URL");
-    }
-    if (!["http:", "https:", "socks5:"].includes(proxy.protocol)) {
-      fail(where, "must use http, https or socks5");
-    }
-    config.proxyUrl = cluster.proxyUrl;
-  }
-  if (options.qps !== undefined) config.qps = options.qps;
-  if (options.burst !== undefined) config.burst = options.burst;
-  if (options.timeoutMs !== undefined) config.timeoutMs = options.timeoutMs;
-  if (options.userAgent !== undefined) config.userAgent = options.userAgent;
   if (!user) return hideRestConfigSecrets(config);
 
   // User: authentication.
@@ -567,6 +572,11 @@ export async function restConfigFromKubeConfig(
       `uses the "${name}" auth provider, which is not supported (it was removed from Kubernetes client ` +
         `libraries): use an exec credential plugin${plugin ? ` such as ${plugin}` : ""} instead`,
     );
+  }
+  // Values sent as headers: checked now, so a bad one never meets the runtime's Headers (whose
+  // TypeError quotes it). The error names the field, never the value.
+  if (user.token !== undefined && !isValidHeaderValue(user.token)) {
+    fail(userWhere(user, "token"), INVALID_HEADER_VALUE);
   }
   const methods: string[] = [];
   if (user.token || user.tokenFile) methods.push("token");
@@ -645,9 +655,25 @@ export async function restConfigFromKubeConfig(
     config.tlsFromExec = exec;
   }
 
-  // Impersonation.
+  setImpersonation(config, user);
+  return hideRestConfigSecrets(config);
+}
+
+function setImpersonation(config: RestConfig, user: KubeConfigUser): void {
   if (!user.as && (user.asUid || user.asGroups?.length || Object.keys(user.asUserExtra ?? {}).length)) {
     fail(userWhere(user, "as"), "is missing: as-uid, as-groups and as-user-extra need a user to impersonate");
+  }
+  // Sent as headers: checked now, so a bad value never meets the runtime's Headers.
+  const values: [string, string | undefined][] = [
+    ["as", user.as],
+    ["as-uid", user.asUid],
+    ...(user.asGroups ?? []).map((g): [string, string] => ["as-groups", g]),
+    ...Object.entries(user.asUserExtra ?? {}).flatMap(([k, vs]) =>
+      vs.map((v): [string, string] => [`as-user-extra[${k}]`, v])
+    ),
+  ];
+  for (const [key, value] of values) {
+    if (value !== undefined && !isValidHeaderValue(value)) fail(userWhere(user, key), INVALID_HEADER_VALUE);
   }
   if (user.as) {
     const imp: ImpersonationConfig = { userName: user.as };
@@ -658,5 +684,71 @@ export async function restConfigFromKubeConfig(
     }
     config.impersonate = imp;
   }
+}
+
+/**
+ * The configuration for a plain http server: as client-go's loader ("only read auth info if we are
+ * secure"), no credentials (token, token file, basic auth, client certificate, exec plugin) and no TLS
+ * settings are taken from the kubeconfig, and, unlike client-go, a warning says so. Impersonation
+ * is kept, as in client-go.
+ */
+function plainHttpConfig(
+  config: RestConfig,
+  cluster: KubeConfigCluster,
+  contextName: string,
+  user: KubeConfigUser | undefined,
+  onWarning: ((message: string) => void) | undefined,
+): RestConfig {
+  const ignored: string[] = [];
+  if (user) {
+    if (user.token || user.tokenFile) ignored.push("token");
+    if (user.username || user.password) ignored.push("basic auth");
+    if (user.clientCertificate || user.clientCertificateData || user.clientKey || user.clientKeyData) {
+      ignored.push("client certificate");
+    }
+    if (user.exec) ignored.push("exec plugin");
+    if (user.authProvider) ignored.push("auth provider");
+  }
+  const tls: string[] = [];
+  if (cluster.certificateAuthority || cluster.certificateAuthorityData) tls.push("certificate authority");
+  if (cluster.insecureSkipTlsVerify) tls.push("insecure-skip-tls-verify");
+  if (cluster.tlsServerName) tls.push("tls-server-name");
+  if (ignored.length > 0 || tls.length > 0) {
+    const parts: string[] = [];
+    if (ignored.length > 0) {
+      parts.push(
+        `the credentials of users[${user!.name}] (${ignored.join(", ")}) are not sent, so requests are ` +
+          "anonymous (system:anonymous)",
+      );
+    }
+    if (tls.length > 0) parts.push(`the TLS settings (${tls.join(", ")}) are ignored`);
+    const warn = onWarning ?? ((m: string) => console.warn(m));
+    try {
+      warn(
+        `${
+          cluster.source ? `${cluster.source}: ` : ""
+        }context "${contextName}": clusters[${cluster.name}].cluster.` +
+          `server is ${config.host}, which is plain http without TLS: ${
+            parts.join("; ")
+          }. Use an https server ` +
+          "to authenticate.",
+      );
+    } catch { /* a faulty warning handler must not fail loading */ }
+  }
+  if (user) setImpersonation(config, user);
   return hideRestConfigSecrets(config);
+}
+
+function parseProxyUrl(cluster: KubeConfigCluster): string {
+  const where = clusterWhere(cluster, "proxy-url");
+  let proxy: URL;
+  try {
+    proxy = new URL(cluster.proxyUrl!);
+  } catch {
+    fail(where, "is not a valid URL");
+  }
+  if (!["http:", "https:", "socks5:"].includes(proxy.protocol)) {
+    fail(where, "must use http, https or socks5");
+  }
+  return cluster.proxyUrl!;
 }

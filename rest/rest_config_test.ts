@@ -247,21 +247,6 @@ const CASES: Malformed[] = [
     message: /must use https/,
   },
   {
-    name: "server uses http to a remote host",
-    text: (d) => {
-      cluster(d).server = "http://prod.example.com:8080";
-      delete cluster(d)["certificate-authority-data"];
-    },
-    field: "clusters[prod].cluster.server",
-    message: /must use https \(http is only allowed to localhost\)/,
-  },
-  {
-    name: "server uses http with a CA",
-    text: (d) => cluster(d).server = "http://127.0.0.1:8001",
-    field: "clusters[prod].cluster.server",
-    message: /uses http, but TLS settings/,
-  },
-  {
     name: "server URL carries a password",
     text: (d) => cluster(d).server = `https://admin:${PASSWORD}@prod.example.com`,
     field: "clusters[prod].cluster.server",
@@ -570,7 +555,10 @@ Deno.test("context namespace, insecure, proxy, compression, server forms and opt
   const proxied = baseDoc();
   delete cluster(proxied)["certificate-authority-data"];
   cluster(proxied).server = "http://localhost:8001/";
-  const local = await build(yaml(proxied));
+  const local = await restConfigFromKubeConfig(parseKubeConfig(yaml(proxied)), {
+    runtime: new FakeRuntime({}),
+    onWarning: () => {},
+  });
   assert.equal(local.host, "http://localhost:8001");
   cluster(proxied).server = "https://rancher.example.com/k8s/clusters/c-1/";
   assert.equal((await build(yaml(proxied))).host, "https://rancher.example.com/k8s/clusters/c-1");
@@ -726,4 +714,140 @@ Deno.test("tokenFile in a kubeconfig wins over token, which stays as the fallbac
   await clock.advance(60_000);
   await config.auth.authorize(h);
   assert.equal(h.get("authorization"), "Bearer rotated");
+});
+
+Deno.test("a token with CR, LF or NUL is a ConfigError naming the field, never the value", async () => {
+  for (
+    const bad of [`${TOKEN}\r\nX-Injected: 1`, `${TOKEN}\n`, `a\n${TOKEN}`, `${TOKEN}\0`, `${TOKEN}\x1b[2J`]
+  ) {
+    const doc = baseDoc();
+    user(doc, "alice").token = bad;
+    await assert.rejects(build(yaml(doc), { context: "prod-alice" }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.equal(e.field, "users[alice].user.token");
+      assert.equal(e.file, FILE);
+      assert.match(e.message, /cannot be sent in an HTTP header/);
+      assertNoSecrets(e);
+      return true;
+    });
+  }
+  // Impersonation values are headers too.
+  const doc = baseDoc();
+  user(doc, "alice").as = "jane\r\nX-Evil: 1";
+  await assert.rejects(build(yaml(doc), { context: "prod-alice" }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.field, "users[alice].user.as");
+    assert.ok(!e.message.includes("X-Evil"));
+    return true;
+  });
+  // Tabs and non-ASCII Latin-1 characters are allowed in header values.
+  const fine = baseDoc();
+  user(fine, "alice").token = "tok\twith-tab";
+  assert.equal((await build(yaml(fine), { context: "prod-alice" })).bearerToken, "tok\twith-tab");
+});
+
+Deno.test("a token file with a line break inside is refused at build, and a bad re-read keeps the old token", async () => {
+  const doc = baseDoc();
+  user(doc, "alice").tokenFile = "alice.token";
+  delete user(doc, "alice").token;
+  const runtime = new FakeRuntime({
+    files: { [FILE]: yaml(doc), "/home/me/.kube/alice.token": `${TOKEN}\nsecond-line\n` },
+    home: "/home/me",
+  });
+  await assert.rejects(
+    restConfigFromKubeConfig(await loadKubeConfig({ runtime }), { runtime, clock: new FakeClock() }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.equal(e.field, "users[alice].user.tokenFile");
+      assert.match(e.message, /alice\.token holds a character that cannot be sent in an HTTP header/);
+      assertNoSecrets(e, ["second-line"]);
+      return true;
+    },
+  );
+  const clock = new FakeClock();
+  const files = new FakeRuntime({ files: { "/t": "good\n" } });
+  const auth = new TokenFileAuthProvider("/t", { runtime: files, clock });
+  assert.equal(await auth.token(), "good");
+  files.files.set("/t", `${TOKEN}\0rotated`);
+  await clock.advance(60_000);
+  const h = new Headers();
+  await auth.authorize(h);
+  assert.equal(h.get("authorization"), "Bearer good", "the bad re-read is ignored");
+});
+
+Deno.test("StaticTokenAuthProvider refuses a token that cannot be a header value, without quoting it", () => {
+  assert.throws(() => new StaticTokenAuthProvider(`${TOKEN}\r\n`), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.field, "bearerToken");
+    assertNoSecrets(e);
+    return true;
+  });
+});
+
+Deno.test("a plain http server gets no credentials from the kubeconfig, and a warning says so", async (t) => {
+  const users = ["alice", "bob", "carol", "dave"];
+  for (const name of users) {
+    await t.step(name, async () => {
+      const doc = baseDoc();
+      cluster(doc).server = "http://prod.example.com:8080"; // any host, as client-go
+      cluster(doc)["tls-server-name"] = "kubernetes";
+      doc.contexts.find((c: Doc) => c.name === `prod-${name}`).context.namespace = "apps";
+      user(doc, name).as = "jane";
+      const runtime = new FakeRuntime({
+        files: { [FILE]: yaml(doc) },
+        home: "/home/me",
+        spawn: () => Promise.reject(new Error("the plugin must not run")),
+      });
+      const warnings: string[] = [];
+      const config = await restConfigFromKubeConfig(await loadKubeConfig({ runtime }), {
+        runtime,
+        context: `prod-${name}`,
+        onWarning: (m) => warnings.push(m),
+      });
+      assert.equal(config.host, "http://prod.example.com:8080");
+      assert.equal(config.namespace, "apps");
+      for (
+        const k of [
+          "auth",
+          "bearerToken",
+          "bearerTokenFile",
+          "username",
+          "password",
+          "certPem",
+          "keyPem",
+          "exec",
+          "tlsFromExec",
+          "caPem",
+          "tlsServerName",
+        ] as const
+      ) assert.equal(config[k], undefined, `${name}: ${k}`);
+      assert.deepEqual(config.impersonate, { userName: "jane" }, "impersonation is kept, as in client-go");
+      assert.equal(runtime.calls.length, 0);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /plain http/);
+      assert.match(warnings[0], new RegExp(`users\\[${name}\\]`));
+      assert.match(warnings[0], /not sent/);
+      assert.match(warnings[0], /certificate authority, tls-server-name/);
+      for (const secret of [TOKEN, PASSWORD, "KEY-SECRET-789", ENV_SECRET]) {
+        assert.ok(!warnings[0].includes(secret));
+      }
+    });
+  }
+  await t.step("no credentials and no TLS settings: no warning", async () => {
+    const doc = baseDoc();
+    cluster(doc).server = "http://10.1.2.3:8080";
+    delete cluster(doc)["certificate-authority-data"];
+    delete doc.contexts[0].context.user;
+    const warnings: string[] = [];
+    const config = await restConfigFromKubeConfig(parseKubeConfig(yaml(doc)), {
+      runtime: new FakeRuntime({}),
+      onWarning: (m) => warnings.push(m),
+    });
+    assert.equal(config.host, "http://10.1.2.3:8080");
+    assert.deepEqual(warnings, []);
+  });
+  await t.step("https keeps the credentials", async () => {
+    const config = await build(yaml(baseDoc()), { context: "prod-alice" });
+    assert.equal(config.bearerToken, TOKEN);
+  });
 });

@@ -18,7 +18,17 @@ import type { KubeObject, WatchEvent } from "./types.ts";
 export interface WatchDecodeOptions {
   /** Aborting cancels the body stream at once; pending and later `next()` calls reject with the reason. */
   signal?: AbortSignal;
+  /**
+   * The largest frame (one event's JSON) accepted, in bytes of UTF-8; default
+   * {@linkcode DEFAULT_MAX_WATCH_FRAME_BYTES} (16 MiB, as client-go's stream decoder). A frame that
+   * grows past it ends the iteration with a {@linkcode WatchDecodeError} and cancels the body, so the
+   * memory a watch holds stays bounded.
+   */
+  maxFrameBytes?: number;
 }
+
+/** The default limit on one watch frame: 16 MiB, as client-go's streaming decoder. */
+export const DEFAULT_MAX_WATCH_FRAME_BYTES = 16 * 1024 * 1024;
 
 const OPEN = 0x7b; // {
 const CLOSE = 0x7d; // }
@@ -52,6 +62,16 @@ function describeType(t: unknown): string {
   return s.length > 64 ? s.slice(0, 63) + "…" : s;
 }
 
+/** UTF-8 byte length of `s[from..to)` (text decoded by TextDecoder: surrogates come in pairs). */
+function utf8Length(s: string, from = 0, to: number = s.length): number {
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+  }
+  return n;
+}
+
 /** Byte length of a UTF-8 sequence starting with `lead` (1 for anything that does not start one). */
 function sequenceLength(lead: number): number {
   return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
@@ -80,6 +100,13 @@ function wholeCharsEnd(bytes: Uint8Array, from: number): number {
  */
 class FrameDecoder {
   readonly #utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+  /** The largest frame accepted, in bytes. */
+  readonly #max: number;
+  /** UTF-16 length of #pieces; each code unit is 1 to 3 bytes of UTF-8. */
+  #units = 0;
+  /** UTF-8 bytes of the first #unitsKnown units of #pieces (counted only for frames near the limit). */
+  #bytesKnown = 0;
+  #unitsKnown = 0;
   /** Bytes of a character split by the end of the previous chunk. */
   #carry: Uint8Array | undefined;
   /** Frames seen so far (the 1-based number of the current one). */
@@ -95,6 +122,10 @@ class FrameDecoder {
   #depth = 0;
   #inString = false;
   #escape = false;
+
+  constructor(maxFrameBytes: number) {
+    this.#max = maxFrameBytes;
+  }
 
   push(chunk: Uint8Array, out: unknown[]): WatchDecodeError | undefined {
     const s = this.#text(chunk);
@@ -165,6 +196,9 @@ class FrameDecoder {
     this.#scanned = false;
     this.#tryLine = false;
     this.#pieces = [];
+    this.#units = 0;
+    this.#bytesKnown = 0;
+    this.#unitsKnown = 0;
     this.#depth = 0;
     this.#inString = false;
     this.#escape = false;
@@ -181,8 +215,9 @@ class FrameDecoder {
         triedLine = nl;
         let j = nl - 1;
         while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
-        if (j >= 0 && s.charCodeAt(j) === CLOSE) {
-          const v = tryParse(this.#pending() + s.slice(0, j + 1));
+        const candidate = j >= 0 && s.charCodeAt(j) === CLOSE ? this.#pending() + s.slice(0, j + 1) : "";
+        if (candidate !== "" && this.#fits(candidate)) {
+          const v = tryParse(candidate);
           if (v !== FAILED) {
             this.#resetFrame();
             const err = this.#emit(v, out);
@@ -192,10 +227,7 @@ class FrameDecoder {
         }
       } else if (!this.#scanned) {
         MAY_END.lastIndex = 0;
-        if (!MAY_END.test(s)) {
-          this.#pieces.push(s); // Still no possible end: keep waiting for the newline.
-          return undefined;
-        }
+        if (!MAY_END.test(s)) return this.#hold(s); // Still no possible end: keep waiting for the newline.
       }
     }
     if (!this.#scanned) {
@@ -206,10 +238,7 @@ class FrameDecoder {
       return this.#frames(pending + s, 0, out, 1, triedLine < 0 ? -1 : pending.length + triedLine);
     }
     const end = this.#scan(s, 0);
-    if (end < 0) {
-      this.#pieces.push(s);
-      return undefined;
-    }
+    if (end < 0) return this.#hold(s);
     const frame = this.#pending() + s.slice(0, end);
     this.#resetFrame();
     const err = this.#decode(frame, out);
@@ -248,7 +277,7 @@ class FrameDecoder {
         // Fast path: the line is most likely exactly one frame, and JSON.parse checks that.
         let j = nl - 1;
         while (j > i && isSpace(s.charCodeAt(j))) j--;
-        if (s.charCodeAt(j) === CLOSE) {
+        if (s.charCodeAt(j) === CLOSE && this.#fits(s, i, j + 1)) {
           const v = tryParse(s.slice(i, j + 1));
           if (v !== FAILED) {
             const err = this.#emit(v, out);
@@ -266,8 +295,7 @@ class FrameDecoder {
           this.#inFrame = true;
           this.#scanned = false;
           this.#tryLine = true;
-          this.#pieces = [i === 0 ? s : s.slice(i)];
-          return undefined;
+          return this.#hold(i === 0 ? s : s.slice(i));
         }
       }
       const end = this.#scan(s, i);
@@ -275,8 +303,7 @@ class FrameDecoder {
         this.#inFrame = true;
         this.#scanned = true;
         this.#tryLine = nl === -1;
-        this.#pieces = [i === 0 ? s : s.slice(i)];
-        return undefined;
+        return this.#hold(i === 0 ? s : s.slice(i));
       }
       const err = this.#decode(s.slice(i, end), out);
       if (err) return err;
@@ -317,8 +344,45 @@ class FrameDecoder {
     return -1;
   }
 
+  /** True when `s[from..to)` is within the frame size limit. */
+  #fits(s: string, from = 0, to: number = s.length): boolean {
+    const units = to - from;
+    if (units > this.#max) return false;
+    return units * 3 <= this.#max || utf8Length(s, from, to) <= this.#max;
+  }
+
+  /** The error for a frame past the limit (event `at`); drops the text held for it. */
+  #tooLarge(at: number): WatchDecodeError {
+    this.#resetFrame();
+    return new WatchDecodeError(
+      `Watch event ${at} is too large: its frame is longer than ${this.#max} bytes (the maxFrameBytes limit)`,
+      { event: at },
+    );
+  }
+
+  /** Keeps `piece` as the next part of the unfinished frame, or fails when the frame is past the limit. */
+  #hold(piece: string): WatchDecodeError | undefined {
+    this.#pieces.push(piece);
+    this.#units += piece.length;
+    if (this.#units * 3 <= this.#max) return undefined;
+    if (this.#units <= this.#max) {
+      // Near the limit: count the bytes of the pieces not counted yet (each piece is counted once).
+      let need = this.#units - this.#unitsKnown;
+      for (let k = this.#pieces.length - 1; need > 0; k--) {
+        const p = this.#pieces[k];
+        const take = Math.min(need, p.length);
+        this.#bytesKnown += utf8Length(p, p.length - take, p.length);
+        need -= take;
+      }
+      this.#unitsKnown = this.#units;
+      if (this.#bytesKnown <= this.#max) return undefined;
+    }
+    return this.#tooLarge(this.#count + 1);
+  }
+
   /** Decodes one whole frame found by the scanner. */
   #decode(text: string, out: unknown[]): WatchDecodeError | undefined {
+    if (!this.#fits(text)) return this.#tooLarge(++this.#count);
     let v: unknown;
     try {
       v = JSON.parse(text);
@@ -351,7 +415,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 
 class WatchEventIterator<T> implements AsyncIterableIterator<WatchEvent<T>> {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-  readonly #decoder = new FrameDecoder();
+  readonly #decoder: FrameDecoder;
   readonly #signal: AbortSignal | undefined;
   #queue: WatchEvent<T>[] = [];
   #head = 0;
@@ -365,7 +429,8 @@ class WatchEventIterator<T> implements AsyncIterableIterator<WatchEvent<T>> {
     this.#close(this.#signal!.reason);
   };
 
-  constructor(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined) {
+  constructor(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined, maxFrameBytes: number) {
+    this.#decoder = new FrameDecoder(maxFrameBytes);
     this.#reader = body.getReader();
     this.#signal = signal;
     if (signal?.aborted) this.#onAbort();
@@ -454,7 +519,8 @@ class WatchEventIterator<T> implements AsyncIterableIterator<WatchEvent<T>> {
  * Decodes a watch response body into its events. ADDED, MODIFIED, DELETED, BOOKMARK and ERROR events
  * are yielded (an ERROR's object is a {@linkcode Status}: turn it into an error with
  * `apiErrorFromStatus`). Any other type, a frame that is not JSON, or a stream that ends inside a
- * frame ends the iteration with a {@linkcode WatchDecodeError}, after every good event before it.
+ * frame ends the iteration with a {@linkcode WatchDecodeError}, after every good event before it; so
+ * does a frame longer than `maxFrameBytes` (16 MiB by default), which keeps the memory bounded.
  * Leaving the loop early (`return()`) or aborting the signal cancels the body at once.
  *
  * @example
@@ -474,5 +540,7 @@ export function decodeWatchStream<T = KubeObject>(
   body: ReadableStream<Uint8Array>,
   options: WatchDecodeOptions = {},
 ): AsyncIterableIterator<WatchEvent<T>> {
-  return new WatchEventIterator<T>(body, options.signal);
+  const max = options.maxFrameBytes ?? DEFAULT_MAX_WATCH_FRAME_BYTES;
+  if (!(max >= 1)) throw new RangeError(`maxFrameBytes must be a positive number of bytes, not ${max}`);
+  return new WatchEventIterator<T>(body, options.signal, max);
 }

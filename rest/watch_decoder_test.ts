@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { WatchDecodeError } from "./errors.ts";
 import type { KubeObject, WatchEvent } from "./types.ts";
-import { decodeWatchStream } from "./watch_decoder.ts";
+import { decodeWatchStream, DEFAULT_MAX_WATCH_FRAME_BYTES } from "./watch_decoder.ts";
 import { seededRandom } from "../_internal/seeded_random.ts";
 
 const enc = new TextEncoder();
@@ -176,7 +176,7 @@ Deno.test("ERROR events are yielded with their Status", async () => {
   assert.deepEqual(events[1], { type: "ERROR", object: status });
 });
 
-Deno.test("a large frame (20 MB) split in 64 KB chunks, with and without newline, in linear time", async () => {
+Deno.test("a large frame (20 MB, above the default limit, so raised) in 64 KB chunks, in linear time", async () => {
   const big = "x".repeat(1000) + '{\\"}é';
   const items = Array.from({ length: 20_000 }, (_, i) => ({ i, s: big }));
   const event = { type: "ADDED", object: { metadata: { name: "big" }, items } };
@@ -188,7 +188,9 @@ Deno.test("a large frame (20 MB) split in 64 KB chunks, with and without newline
     const chunks: Uint8Array[] = [];
     for (let at = 0; at < bytes.length; at += 65_537) chunks.push(bytes.subarray(at, at + 65_537));
     const started = performance.now();
-    const { events, error } = await collect(decodeWatchStream(body(chunks).stream));
+    const { events, error } = await collect(
+      decodeWatchStream(body(chunks).stream, { maxFrameBytes: 64 * 1024 * 1024 }),
+    );
     const ms = performance.now() - started;
     assert.equal(error, undefined);
     assert.equal(events.length, 2);
@@ -427,4 +429,80 @@ Deno.test("concurrent next() calls are answered in order", async () => {
     "a",
     "done",
   ]);
+});
+
+/** A body that never ends: `head`, then `piece` repeated in chunks of about 64 KiB, forever. */
+function endless(
+  head: string,
+  piece: string,
+): { stream: ReadableStream<Uint8Array>; pulls: () => number; cancelled: () => boolean } {
+  const first = enc.encode(head);
+  const chunk = enc.encode(piece.repeat(Math.max(1, Math.floor(65_536 / piece.length))));
+  let pulls = 0;
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(c) {
+      c.enqueue(pulls++ === 0 ? first : chunk);
+    },
+    cancel() {
+      cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  return { stream, pulls: () => pulls, cancelled: () => cancelled };
+}
+
+Deno.test("a frame that never ends stops at the 16 MiB default with a WatchDecodeError; the body is cancelled", async (t) => {
+  assert.equal(DEFAULT_MAX_WATCH_FRAME_BYTES, 16 * 1024 * 1024);
+  const shapes: [string, string, string][] = [
+    ["one endless string", `${A}\n{"type":"ADDED","object":{"data":"`, "x"],
+    ["endless multi-byte string", `${A}\n{"type":"ADDED","object":{"data":"`, "é€"],
+    ["endless lines that end in a brace", `${A}\n{"type":"ADDED","object":{"k":{}\n`, ',"k":{}\n'],
+    ["endless nesting", `${A}\n{"type":"ADDED","object":`, '{"a":'],
+  ];
+  for (const [name, head, piece] of shapes) {
+    await t.step(name, async () => {
+      const b = endless(head, piece);
+      const { events, error } = await collect(decodeWatchStream(b.stream));
+      assert.ok(error instanceof WatchDecodeError, `expected a WatchDecodeError, got ${error}`);
+      assert.match(error.message, /^Watch event 2 is too large: its frame is longer than 16777216 bytes/);
+      assert.equal(error.event, 2);
+      assert.equal(events.length, 1, "the good event before it is delivered");
+      assert.ok(b.cancelled(), "the body was cancelled");
+      // Reading stopped once the frame passed the limit: at most 16 MiB of 64 KiB chunks, plus a few.
+      assert.ok(b.pulls() <= DEFAULT_MAX_WATCH_FRAME_BYTES / 60_000 + 3, `${b.pulls()} reads`);
+    });
+  }
+});
+
+Deno.test("maxFrameBytes counts UTF-8 bytes exactly, for a frame in one chunk or split anywhere", async () => {
+  const frameOf = (bytes: number): string => {
+    const shell = JSON.stringify({ type: "ADDED", object: { data: "" } });
+    const room = bytes - enc.encode(shell).length;
+    // "é" is 2 bytes: fill with it, and one "x" when the room is odd.
+    const data = "é".repeat(Math.floor(room / 2)) + (room % 2 ? "x" : "");
+    const f = JSON.stringify({ type: "ADDED", object: { data } });
+    assert.equal(enc.encode(f).length, bytes);
+    return f;
+  };
+  const max = 3001;
+  for (const size of [1, 4099]) {
+    for (const sep of ["\n", ""]) {
+      const fits = enc.encode(A + "\n" + frameOf(max) + sep + B + sep);
+      const chunks = (bytes: Uint8Array) => {
+        const out: Uint8Array[] = [];
+        for (let at = 0; at < bytes.length; at += size) out.push(bytes.subarray(at, at + size));
+        return out;
+      };
+      const ok = await collect(decodeWatchStream(body(chunks(fits)).stream, { maxFrameBytes: max }));
+      assert.equal(ok.error, undefined, `size ${size} sep ${JSON.stringify(sep)}: ${ok.error}`);
+      assert.equal(ok.events.length, 3);
+      const over = enc.encode(A + "\n" + frameOf(max + 1) + sep + B + sep);
+      const b = body(chunks(over));
+      const bad = await collect(decodeWatchStream(b.stream, { maxFrameBytes: max }));
+      assert.ok(bad.error instanceof WatchDecodeError, `size ${size}: ${bad.error}`);
+      assert.match(bad.error.message, /Watch event 2 is too large: its frame is longer than 3001 bytes/);
+      assert.equal(bad.events.length, 1);
+    }
+  }
+  assert.throws(() => decodeWatchStream(body([]).stream, { maxFrameBytes: 0 }), RangeError);
 });

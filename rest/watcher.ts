@@ -40,6 +40,8 @@ export interface WatcherFromResponseOptions {
   request?: { method: string; url: string };
   /** Called once when the watch ends, however it ends. */
   onEnd?: () => void;
+  /** The largest watch frame accepted, in bytes (default 16 MiB; see `decodeWatchStream`). */
+  maxFrameBytes?: number;
 }
 
 class StreamWatcher<T> implements Watcher<T> {
@@ -48,6 +50,7 @@ class StreamWatcher<T> implements Watcher<T> {
   #signal: AbortSignal | undefined;
   #request: { method: string; url: string } | undefined;
   #onEnd: (() => void) | undefined;
+  #maxFrameBytes: number | undefined;
   #iterated = false;
   #ended = false;
 
@@ -57,6 +60,7 @@ class StreamWatcher<T> implements Watcher<T> {
     this.#signal = options.signal;
     this.#request = options.request;
     this.#onEnd = options.onEnd;
+    this.#maxFrameBytes = options.maxFrameBytes;
   }
 
   stop(): void {
@@ -86,7 +90,10 @@ class StreamWatcher<T> implements Watcher<T> {
 
   async *#events(): AsyncGenerator<WatchEvent<T>> {
     const linked = linkSignals(this.#signal, this.#stop.signal);
-    const events = decodeWatchStream<T>(this.#body, { signal: linked.signal });
+    const events = decodeWatchStream<T>(this.#body, {
+      signal: linked.signal,
+      maxFrameBytes: this.#maxFrameBytes,
+    });
     try {
       for (;;) {
         let r: IteratorResult<WatchEvent<T>>;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { detectRuntime } from "./detect.ts";
+import { RuntimeCapabilityError } from "./runtime.ts";
 import { denoRuntime } from "./deno.ts";
 import { bunRuntime } from "./bun.ts";
 import { nodeRuntime } from "./node.ts";
@@ -20,8 +21,6 @@ Deno.test("detectRuntime: recognises each runtime from its globals", () => {
     detectRuntime({ process: { versions: { node: "20.16.0" }, getBuiltinModule: () => ({}) } }),
     nodeRuntime,
   );
-  // Node older than 20.16 has no process.getBuiltinModule: only fetch is usable.
-  assert.equal(detectRuntime({ process: { versions: { node: "18.0.0" } } }), webRuntime);
   // workerd with nodejs_compat has a process object but is still an edge runtime.
   assert.equal(
     detectRuntime({
@@ -31,4 +30,20 @@ Deno.test("detectRuntime: recognises each runtime from its globals", () => {
     webRuntime,
   );
   assert.equal(detectRuntime({}), webRuntime);
+});
+
+Deno.test("detectRuntime: a Node older than 20.16 is refused, naming the runtime and its version", () => {
+  for (const version of ["18.19.0", "20.15.1"]) {
+    assert.throws(() => detectRuntime({ process: { versions: { node: version } } }), (e: unknown) => {
+      assert.ok(e instanceof RuntimeCapabilityError, String(e));
+      assert.equal(e.runtime, "node");
+      assert.equal(
+        e.message,
+        `The node runtime cannot run kubeweb in version ${version}: kubeweb needs Node 20.16 or later ` +
+          "(for process.getBuiltinModule); upgrade Node",
+      );
+      assert.doesNotMatch(e.message, /KUBECONFIG/);
+      return true;
+    });
+  }
 });
