@@ -39,4 +39,14 @@ export * from "./request.ts";
 export * from "./result.ts";
 export * from "./rest_client.ts";
 export * from "./watcher.ts";
+export {
+  type ClientDeadlines,
+  DeadlineExceededError,
+  type DeadlineExceededErrorOptions,
+  type DeadlineKind,
+  DEFAULT_RESPONSE_HEADER_TIMEOUT_MS,
+  DEFAULT_UNBOUNDED_WATCH_DEADLINE_MS,
+  DEFAULT_WATCH_DEADLINE_GRACE_MS,
+  DEFAULT_WATCH_IDLE_TIMEOUT_MS,
+} from "./deadline.ts";
 export * from "./watch_decoder.ts";

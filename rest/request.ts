@@ -9,6 +9,14 @@ import { linkSignals } from "../_internal/async.ts";
 import { apiErrorFromResponse, TransportError } from "./errors.ts";
 import { ConfigError } from "./config_error.ts";
 import { INVALID_HEADER_VALUE, isValidHeaderName, isValidHeaderValue } from "./_header_value.ts";
+import {
+  DeadlineExceededError,
+  type DeadlineKind,
+  DEFAULT_RESPONSE_HEADER_TIMEOUT_MS,
+  DEFAULT_UNBOUNDED_WATCH_DEADLINE_MS,
+  DEFAULT_WATCH_DEADLINE_GRACE_MS,
+  DEFAULT_WATCH_IDLE_TIMEOUT_MS,
+} from "./deadline.ts";
 import { nextDelay } from "./backoff.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { impersonationHeaders, type RestConfig } from "./rest_config.ts";
@@ -59,6 +67,17 @@ export interface RequestContext {
   readonly userAgent: string;
   /** Randomness of the connection retry jitter (default `Math.random`). */
   readonly random?: () => number;
+  /** Longest wait for the response headers of an attempt (default 120 000; 0: none). */
+  readonly responseHeaderTimeoutMs?: number;
+  /** Longest silence of a watch that allows bookmarks (default 120 000; 0: none). */
+  readonly watchIdleTimeoutMs?: number;
+  /** Added to a watch's `timeoutSeconds` for its client-side deadline (default 30 000). */
+  readonly watchDeadlineGraceMs?: number;
+  /**
+   * Called with the transport of a request whose deadline passed (its connection is presumed dead),
+   * to drop its pooled connections; undefined: nothing is dropped.
+   */
+  dropConnections?(transport: Transport): void;
 }
 
 /** Backoff between retries of a GET whose connection failed: 250 ms doubling to 5 s, 10 % jitter. */
@@ -108,6 +127,12 @@ function connectionCause(e: unknown): unknown {
   return e;
 }
 
+/** A deadline option: undefined gives the default, 0 or less (or not a number) turns it off. */
+function resolveDeadline(value: number | undefined, fallback: number): number | undefined {
+  const v = value ?? fallback;
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
 function timeoutError(ms: number): DOMException {
   return new DOMException(`The request timed out after ${ms} ms`, "TimeoutError");
 }
@@ -115,6 +140,8 @@ function timeoutError(ms: number): DOMException {
 interface Sent {
   response: Response;
   url: string;
+  /** The transport the response came through. */
+  transport: Transport;
   /** Detaches the request's signals and cancels its timeout. */
   dispose(): void;
   /** Cancels the timeout only (for streams and watches, whose bodies are not bounded by it). */
@@ -133,6 +160,12 @@ interface Sent {
  * credential, and the request is sent once more. Non-2xx answers reject with an
  * `ApiError`, failed connections with a {@linkcode TransportError}, an elapsed timeout with a
  * `TimeoutError` DOMException and an aborted signal with its reason.
+ *
+ * Client-side deadlines (see `ClientDeadlines`): each attempt waits at most `responseHeaderTimeoutMs`
+ * for the response headers (a GET is then retried on a new connection, other verbs reject with a
+ * `DeadlineExceededError`); a watch ends with a `DeadlineExceededError` when it outlives its
+ * `timeoutSeconds` plus `watchDeadlineGraceMs`, or when it allows bookmarks and receives nothing for
+ * `watchIdleTimeoutMs`. When a deadline passes, the client's pooled connections are dropped.
  *
  * @example
  * ```ts ignore
@@ -374,14 +407,22 @@ export class Request {
       ? undefined
       : ctx.clock.setTimer(() => timeoutController.abort(timeoutError(timeoutMs)), timeoutMs);
     const clearTimer = () => timer?.cancel();
+    const attemptLinks: { dispose(): void }[] = [];
     const dispose = () => {
       clearTimer();
       linked.dispose();
+      for (const l of attemptLinks) l.dispose();
     };
     const fail = (e: unknown): never => {
       dispose();
       if (signal.aborted) throw signal.reason;
       throw e;
+    };
+    const headerTimeoutMs = resolveDeadline(ctx.responseHeaderTimeoutMs, DEFAULT_RESPONSE_HEADER_TIMEOUT_MS);
+    const dropConnections = (transport: Transport) => {
+      try {
+        ctx.dropConnections?.(transport);
+      } catch { /* closing a pool must not mask the request's own error */ }
     };
 
     let retries = 0;
@@ -393,11 +434,34 @@ export class Request {
         const headers = await this.#requestHeaders(signal);
         const transport = ctx.transport(); // outside the try: a capability error is not a connection failure
         let response: Response;
+        // This attempt's signal: the request's, plus the response-header deadline.
+        const attempt = new AbortController();
+        const attemptSignal = linkSignals(signal, attempt.signal);
+        attemptLinks.push(attemptSignal);
+        const headerTimer = headerTimeoutMs === undefined ? undefined : ctx.clock.setTimer(() => {
+          attempt.abort(
+            new DeadlineExceededError(host, {
+              kind: "response-headers",
+              timeoutMs: headerTimeoutMs,
+              method,
+              url,
+            }),
+          );
+        }, headerTimeoutMs);
         try {
-          response = await transport.fetch(url, { method, headers, body: this.#body, signal });
+          response = await transport.fetch(url, {
+            method,
+            headers,
+            body: this.#body,
+            signal: attemptSignal.signal,
+          });
         } catch (e) {
+          // No answer within the request's own timeout or the header deadline: the connection may be dead.
+          if (timeoutController.signal.aborted || attempt.signal.aborted) dropConnections(transport);
           if (signal.aborted) throw signal.reason;
-          const err = new TransportError(host, { cause: connectionCause(e), method, url });
+          const err = attempt.signal.aborted
+            ? attempt.signal.reason as DeadlineExceededError
+            : new TransportError(host, { cause: connectionCause(e), method, url });
           if (
             method === "GET" && retries < ctx.maxRetries && connectionRetries < ctx.maxConnectionRetries &&
             isRetryableConnectionError(e)
@@ -409,6 +473,8 @@ export class Request {
             continue;
           }
           throw err;
+        } finally {
+          headerTimer?.cancel();
         }
         warnings.push(...this.#handleWarnings(response.headers));
         const status = response.status;
@@ -440,7 +506,7 @@ export class Request {
             name: this.#name,
           });
         }
-        return { response, url, dispose, clearTimeout: clearTimer, signal, stopController };
+        return { response, url, transport, dispose, clearTimeout: clearTimer, signal, stopController };
       }
     } catch (e) {
       return fail(e);
@@ -515,12 +581,32 @@ export class Request {
     const sent = await this.#send("watch", []);
     sent.clearTimeout();
     const body = sent.response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+    const ctx = this.#ctx;
+    const query = new URL(sent.url).searchParams;
+    const bookmarks = query.get("allowWatchBookmarks") === "true";
+    const seconds = Number(query.get("timeoutSeconds"));
+    const grace = Math.max(0, ctx.watchDeadlineGraceMs ?? DEFAULT_WATCH_DEADLINE_GRACE_MS);
+    const serverMs = Number.isFinite(seconds) && seconds > 0
+      ? seconds * 1000
+      : DEFAULT_UNBOUNDED_WATCH_DEADLINE_MS;
+    const host = new URL(sent.url).host;
     return watcherFromResponse<T>(body, {
       signal: this.#signal,
       stopController: sent.stopController,
       request: { method: this.#verb, url: sent.url },
       onEnd: sent.dispose,
       maxFrameBytes: this.#ctx.config.maxWatchFrameBytes,
+      clock: ctx.clock,
+      idleTimeoutMs: bookmarks
+        ? resolveDeadline(ctx.watchIdleTimeoutMs, DEFAULT_WATCH_IDLE_TIMEOUT_MS)
+        : undefined,
+      deadlineMs: serverMs + grace,
+      deadlineError: (kind: DeadlineKind, timeoutMs: number) => {
+        try {
+          ctx.dropConnections?.(sent.transport);
+        } catch { /* the watch's own error matters more */ }
+        return new DeadlineExceededError(host, { kind, timeoutMs, method: this.#verb, url: sent.url });
+      },
     });
   }
 }

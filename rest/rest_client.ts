@@ -5,6 +5,7 @@
  * @module
  */
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
+import type { ClientDeadlines } from "./deadline.ts";
 import { type RateLimiter, rateLimiterFor } from "./rate_limiter.ts";
 import type { RestConfig } from "./rest_config.ts";
 import type { Runtime, Transport } from "./runtime/runtime.ts";
@@ -16,8 +17,11 @@ import { defaultWarningHandler, type WarningHandler } from "./warning_handler.ts
 /** The version kubeweb reports in its default `User-Agent`. */
 export const KUBEWEB_VERSION: string = "0.1.0";
 
-/** Options of {@linkcode restClientFor}. */
-export interface RESTClientOptions {
+/**
+ * Options of {@linkcode restClientFor}, with the client-side deadlines of {@linkcode ClientDeadlines}
+ * (response headers, watch idle time, watch total time).
+ */
+export interface RESTClientOptions extends ClientDeadlines {
   /** "/api" for the core group, "/apis" for the others, "" for raw paths given with `absPath`. */
   apiPath: string;
   /** "v1", "apps/v1", or "" for raw paths. */
@@ -103,6 +107,14 @@ export class RESTClient {
       },
       userAgent: config.userAgent || `kubeweb/${KUBEWEB_VERSION} (${runtimeName})`,
       random: options.random,
+      responseHeaderTimeoutMs: options.responseHeaderTimeoutMs,
+      watchIdleTimeoutMs: options.watchIdleTimeoutMs,
+      watchDeadlineGraceMs: options.watchDeadlineGraceMs,
+      // A deadline passed: drop the shared pool (the next request builds a new one). A transport the
+      // caller gave is theirs to manage.
+      dropConnections: (transport: Transport) => {
+        if (!this.#ownTransport) transport.close();
+      },
     };
     // Build the transport now, so a configuration the runtime cannot serve (a client certificate or a
     // custom CA on an edge runtime) fails here with a RuntimeCapabilityError, not at the first request.
