@@ -178,9 +178,7 @@ class StreamWatcher<T> implements Watcher<T> {
     if (this.#iterated) {
       if (this.#expired.signal.aborted) {
         const reason = this.#expired.signal.reason;
-        return (async function* (): AsyncGenerator<WatchEvent<T>> {
-          throw reason;
-        })();
+        return { next: () => Promise.reject(reason) };
       }
       if (this.#stop.signal.aborted) return (async function* () {})();
       throw new TypeError("A watcher can be iterated only once");
