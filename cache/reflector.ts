@@ -16,6 +16,7 @@ import {
   isTooManyRequests,
   TransportError,
 } from "../rest/errors.ts";
+import { DeadlineExceededError } from "../rest/deadline.ts";
 import type { KubeList, KubeObject, ListOptions, Status, WatchEvent } from "../rest/types.ts";
 import { CacheError } from "./cache_error.ts";
 import type { CacheLogger } from "./cache_logger.ts";
@@ -191,6 +192,11 @@ function isWatchErrorRetriable(e: unknown): boolean {
  *   that closes is restarted from the last seen resourceVersion. 410 Gone / Expired ends the cycle
  *   (relist). A watch start refused (connection failure, 429) backs off and re-watches without relisting.
  * - WatchList mode streams the initial state with `sendInitialEvents=true` and continues the same watch.
+ * - A watch ended by a client-side deadline (a `DeadlineExceededError` from the REST client: the
+ *   watch went silent past its idle timeout, or outlived `timeoutSeconds` plus a grace; the connection
+ *   is presumed dead) is logged (the logger, as other watch endings), then re-watched from the last synced
+ *   resourceVersion after a backoff (a 410 there relists). The deadlines are options of the client the
+ *   {@linkcode ListerWatcher} uses (`ClientDeadlines`: `newClientset(config, { watchIdleTimeoutMs })`).
  *
  * @example
  * ```ts
@@ -433,6 +439,7 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
 
   /** Side effects of a retriable watch-list failure: back off, or forget the resourceVersion. */
   async #retryWatchList(e: unknown, signal: AbortSignal): Promise<boolean> {
+    if (e instanceof DeadlineExceededError) this.#watchEnded(e);
     if (isWatchErrorRetriable(e)) {
       await this.#backoff.backoff(signal).catch(() => {});
       return true;
@@ -586,6 +593,17 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
         // watch, which logs and returns nil); the run loop backs off and relists.
         if (!cycle.failed) {
           if (isExpiredError(err)) return; // routine: relist (after a backoff)
+          if (err instanceof DeadlineExceededError) {
+            // The connection is presumed dead. Not a silent end: log it, back off, and watch again
+            // from the last synced resourceVersion (over a new connection).
+            this.#watchEnded(err);
+            try {
+              await this.#backoff.backoff(signal);
+            } catch {
+              return;
+            }
+            continue;
+          }
           if (isTooManyRequests(err)) {
             try {
               await this.#backoff.backoff(signal);
@@ -638,6 +656,8 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
         } catch (e) {
           if (signal.aborted) throw STOP;
           if (cycle?.failed) throw cycle.resyncError;
+          // A client-side deadline passed: the connection is presumed dead; the caller backs off.
+          if (e instanceof DeadlineExceededError) throw e;
           // The connection broke: like a close, the watch restarts from the last resourceVersion.
           if (e instanceof TransportError) break;
           throw e;
