@@ -10,7 +10,7 @@ import { linkSignals } from "../_internal/async.ts";
 import { isConflict, isNotFound } from "../rest/errors.ts";
 import { formatMicroTime } from "./_micro_time.ts";
 import { LeaderElectionError } from "./leader_election_error.ts";
-import type { LeaderElectionRecord, LockGetResult, ResourceLock } from "./resource_lock.ts";
+import type { LeaderElectionRecord, LockCallOptions, LockGetResult, ResourceLock } from "./resource_lock.ts";
 
 /**
  * Jitter applied to the retry period while acquiring: each wait is `retryPeriod * (1 + random * 1.2)`
@@ -82,6 +82,13 @@ export interface LeaderElectionConfig {
   logger?: LeaderElectionLogger;
   /** Metrics hooks. */
   metrics?: LeaderElectionMetrics;
+  /**
+   * The longest one call to the lock may wait for the API server (passed to the lock as `timeoutMs`,
+   * so a half-open connection is noticed and dropped, and the next try goes over a new one). Default:
+   * half of `renewDeadlineMs`, so a leader whose connection died can still renew in time. A lock
+   * that ignores `timeoutMs` is cut off by the elector itself after twice this time.
+   */
+  lockCallTimeoutMs?: number;
 }
 
 const DEFAULT_LOGGER: LeaderElectionLogger = {
@@ -140,6 +147,10 @@ function validate(config: LeaderElectionConfig): void {
   if (retryPeriodMs < 1) fail("retryPeriod must be greater than zero");
   if (typeof config.callbacks?.onStartedLeading !== "function") fail("onStartedLeading callback is required");
   if (typeof config.callbacks?.onStoppedLeading !== "function") fail("onStoppedLeading callback is required");
+  const callMs = config.lockCallTimeoutMs;
+  if (callMs !== undefined && !(typeof callMs === "number" && callMs > 0)) {
+    fail("lockCallTimeoutMs must be a number greater than zero");
+  }
   if (!config.lock) fail("Lock is required");
   if (config.lock.identity() === "") fail("Lock identity is empty");
 }
@@ -194,6 +205,7 @@ export class LeaderElector {
   #observedTime = 0;
   #reportedLeader = "";
   #running = false;
+  #lockCallTimeoutMs: number;
 
   /**
    * Validates `config` as client-go does and throws {@linkcode LeaderElectionError} when it is
@@ -207,6 +219,7 @@ export class LeaderElector {
     this.#random = config.random ?? Math.random;
     this.#logger = containedLogger(config.logger ?? DEFAULT_LOGGER);
     this.#name = config.name ?? config.lock.describe();
+    this.#lockCallTimeoutMs = config.lockCallTimeoutMs ?? config.renewDeadlineMs / 2;
     this.#config.metrics?.leaderOff?.(this.#name);
   }
 
@@ -343,7 +356,7 @@ export class LeaderElector {
       record.acquireTime = this.#observedRecord.acquireTime;
       record.leaderTransitions = this.#observedRecord.leaderTransitions;
       try {
-        await lock.update(record, { signal });
+        await this.#lockCall(signal, (o) => lock.update(record, o));
         this.#setObservedRecord(record);
         return true;
       } catch (e) {
@@ -358,14 +371,14 @@ export class LeaderElector {
     // 2. Read the lock, or create it.
     let current: LockGetResult;
     try {
-      current = await lock.get({ signal });
+      current = await this.#lockCall(signal, (o) => lock.get(o));
     } catch (e) {
       if (!isNotFound(e)) {
         if (!signal?.aborted) this.#logger.error(`Error retrieving resource lock ${this.#name}`, e);
         return false;
       }
       try {
-        await lock.create(record, { signal });
+        await this.#lockCall(signal, (o) => lock.create(record, o));
       } catch (e) {
         if (!signal?.aborted) {
           this.#logger.error(`Error initially creating leader election record ${this.#name}`, e);
@@ -395,7 +408,7 @@ export class LeaderElector {
       record.leaderTransitions = old.leaderTransitions + 1;
     }
     try {
-      await lock.update(record, { signal });
+      await this.#lockCall(signal, (o) => lock.update(record, o));
     } catch (e) {
       if (!signal?.aborted) this.#logger.error(`Failed to update lock ${this.#name}`, e);
       return false;
@@ -418,7 +431,7 @@ export class LeaderElector {
       for (let attempt = 1;; attempt++) {
         let current: LockGetResult;
         try {
-          current = await lock.get({ signal: scope.signal });
+          current = await this.#lockCall(scope.signal, (o) => lock.get(o));
         } catch (e) {
           this.#logger.error(`Error retrieving resource lock ${this.#name} to release it`, e);
           return false;
@@ -439,7 +452,7 @@ export class LeaderElector {
           leaderTransitions: current.record.leaderTransitions,
         };
         try {
-          await lock.update(released, { signal: scope.signal });
+          await this.#lockCall(scope.signal, (o) => lock.update(released, o));
           this.#setObservedRecord(released);
           return true;
         } catch (e) {
@@ -456,6 +469,29 @@ export class LeaderElector {
       }
     } finally {
       timer.cancel();
+    }
+  }
+
+  /**
+   * One call to the lock, told its timeout (`lockCallTimeoutMs`) and cut off by the elector after
+   * twice that, for locks that ignore it.
+   */
+  async #lockCall<R>(
+    signal: AbortSignal | undefined,
+    call: (options: LockCallOptions) => Promise<R>,
+  ): Promise<R> {
+    const ms = this.#lockCallTimeoutMs;
+    const scope = linkSignals(signal);
+    const timer = this.#clock.setTimer(() => {
+      scope.controller.abort(
+        new LeaderElectionError(`A call to the lock ${this.#name} did not return within ${2 * ms} ms`),
+      );
+    }, 2 * ms);
+    try {
+      return await call({ signal: scope.signal, timeoutMs: ms });
+    } finally {
+      timer.cancel();
+      scope.dispose();
     }
   }
 

@@ -398,6 +398,8 @@ Deno.test("run: a second concurrent run is refused; a stopped elector can run ag
   const ac = new AbortController();
   const done = elector.run(ac.signal);
   await assert.rejects(elector.run(), LeaderElectionError);
+  await clock.advance(0);
+  assert.equal(probe.started, 1);
   ac.abort();
   await done;
   const ac2 = new AbortController();

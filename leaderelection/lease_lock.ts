@@ -48,6 +48,8 @@ export interface Lease {
 export interface LeaseCallOptions {
   /** Aborts the request. */
   signal?: AbortSignal;
+  /** The request's timeout in ms (the clientset's `timeoutMs`). */
+  timeoutMs?: number;
 }
 
 /**
@@ -95,6 +97,12 @@ export interface LeaseLockOptions {
 }
 
 const LEASE_API_VERSION = "coordination.k8s.io/v1";
+
+function callOptions(options: LockCallOptions): LeaseCallOptions {
+  const out: LeaseCallOptions = { signal: options.signal };
+  if (options.timeoutMs !== undefined) out.timeoutMs = options.timeoutMs;
+  return out;
+}
 
 function specToRecord(spec: LeaseSpec | undefined): LeaderElectionRecord {
   return {
@@ -188,7 +196,7 @@ export class LeaseLock implements ResourceLock {
 
   /** Reads the Lease and remembers it as the version the next update is made against. */
   async get(options: LockCallOptions = {}): Promise<LockGetResult> {
-    const lease = await this.#leases().get(this.#name, { signal: options.signal });
+    const lease = await this.#leases().get(this.#name, callOptions(options));
     this.#lease = lease;
     const record = specToRecord(lease.spec);
     return { record, raw: JSON.stringify(record) };
@@ -202,7 +210,7 @@ export class LeaseLock implements ResourceLock {
       metadata: { name: this.#name, namespace: this.#namespace },
       spec: recordToSpec(record),
     };
-    this.#lease = await this.#leases().create(lease, { signal: options.signal });
+    this.#lease = await this.#leases().create(lease, callOptions(options));
   }
 
   /**
@@ -218,7 +226,7 @@ export class LeaseLock implements ResourceLock {
       ...current,
       spec: recordToSpec(record),
     };
-    this.#lease = await this.#leases().update(lease, { signal: options.signal });
+    this.#lease = await this.#leases().update(lease, callOptions(options));
   }
 
   /** Records `"<identity> <message>"` as a Normal LeaderElection event on the Lease. */

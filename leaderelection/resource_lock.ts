@@ -29,6 +29,11 @@ export interface LeaderElectionRecord {
 export interface LockCallOptions {
   /** Aborts the call (the elector sets it to its cancellation and renew deadline). */
   signal?: AbortSignal;
+  /**
+   * The longest the call may wait for the API server (the elector's `lockCallTimeoutMs`); a lock
+   * passes it to its client as the request timeout, so a dead connection is noticed and dropped.
+   */
+  timeoutMs?: number;
 }
 
 /** The answer of {@linkcode ResourceLock.get}: the record, and its raw form for change detection. */
