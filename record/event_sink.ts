@@ -10,6 +10,21 @@ import type { Event } from "./event.ts";
 export interface EventCallOptions {
   /** Aborts the request. */
   signal?: AbortSignal;
+  /** The request's timeout in ms (the clientset's `timeoutMs`). */
+  timeoutMs?: number;
+}
+
+/** The longest one write of the sink waits for the API server by default (ms). */
+export const DEFAULT_EVENT_WRITE_TIMEOUT_MS = 30_000;
+
+/** Options of {@linkcode newEventSink}. */
+export interface EventSinkOptions {
+  /**
+   * The longest one write may wait for the API server (default 30 000): a write over a dead
+   * connection then fails (the REST client drops the connection) and the broadcaster retries it
+   * later over a new one. 0 leaves the writes unbounded but for the client's own deadlines.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -38,7 +53,7 @@ export interface EventSink {
 
 /**
  * Wraps an Events getter (`clientset.coreV1()`) as an {@linkcode EventSink} that writes each event
- * to its own namespace (client-go's `EventSinkImpl`).
+ * to its own namespace (client-go's `EventSinkImpl`), each write bounded by `timeoutMs`.
  *
  * @example
  * ```ts ignore
@@ -48,11 +63,16 @@ export interface EventSink {
  * newEventBroadcaster().startRecordingToSink(newEventSink(clientset.coreV1()));
  * ```
  */
-export function newEventSink(client: EventsGetter): EventSink {
+export function newEventSink(client: EventsGetter, options: EventSinkOptions = {}): EventSink {
   const namespaceOf = (event: Event): string => event.metadata?.namespace ?? "default";
+  const timeoutMs = options.timeoutMs ?? DEFAULT_EVENT_WRITE_TIMEOUT_MS;
+  if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+    throw new TypeError(`The event sink's timeoutMs must be a number of ms, 0 or more (got ${timeoutMs})`);
+  }
+  const call: EventCallOptions = timeoutMs > 0 ? { timeoutMs } : {};
   return {
-    create: (event: Event): Promise<Event> => client.events(namespaceOf(event)).create(event),
+    create: (event: Event): Promise<Event> => client.events(namespaceOf(event)).create(event, { ...call }),
     patch: (event: Event, patch: string): Promise<Event> =>
-      client.events(namespaceOf(event)).patch(event.metadata?.name ?? "", "strategic", patch),
+      client.events(namespaceOf(event)).patch(event.metadata?.name ?? "", "strategic", patch, { ...call }),
   };
 }

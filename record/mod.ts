@@ -45,10 +45,12 @@ export {
 } from "./event_correlator.ts";
 export type { EventObject, EventObjectMeta, EventRecorder } from "./event_recorder.ts";
 export {
+  DEFAULT_EVENT_WRITE_TIMEOUT_MS,
   type EventCallOptions,
   type EventsClient,
   type EventsGetter,
   type EventSink,
+  type EventSinkOptions,
   newEventSink,
 } from "./event_sink.ts";
 export {
