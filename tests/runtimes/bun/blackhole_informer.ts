@@ -5,8 +5,8 @@
  * and reports on stdout, one JSON object per line:
  *
  * - `{"step":"synced"}` once the cache has synced;
- * - `{"step":"watchError","kind":...,"at":<epoch ms>}` for every list or watch error (the dead watch
- *   is a `DeadlineExceededError` of kind "watch-idle");
+ * - `{"step":"watchError","kind":...,"at":<epoch ms>}` for every list or watch error and every watch
+ *   ending the informer logs (the dead watch is a `DeadlineExceededError` of kind "watch-idle");
  * - `{"step":"state","store":[[key,rv],...],"view":[...],"violations":[...]}` whenever the cache or
  *   the handler's own view (built from the events it received) changed, checked every 200 ms.
  *
@@ -55,7 +55,19 @@ async function main(): Promise<void> {
     watchDeadlineGraceMs: 1000,
     warningHandler: () => {},
   });
-  const informer = newSharedIndexInformer<KubeObject>(listWatchFromClient(cs.coreV1().configMaps(namespace)));
+  const report = (e: unknown) =>
+    emit("watchError", {
+      kind: e instanceof DeadlineExceededError ? e.kind : undefined,
+      name: (e as Error)?.name,
+      message: String((e as Error)?.message ?? e),
+      at: Date.now(),
+    });
+  // List and watch-start errors go to the watch-error handler, the endings of a running watch (the
+  // dead one among them) to the logger: both are reported.
+  const informer = newSharedIndexInformer<KubeObject>(
+    listWatchFromClient(cs.coreV1().configMaps(namespace)),
+    { logger: { warn: (_m, e) => report(e) } },
+  );
   const view = new Map<string, KubeObject>();
   const violations: string[] = [];
   informer.addEventHandler({
@@ -72,14 +84,7 @@ async function main(): Promise<void> {
       if (!view.delete(key)) violations.push(`delete of ${key} it lacks`);
     },
   });
-  informer.setWatchErrorHandler((_r, e) => {
-    emit("watchError", {
-      kind: e instanceof DeadlineExceededError ? e.kind : undefined,
-      name: (e as Error)?.name,
-      message: String((e as Error)?.message ?? e),
-      at: Date.now(),
-    });
-  });
+  informer.setWatchErrorHandler((_r, e) => report(e));
   const stop = new AbortController();
   void informer.run(stop.signal);
   while (!informer.hasSynced()) await new Promise((r) => setTimeout(r, 20));
