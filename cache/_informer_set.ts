@@ -8,7 +8,7 @@
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import { linkSignals } from "../_internal/async.ts";
 import type { KubeObject } from "../rest/types.ts";
-import type { GroupVersionResource } from "../discovery/group_version.ts";
+import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { GenericInformer, SharedInformerFactoryOptions } from "./informer_factory.ts";
 import { metaNamespaceIndexFunc, NAMESPACE_INDEX } from "./index.ts";
 import { type Lister, newLister } from "./lister.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DynamicClient, Unstructured } from "../dynamic/dynamic_client.ts";
-import type { GroupVersionResource } from "../discovery/group_version.ts";
+import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { GenericInformer, InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
 import { InformerSet } from "./_informer_set.ts";
 

@@ -7,7 +7,7 @@
 import type { Clock } from "../_internal/clock.ts";
 import type { Clientset } from "../clientset/clientset.ts";
 import type { ResourceInfo } from "../clientset/resource_client.ts";
-import type { GroupVersionResource } from "../discovery/group_version.ts";
+import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { KubeObject } from "../rest/types.ts";
 import type { Watcher } from "../rest/watcher.ts";
 import { CacheError } from "./cache_error.ts";

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { type RESTClient, restClientFor, type RESTClientOptions } from "../rest/rest_client.ts";
+import { type RESTClient, restClientFor } from "../rest/rest_client.ts";
+import type { ClientOptions } from "../meta/client_options.ts";
 import { ApiError, isUnexpectedServerError } from "../rest/errors.ts";
 import type { Request } from "../rest/request.ts";
 import type { Result } from "../rest/result.ts";
@@ -26,10 +27,10 @@ import type {
   PodLogOptions,
   UpdateOptions,
   WatchOptions,
-} from "./options.ts";
+} from "../meta/options.ts";
 import { listItems, listPages, type ListPagesOptions } from "./pager.ts";
 
-export type { KubeList, KubeObject, RESTClient, Watcher };
+export type { ClientOptions, KubeList, KubeObject, RESTClient, Watcher };
 
 /** What a resource client is for: the resource's group, version, plural name, kind and scope. */
 export interface ResourceInfo {
@@ -47,12 +48,6 @@ export interface ResourceInfo {
 
 /** A REST configuration, or a REST client already made for the group-version. */
 export type ClientConfig = RestConfig | RESTClient;
-
-/**
- * Options of the REST clients a clientset, typed, dynamic or discovery client makes (transport,
- * rate limiter, clock, retries, warning handler); ignored when a REST client is given.
- */
-export type ClientOptions = Omit<RESTClientOptions, "apiPath" | "groupVersion">;
 
 /**
  * Every field optional, at any depth: the shape of a server-side apply configuration (client-go's

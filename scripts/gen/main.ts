@@ -27,13 +27,24 @@ import { apiVersionOf, GENERATED_HEADER, type Schema } from "./_schema.ts";
 export const SPEC_PATH = "api/kubernetes-1.36.swagger.json";
 /** The output folder, relative to the repository root. */
 export const OUT_DIR = "clientset";
+/**
+ * The API machinery types (`io.k8s.apimachinery.*`, folder "meta/v1") go below the clientset, to the
+ * `meta/` module that discovery and dynamic use too; their keys are relative to `clientset/`.
+ */
+export const META_FOLDER = "../meta/v1";
+
+/** The output folder of a folder of types, relative to `clientset/`. */
+function outFolder(folder: string): string {
+  return folder === "meta/v1" ? META_FOLDER : folder;
+}
 
 /** The environment of the built-in clientset: every path relative to `clientset/`. */
 export const BUILTIN_ENV: EmitEnv = {
   locate: locateDefinition,
-  typesSpecifier: (from, folder) => relativeSpecifier(from, `${folder}/types.ts`),
+  typesSpecifier: (from, folder) => relativeSpecifier(outFolder(from), `${outFolder(folder)}/types.ts`),
   libSpecifier: (from) => relativeSpecifier(from, "resource_client.ts"),
-  publicSpecifier: (folder) => `@kubeweb/client/clientset/${folder}`,
+  publicSpecifier: (folder) =>
+    folder === "meta/v1" ? "@kubeweb/client/meta/v1" : `@kubeweb/client/clientset/${folder}`,
 };
 
 const JSON_SCHEMA_PROPS = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
@@ -76,7 +87,10 @@ export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<st
     const description = gv === undefined
       ? `The API machinery types (${folder}) shared by every group: metadata, lists, status, times, quantities.`
       : `The types of the ${apiVersion} API, from the Kubernetes 1.36 OpenAPI spec.`;
-    files.set(`${folder}/types.ts`, emitTypesFile(folder, keys, model.definitions, BUILTIN_ENV, description));
+    files.set(
+      `${outFolder(folder)}/types.ts`,
+      emitTypesFile(folder, keys, model.definitions, BUILTIN_ENV, description),
+    );
     let example: string | undefined;
     if (gv !== undefined) {
       files.set(`${folder}/client.ts`, emitClientFile(gv, BUILTIN_ENV));
@@ -88,7 +102,7 @@ export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<st
           first.namespaced ? '"default"' : ""
         }).list();`;
     }
-    files.set(`${folder}/mod.ts`, emitModFile(folder, apiVersion, gv !== undefined, example));
+    files.set(`${outFolder(folder)}/mod.ts`, emitModFile(folder, apiVersion, gv !== undefined, example));
   }
   files.set("clientset.ts", emitClientset(model.groupVersions));
   return files;
@@ -107,7 +121,7 @@ function emitClientset(gvs: GroupVersionModel[]): string {
   }).sort((a, b) => a.accessor < b.accessor ? -1 : 1);
   const imports = [
     'import type { RestConfig } from "../rest/rest_config.ts";',
-    'import type { ClientOptions } from "./resource_client.ts";',
+    'import type { ClientOptions } from "../meta/client_options.ts";',
     'import { type DiscoveryClient, newDiscoveryClient } from "../discovery/discovery_client.ts";',
     ...entries.map((e) => `import { type ${e.iface}, ${e.factory} } from "./${e.gv.folder}/client.ts";`),
   ].sort();
@@ -171,7 +185,8 @@ export function exportEntries(files: Map<string, string>): Record<string, string
   for (const path of [...files.keys()].sort()) {
     if (!path.endsWith("/mod.ts")) continue;
     const folder = path.slice(0, -"/mod.ts".length);
-    out[`./${OUT_DIR}/${folder}`] = `./${OUT_DIR}/${path}`;
+    if (folder.startsWith("../")) out[`./${folder.slice(3)}`] = `./${path.slice(3)}`;
+    else out[`./${OUT_DIR}/${folder}`] = `./${OUT_DIR}/${path}`;
   }
   return out;
 }
@@ -186,7 +201,19 @@ async function main(args: string[]): Promise<number> {
   }
   const check = args.includes("--check");
   const files = await formatFiles(raw, await fmtFlags(root));
-  const { changed, removed } = await syncFiles(`${root}/${OUT_DIR}`, files, check);
+  // The meta/v1 files (keys "../meta/v1/...") are synced in their own folder, so that the walk for
+  // files no longer generated stays inside the folders the generator owns.
+  const own = new Map([...files].filter(([p]) => !p.startsWith("../")));
+  const meta = new Map(
+    [...files].filter(([p]) => p.startsWith(`${META_FOLDER}/`)).map(([p, t]) => [
+      p.slice(META_FOLDER.length + 1),
+      t,
+    ]),
+  );
+  const a = await syncFiles(`${root}/${OUT_DIR}`, own, check);
+  const b = await syncFiles(`${root}/${OUT_DIR}/${META_FOLDER}`, meta, check);
+  const changed = [...a.changed, ...b.changed.map((p) => `${META_FOLDER}/${p}`)];
+  const removed = [...a.removed, ...b.removed.map((p) => `${META_FOLDER}/${p}`)];
   if (check) {
     if (changed.length === 0 && removed.length === 0) return 0;
     for (const p of changed) console.error(`stale: ${OUT_DIR}/${p}`);

@@ -38,7 +38,7 @@ Deno.test("generation is deterministic and covers every group-version of the spe
   }
   const exports = exportEntries(a);
   assert.equal(exports["./clientset/apps/v1"], "./clientset/apps/v1/mod.ts");
-  assert.equal(exports["./clientset/meta/v1"], "./clientset/meta/v1/mod.ts");
+  assert.equal(exports["./meta/v1"], "./meta/v1/mod.ts");
 });
 
 Deno.test("the core types: required fields, IntOrString, Quantity and Time as documented aliases", () => {
@@ -47,7 +47,7 @@ Deno.test("the core types: required fields, IntOrString, Quantity and Time as do
   assert.match(core, /export interface Container \{[\s\S]*?\n {2}name: string;/);
   assert.match(core, /export interface Pod \{[\s\S]*?\n {2}apiVersion\?: "v1";[\s\S]*?\n {2}kind\?: "Pod";/);
   assert.match(core, /\n {2}port: IntOrString;/);
-  const meta = files.get("meta/v1/types.ts")!;
+  const meta = files.get("../meta/v1/types.ts")!;
   assert.match(meta, /export type IntOrString = number \| string;/);
   assert.match(meta, /\*\/\nexport type Quantity = string;/);
   assert.match(meta, /\*\/\nexport type Time = string;/);
