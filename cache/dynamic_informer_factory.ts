@@ -42,12 +42,20 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
     this.#set.start(signal);
   }
 
-  waitForCacheSync(signal?: AbortSignal): Promise<Map<string, boolean>> {
+  waitForCacheSync(signal?: AbortSignal): Promise<Record<string, true>> {
     return this.#set.waitForCacheSync(signal);
   }
 
+  shutDown(): Promise<void> {
+    return this.#set.shutDown();
+  }
+
   shutdown(): Promise<void> {
-    return this.#set.shutdown();
+    return this.#set.shutDown();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#set.shutDown();
   }
 }
 
@@ -77,7 +85,7 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
  * await factory.waitForCacheSync(controller.signal);
  * console.log(crontabs.lister().namespace("default").list().length);
  * controller.abort();
- * await factory.shutdown();
+ * await factory.shutDown();
  * ```
  */
 export function newDynamicSharedInformerFactory(

@@ -48,23 +48,28 @@ export interface SharedInformerFactoryOptions {
 }
 
 /** What every informer factory does: start, wait for sync, shut down, and informers by resource. */
-export interface InformerFactory<T extends KubeObject = KubeObject> {
+export interface InformerFactory<T extends KubeObject = KubeObject> extends AsyncDisposable {
   /**
    * Runs every informer requested so far that has not run yet; informers requested later run on
-   * the next call. They stop when `signal` aborts or on {@linkcode InformerFactory.shutdown}.
-   * Does nothing after shutdown.
+   * the next call. They stop when `signal` aborts or on {@linkcode InformerFactory.shutDown}.
+   * Does nothing after shut down.
    */
   start(signal: AbortSignal): void;
   /**
-   * Waits until every started informer has synced, or `signal` aborts. Resolves with each started
-   * informer's key (`"v1/pods"`, `"apps/v1/deployments"`) and whether it synced.
+   * Waits until every started informer has synced. Resolves with an object holding `true` for each
+   * started informer's key (`"v1/pods"`, `"apps/v1/deployments"`); when `signal` aborts first, rejects
+   * with a `CacheSyncError` whose `unsynced` names the informers that had not synced.
    */
-  waitForCacheSync(signal?: AbortSignal): Promise<Map<string, boolean>>;
+  waitForCacheSync(signal?: AbortSignal): Promise<Record<string, true>>;
   /**
    * Stops every informer the factory started (as if their start signals aborted) and resolves once
-   * all have stopped, their handlers included. Later `start` calls do nothing.
+   * all have stopped, their handlers included. Later `start` calls do nothing (client-go's `Shutdown`).
    */
+  shutDown(): Promise<void>;
+  /** @deprecated The same as {@linkcode InformerFactory.shutDown}: the package spells it `shutDown`. */
   shutdown(): Promise<void>;
+  /** Shuts the factory down, as {@linkcode InformerFactory.shutDown}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
   /**
    * The informer and lister of a resource by group, version and plural name. The typed factory
    * throws {@linkcode CacheError} for a resource its clientset does not know.
@@ -206,12 +211,20 @@ class TypedInformerFactory implements InformerFactory {
     this.#set.start(signal);
   }
 
-  waitForCacheSync(signal?: AbortSignal): Promise<Map<string, boolean>> {
+  waitForCacheSync(signal?: AbortSignal): Promise<Record<string, true>> {
     return this.#set.waitForCacheSync(signal);
   }
 
+  shutDown(): Promise<void> {
+    return this.#set.shutDown();
+  }
+
   shutdown(): Promise<void> {
-    return this.#set.shutdown();
+    return this.#set.shutDown();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#set.shutDown();
   }
 
   forResource(gvr: GroupVersionResource): GenericInformer {
@@ -267,10 +280,10 @@ class TypedInformerFactory implements InformerFactory {
  *
  * const controller = new AbortController();
  * factory.start(controller.signal);
- * console.log(await factory.waitForCacheSync(controller.signal)); // Map { "v1/pods" => true, ... }
+ * console.log(await factory.waitForCacheSync(controller.signal)); // { "v1/pods": true, "apps/v1/deployments": true }
  * console.log(deployments.namespace("default").list("app=web").length);
  * controller.abort();
- * await factory.shutdown();
+ * await factory.shutDown();
  * ```
  */
 export function newSharedInformerFactory(

@@ -13,7 +13,7 @@
  *
  * @module
  */
-export { CacheError, FIFOClosedError } from "./cache_error.ts";
+export { CacheError, CacheSyncError, FIFOClosedError } from "./cache_error.ts";
 export type { CacheLogger } from "./cache_logger.ts";
 export { DeletedFinalStateUnknown } from "./deleted_final_state_unknown.ts";
 export {

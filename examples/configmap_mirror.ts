@@ -162,7 +162,14 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
         };
 
         factory.start(leading);
-        await factory.waitForCacheSync(leading);
+        try {
+          await factory.waitForCacheSync(leading);
+        } catch (e) {
+          // Leadership ended before the caches synced (a CacheSyncError names the informers).
+          await factory.shutDown();
+          if (leading.aborted) return;
+          throw e;
+        }
         log(`informers synced: ${lister.list().length} ConfigMaps in ${namespace}`);
         const workers = Array.from({ length: options.workers ?? 2 }, () => worker());
         await new Promise<void>((resolve) =>
@@ -170,9 +177,9 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
         );
         queue.shutDown();
         await Promise.all(workers);
-        await factory.shutdown();
+        await factory.shutDown();
       },
     },
   }, options.signal);
-  await broadcaster.shutdown();
+  await broadcaster.shutDown();
 }
