@@ -6,18 +6,18 @@
  */
 import type { Clock } from "../_internal/clock.ts";
 import type { Clientset } from "../clientset/clientset.ts";
-import type { ResourceInfo } from "../clientset/resource_client.ts";
 import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { KubeObject } from "../rest/types.ts";
-import type { Watcher } from "../rest/watcher.ts";
 import { CacheError } from "./cache_error.ts";
 import { informerKey, InformerSet } from "./_informer_set.ts";
+import { INFORMER_CLIENTS, type InformerClient, type InformerGroups } from "./informer_groups.ts";
 import type { Lister } from "./lister.ts";
-import type { ListWatchClient, TweakListOptionsFunc } from "./listwatch.ts";
+import type { TweakListOptionsFunc } from "./listwatch.ts";
 import type { TransformFunc } from "./queue.ts";
 import type { SharedIndexInformer } from "./shared_informer.ts";
 
 export { informerKey };
+export type { InformerGroups };
 
 /** The informer and the lister of one resource (client-go's `GenericInformer` and typed informers). */
 export interface GenericInformer<T extends KubeObject = KubeObject> {
@@ -77,133 +77,54 @@ export interface InformerFactory<T extends KubeObject = KubeObject> extends Asyn
   forResource(gvr: GroupVersionResource): GenericInformer<T>;
 }
 
-/** A resource client that can be watched (the typed factory reads the object type `T` from it). */
-export interface WatchableClient<T> {
-  /** The resource the client is for. */
-  readonly info: ResourceInfo;
-  /** Starts a watch. */
-  watch(...args: never[]): Promise<Watcher<T>>;
-}
-
-/**
- * The informer accessors of one group-version client `C` of the clientset: one per resource that
- * can be listed and watched, named as the client's accessor (`pods`, `configMaps`).
- */
-export type VersionInformers<C> = {
-  [K in keyof C as C[K] extends (...args: never[]) => WatchableClient<KubeObject> ? K : never]: C[K] extends
-    (...args: never[]) => WatchableClient<infer T extends KubeObject> ? () => GenericInformer<T> : never;
-};
-
-/** The clientset accessors of group `G`'s versions that have informers (`"appsV1"`). */
-export type InformerVersionKeys<G extends string> = {
-  [K in keyof Clientset]: K extends `${G}V${string}`
-    ? keyof VersionInformers<ReturnType<Clientset[K]>> extends never ? never : K
-    : never;
-}[keyof Clientset];
-
-/** The versions of API group `G` ("core", "apps", ...) that have informers: `v1()`, `v1beta1()`. */
-export type GroupInformers<G extends string> = {
-  [K in InformerVersionKeys<G> as K extends `${G}V${infer V}` ? `v${V}` : never]: () => VersionInformers<
-    ReturnType<Clientset[K]>
-  >;
-};
-
-/** The group name in a clientset accessor: `"apps"` in `"appsV1"`, `"core"` in `"coreV1"`. */
-export type InformerGroupName<K> = K extends `${infer G}V${string}` ? G : never;
-
-/**
- * One accessor per API group with informers, named as client-go's: `core()`, `apps()`, `batch()`,
- * `rbac()`, `networking()`...
- */
-export type InformerGroups = {
-  [
-    K in keyof Clientset as InformerVersionKeys<InformerGroupName<K>> extends never ? never
-      : InformerGroupName<K>
-  ]: () => GroupInformers<InformerGroupName<K>>;
-};
-
 /**
  * Shared informers for the built-in resources of a clientset (client-go's
  * `informers.SharedInformerFactory`): `factory.core().v1().pods()`, `factory.apps().v1().deployments()`,
- * each with `informer()` and `lister()`, plus `forResource`.
+ * each with `informer()` and `lister()` typed with the resource's stored objects, plus `forResource`.
+ * The accessors are generated with the clientset (`cache/informer_groups.ts`): a resource the server
+ * cannot list and watch has none.
  */
 export type SharedInformerFactory = InformerFactory & InformerGroups;
 
-const GROUP_VERSION_KEY = /^([a-z][a-z0-9]*)V([0-9]+(?:(?:alpha|beta)[0-9]+)?)$/;
-
-/** Every method name of `obj`, own and inherited (generated clients are object literals, fakes may be classes). */
-function methodNames(obj: object): string[] {
-  const names = new Set<string>();
-  for (let o: object | null = obj; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      if (name !== "constructor" && typeof (obj as Record<string, unknown>)[name] === "function") {
-        names.add(name);
-      }
-    }
-  }
-  return [...names];
-}
-
-type AnyClient = ListWatchClient<KubeObject> & { readonly info: ResourceInfo };
-type ResourceAccessor = (namespace?: string) => AnyClient;
-type GroupVersionClient = Record<string, unknown>;
-
 class TypedInformerFactory implements InformerFactory {
   #clientset: Clientset;
-  #options: SharedInformerFactoryOptions;
+  #namespace: string;
   #set: InformerSet;
 
   constructor(clientset: Clientset, resyncMs: number, options: SharedInformerFactoryOptions) {
     this.#clientset = clientset;
-    this.#options = options;
+    this.#namespace = options.namespace ?? "";
     this.#set = new InformerSet(resyncMs, options);
-    const groups = new Map<string, Map<string, string>>();
-    for (const name of methodNames(clientset)) {
-      const m = GROUP_VERSION_KEY.exec(name);
-      if (m === null) continue;
-      let versions = groups.get(m[1]);
-      if (versions === undefined) groups.set(m[1], versions = new Map());
-      versions.set(`v${m[2]}`, name);
-    }
-    for (const [group, versions] of groups) {
+    for (const [group, versions] of Object.entries(INFORMER_CLIENTS)) {
       let accessors: Record<string, () => Record<string, () => GenericInformer>> | undefined;
       Object.defineProperty(this, group, {
-        value: (): Record<string, () => Record<string, () => GenericInformer>> => {
-          accessors ??= this.#groupAccessors(versions);
-          return accessors;
-        },
+        value: (): Record<string, () => Record<string, () => GenericInformer>> =>
+          accessors ??= this.#groupAccessors(versions),
         enumerable: true,
       });
     }
   }
 
   #groupAccessors(
-    versions: Map<string, string>,
+    versions: Record<string, Record<string, InformerClientMaker>>,
   ): Record<string, () => Record<string, () => GenericInformer>> {
     const out: Record<string, () => Record<string, () => GenericInformer>> = {};
-    for (const [version, clientsetKey] of versions) {
+    for (const [version, makers] of Object.entries(versions)) {
       let resources: Record<string, () => GenericInformer> | undefined;
-      out[version] = () => resources ??= this.#versionAccessors(clientsetKey);
+      out[version] = () => resources ??= this.#versionAccessors(makers);
     }
     return out;
   }
 
-  #groupVersionClient(clientsetKey: string): GroupVersionClient {
-    return (this.#clientset as unknown as Record<string, () => GroupVersionClient>)[clientsetKey]();
-  }
-
-  #versionAccessors(clientsetKey: string): Record<string, () => GenericInformer> {
-    const gv = this.#groupVersionClient(clientsetKey);
+  #versionAccessors(makers: Record<string, InformerClientMaker>): Record<string, () => GenericInformer> {
     const out: Record<string, () => GenericInformer> = {};
-    for (const name of methodNames(gv)) {
-      let generic: GenericInformer | undefined;
-      out[name] = () =>
-        generic ??= this.#generic((gv[name] as ResourceAccessor)(this.#options.namespace ?? ""));
+    for (const [name, make] of Object.entries(makers)) {
+      out[name] = () => this.#generic(make(this.#clientset, this.#namespace));
     }
     return out;
   }
 
-  #generic(client: AnyClient): GenericInformer {
+  #generic(client: InformerClient): GenericInformer {
     return this.#set.genericFor(client.info, () => client);
   }
 
@@ -230,24 +151,15 @@ class TypedInformerFactory implements InformerFactory {
   forResource(gvr: GroupVersionResource): GenericInformer {
     const cached = this.#set.cachedGeneric(gvr);
     if (cached !== undefined) return cached;
-    // The clientset's accessor of a group-version is named after the group's first label.
+    // The informer groups are named after the API group's first label, as the clientset's accessors.
     const group = gvr.group === "" ? "core" : gvr.group.split(".")[0];
-    const clientsetKey = `${group}V${gvr.version.slice(1)}`;
-    const clientset = this.#clientset as unknown as Record<string, unknown>;
-    if (
-      gvr.version.startsWith("v") && GROUP_VERSION_KEY.test(clientsetKey) &&
-      typeof clientset[clientsetKey] === "function"
-    ) {
-      const gv = this.#groupVersionClient(clientsetKey);
-      for (const name of methodNames(gv)) {
-        const client = (gv[name] as ResourceAccessor)(this.#options.namespace ?? "");
-        const info = client?.info;
-        if (
-          info !== undefined && info.group === gvr.group && info.version === gvr.version &&
-          info.resource === gvr.resource
-        ) {
-          return this.#generic(client);
-        }
+    const makers = Object.hasOwn(INFORMER_CLIENTS, group) ? INFORMER_CLIENTS[group] : undefined;
+    const byName = makers !== undefined && Object.hasOwn(makers, gvr.version) ? makers[gvr.version] : {};
+    for (const make of Object.values(byName)) {
+      const client = make(this.#clientset, this.#namespace);
+      const info = client.info;
+      if (info.group === gvr.group && info.version === gvr.version && info.resource === gvr.resource) {
+        return this.#generic(client);
       }
     }
     throw new CacheError(
@@ -255,6 +167,8 @@ class TypedInformerFactory implements InformerFactory {
     );
   }
 }
+
+type InformerClientMaker = (clientset: Clientset, namespace: string) => InformerClient;
 
 /**
  * Creates a factory of shared informers over a clientset (client-go's

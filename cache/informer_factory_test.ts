@@ -259,3 +259,15 @@ Deno.test("an informer its user already runs is left to its user", async () => {
   await settle(clock, running);
   assert.ok(pods.isStopped());
 });
+
+Deno.test("the typed accessors exist exactly for the resources that can be listed and watched", () => {
+  const { factory } = setup();
+  const pods = factory.core().v1().pods();
+  assert.equal(pods, factory.forResource({ group: "", version: "v1", resource: "pods" }));
+  // @ts-expect-error: bindings can only be created, so they have no informer
+  assert.equal(factory.core().v1().bindings, undefined);
+  // @ts-expect-error: authentication.k8s.io has no resource that can be listed
+  assert.equal(factory.authentication, undefined);
+  assert.equal(typeof factory.apps().v1().deployments().lister, "function");
+  assert.equal(typeof factory.internal().v1alpha1().storageVersions, "function");
+});

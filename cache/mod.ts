@@ -88,18 +88,13 @@ export {
 export { waitForCacheSync, type WaitForCacheSyncOptions } from "./wait_for_cache_sync.ts";
 export {
   type GenericInformer,
-  type GroupInformers,
   type InformerFactory,
-  type InformerGroupName,
-  type InformerGroups,
   informerKey,
-  type InformerVersionKeys,
   newSharedInformerFactory,
   type SharedInformerFactory,
   type SharedInformerFactoryOptions,
-  type VersionInformers,
-  type WatchableClient,
 } from "./informer_factory.ts";
+export type * from "./informer_groups.ts";
 export {
   type DynamicSharedInformerFactory,
   newDynamicSharedInformerFactory,

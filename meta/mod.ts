@@ -19,3 +19,5 @@
 export * from "./client_options.ts";
 export * from "./group_version.ts";
 export * from "./options.ts";
+export * from "./patch.ts";
+export * from "./stored.ts";

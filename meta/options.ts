@@ -7,6 +7,8 @@
  */
 import type { ListOptions as RestListOptions } from "../rest/types.ts";
 
+export type { PatchType } from "./patch.ts";
+
 /** What every call takes: cancellation and a per-call timeout. */
 export interface CallOptions {
   /** Aborts the call (client-go's `context.Context`). */
@@ -85,10 +87,10 @@ export interface ApplyOptions extends CallOptions {
   fieldValidation?: FieldValidation;
 }
 
-/** The patch formats: JSON patch, JSON merge patch, strategic merge patch, server-side apply. */
-export type PatchType = "json" | "merge" | "strategic" | "apply";
-
-/** A patch body: an object or array (JSON-encoded), or text or bytes sent as they are. */
+/**
+ * A patch body of any type: an object or array (JSON-encoded), or text or bytes sent as they are.
+ * Typed clients take the body typed by patch type instead (`PatchBody`).
+ */
 export type PatchData = object | string | Uint8Array;
 
 /** How dependents are deleted: in the background, before the owner (foreground), or orphaned. */

@@ -27,6 +27,16 @@ const steps: [string, string[]][] = [
   ["doc lint", ["doc", "--lint", ...entryPoints]],
   ["publish dry run", ["publish", "--dry-run", "--allow-dirty"]],
   ["modules layered (no two import each other)", ["run", "-A", "scripts/check_layers.ts"]],
+  [
+    "five tasks example without casts or non-null assertions",
+    [
+      "lint",
+      "--config",
+      "scripts/lint/five_tasks.json",
+      "examples/five_tasks.ts",
+      "examples/configmap_mirror.ts",
+    ],
+  ],
 ];
 if (await exists("scripts/gen/main.ts")) {
   steps.push(["generated code up to date", ["run", "-A", "scripts/gen/main.ts", "--check"]]);

@@ -19,6 +19,7 @@ import {
   upperFirst,
 } from "./_emit.ts";
 import { relativeSpecifier } from "./_imports.ts";
+import { emitInformerGroupsFile, INFORMER_GROUPS_FILE } from "./_emit_informers.ts";
 import { buildModel, type GroupVersionModel, locateDefinition } from "./_openapi_model.ts";
 import { fmtFlags, formatFiles, syncFiles } from "./_output.ts";
 import { apiVersionOf, GENERATED_HEADER, type Schema } from "./_schema.ts";
@@ -105,6 +106,7 @@ export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<st
     files.set(`${outFolder(folder)}/mod.ts`, emitModFile(folder, apiVersion, gv !== undefined, example));
   }
   files.set("clientset.ts", emitClientset(model.groupVersions));
+  files.set(INFORMER_GROUPS_FILE, emitInformerGroupsFile(model.groupVersions));
   return files;
 }
 
@@ -201,19 +203,34 @@ async function main(args: string[]): Promise<number> {
   }
   const check = args.includes("--check");
   const files = await formatFiles(raw, await fmtFlags(root));
-  // The meta/v1 files (keys "../meta/v1/...") are synced in their own folder, so that the walk for
-  // files no longer generated stays inside the folders the generator owns.
-  const own = new Map([...files].filter(([p]) => !p.startsWith("../")));
-  const meta = new Map(
-    [...files].filter(([p]) => p.startsWith(`${META_FOLDER}/`)).map(([p, t]) => [
-      p.slice(META_FOLDER.length + 1),
-      t,
-    ]),
-  );
-  const a = await syncFiles(`${root}/${OUT_DIR}`, own, check);
-  const b = await syncFiles(`${root}/${OUT_DIR}/${META_FOLDER}`, meta, check);
-  const changed = [...a.changed, ...b.changed.map((p) => `${META_FOLDER}/${p}`)];
-  const removed = [...a.removed, ...b.removed.map((p) => `${META_FOLDER}/${p}`)];
+  // Files outside clientset/ (keys "../meta/v1/...", "../cache/...") are synced folder by folder,
+  // so that the walk for files no longer generated stays inside what the generator owns.
+  const byDir = new Map<string, Map<string, string>>([["", new Map()]]);
+  for (const [p, t] of files) {
+    const m = /^(\.\.\/(?:meta\/v1|cache))\/(.*)$/.exec(p);
+    const dir = m === null ? "" : m[1];
+    if (!byDir.has(dir)) byDir.set(dir, new Map());
+    byDir.get(dir)!.set(m === null ? p : m[2], t);
+  }
+  const changed: string[] = [];
+  const removed: string[] = [];
+  for (const [dir, own] of byDir) {
+    if (dir === "../cache") {
+      // Only the informer groups file is generated there: check and write it alone.
+      for (const [p, t] of own) {
+        const full = `${root}/cache/${p}`;
+        const current = await Deno.readTextFile(full).catch(() => undefined);
+        if (current === t) continue;
+        changed.push(`${dir}/${p}`);
+        if (!check) await Deno.writeTextFile(full, t);
+      }
+      continue;
+    }
+    const r = await syncFiles(dir === "" ? `${root}/${OUT_DIR}` : `${root}/${OUT_DIR}/${dir}`, own, check);
+    const prefix = dir === "" ? "" : `${dir}/`;
+    changed.push(...r.changed.map((p) => prefix + p));
+    removed.push(...r.removed.map((p) => prefix + p));
+  }
   if (check) {
     if (changed.length === 0 && removed.length === 0) return 0;
     for (const p of changed) console.error(`stale: ${OUT_DIR}/${p}`);
