@@ -53,7 +53,7 @@ Deno.test("get, list and watch options become query parameters", async () => {
   });
   const events = [];
   for await (const e of watcher) {
-    events.push(`${e.type} ${e.type === "ERROR" ? "" : e.object.metadata?.name}`);
+    events.push(`${e.type} ${e.type === "ERROR" || e.type === "BOOKMARK" ? "" : e.object.metadata.name}`);
   }
   assert.deepEqual(events, ["ADDED a", "DELETED a"]);
   assert.deepEqual(t.calls.map((c) => `${c.method} ${pathOf(c)}`), [

@@ -27,7 +27,7 @@ Deno.test("watcher: disposing while iterating ends the iteration", async () => {
   push('{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n');
   const seen: string[] = [];
   for await (const e of watcher) {
-    seen.push(`${e.type} ${e.type === "ERROR" ? "" : e.object.metadata?.name}`);
+    seen.push(`${e.type} ${e.type === "ERROR" || e.type === "BOOKMARK" ? "" : e.object.metadata?.name}`);
     await watcher[Symbol.asyncDispose]();
   }
   assert.deepEqual(seen, ["ADDED a"]);
