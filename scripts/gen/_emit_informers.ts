@@ -1,7 +1,7 @@
 /**
- * Writes `cache/informer_groups.ts`: the typed accessors of the shared informer factory
- * (`factory.core().v1().pods()`), one per built-in resource that can be listed and watched, and the
- * table the factory reaches each resource's client through. Generated with the clientset, so an
+ * Writes `cache/informer_groups.ts`, the typed accessors of the shared informer factory
+ * (`factory.core().v1().pods()`), one per built-in resource that can be listed and watched, and
+ * `cache/_informer_clients.ts`, the table the factory reaches each resource's client through. Generated with the clientset, so an
  * accessor exists exactly when the clientset can list and watch the resource.
  *
  * @module
@@ -11,12 +11,14 @@ import { ImportSet } from "./_imports.ts";
 import { type GroupVersionModel, locateDefinition } from "./_openapi_model.ts";
 import { apiVersionOf, GENERATED_HEADER } from "./_schema.ts";
 
-/** The path of the generated file, relative to `clientset/`. */
+/** The path of the generated accessor types, relative to `clientset/`. */
 export const INFORMER_GROUPS_FILE = "../cache/informer_groups.ts";
+/** The path of the generated table of clients (internal to the cache module), relative to `clientset/`. */
+export const INFORMER_CLIENTS_FILE = "../cache/_informer_clients.ts";
 
-/** The text of `cache/informer_groups.ts`. */
-export function emitInformerGroupsFile(gvs: GroupVersionModel[]): string {
-  const local = ["InformerGroups", "INFORMER_CLIENTS", "InformerClient", "Stored", "GenericInformer"];
+/** The texts of `cache/informer_groups.ts` and `cache/_informer_clients.ts`, by path. */
+export function emitInformerFiles(gvs: GroupVersionModel[]): Map<string, string> {
+  const local = ["InformerGroups", "Stored", "GenericInformer"];
   const imports = new ImportSet(
     "\0cache",
     local,
@@ -73,8 +75,7 @@ export function emitInformerGroupsFile(gvs: GroupVersionModel[]): string {
     groupMembers.push(`  /** The ${g} API group. */\n  ${g}(): ${groupIface};`);
     table.push(`  ${g}: {\n${tableVersions.join("\n")}\n  },`);
   }
-  const rendered = imports.render();
-  return [
+  const groupsFile = [
     GENERATED_HEADER,
     "",
     "/**",
@@ -83,13 +84,9 @@ export function emitInformerGroupsFile(gvs: GroupVersionModel[]): string {
     " *",
     " * @module",
     " */",
-    'import type { Clientset } from "../clientset/clientset.ts";',
-    'import type { ResourceInfo } from "../clientset/resource_client.ts";',
     'import type { Stored } from "../meta/stored.ts";',
-    'import type { KubeObject } from "../rest/types.ts";',
     'import type { GenericInformer } from "./informer_factory.ts";',
-    'import type { ListWatchClient } from "./listwatch.ts";',
-    rendered,
+    imports.render(),
     "",
     decls.join("\n\n"),
     "",
@@ -100,6 +97,21 @@ export function emitInformerGroupsFile(gvs: GroupVersionModel[]): string {
     "export interface InformerGroups {",
     groupMembers.join("\n"),
     "}",
+    "",
+  ].join("\n");
+  const clientsFile = [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    " * How the shared informer factory reaches the client of each resource that has an informer",
+    " * accessor (`cache/informer_groups.ts`), generated with the clientset.",
+    " *",
+    " * @module",
+    " */",
+    'import type { Clientset } from "../clientset/clientset.ts";',
+    'import type { ResourceInfo } from "../clientset/resource_client.ts";',
+    'import type { KubeObject } from "../rest/types.ts";',
+    'import type { ListWatchClient } from "./listwatch.ts";',
     "",
     "/** The client a factory's informer lists and watches through. */",
     "export type InformerClient = ListWatchClient<KubeObject> & { readonly info: ResourceInfo };",
@@ -113,4 +125,5 @@ export function emitInformerGroupsFile(gvs: GroupVersionModel[]): string {
     "};",
     "",
   ].join("\n");
+  return new Map([[INFORMER_GROUPS_FILE, groupsFile], [INFORMER_CLIENTS_FILE, clientsFile]]);
 }

@@ -19,7 +19,7 @@ import {
   upperFirst,
 } from "./_emit.ts";
 import { relativeSpecifier } from "./_imports.ts";
-import { emitInformerGroupsFile, INFORMER_GROUPS_FILE } from "./_emit_informers.ts";
+import { emitInformerFiles } from "./_emit_informers.ts";
 import { buildModel, type GroupVersionModel, locateDefinition } from "./_openapi_model.ts";
 import { fmtFlags, formatFiles, syncFiles } from "./_output.ts";
 import { apiVersionOf, GENERATED_HEADER, type Schema } from "./_schema.ts";
@@ -106,7 +106,7 @@ export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<st
     files.set(`${outFolder(folder)}/mod.ts`, emitModFile(folder, apiVersion, gv !== undefined, example));
   }
   files.set("clientset.ts", emitClientset(model.groupVersions));
-  files.set(INFORMER_GROUPS_FILE, emitInformerGroupsFile(model.groupVersions));
+  for (const [path, text] of emitInformerFiles(model.groupVersions)) files.set(path, text);
   return files;
 }
 
@@ -216,7 +216,7 @@ async function main(args: string[]): Promise<number> {
   const removed: string[] = [];
   for (const [dir, own] of byDir) {
     if (dir === "../cache") {
-      // Only the informer groups file is generated there: check and write it alone.
+      // Only the informer files are generated there: check and write them alone.
       for (const [p, t] of own) {
         const full = `${root}/cache/${p}`;
         const current = await Deno.readTextFile(full).catch(() => undefined);

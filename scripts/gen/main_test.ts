@@ -84,3 +84,20 @@ Deno.test("check mode names changed and no-longer-generated files without writin
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the informer factory's accessors are generated for the resources that can be listed and watched", () => {
+  const files = generateBuiltins(spec);
+  const groups = files.get("../cache/informer_groups.ts")!;
+  assert.ok(groups.startsWith(GENERATED_HEADER + "\n"));
+  assert.match(
+    groups,
+    /export interface CoreV1Informers \{[\s\S]*?\n {2}pods\(\): GenericInformer<Stored<Pod, true>>;/,
+  );
+  assert.match(groups, /\n {2}nodes\(\): GenericInformer<Stored<Node, false>>;/);
+  assert.match(groups, /export interface AppsInformers \{\n[^}]*v1\(\): AppsV1Informers;/);
+  assert.match(groups, /\n {2}core\(\): CoreInformers;/);
+  assert.doesNotMatch(groups, /bindings\(\)|tokenReviews\(\)|AuthenticationInformers/);
+  const clients = files.get("../cache/_informer_clients.ts")!;
+  assert.match(clients, /\n {6}pods: \(c, ns\) => c\.coreV1\(\)\.pods\(ns\),/);
+  assert.match(clients, /\n {6}nodes: \(c\) => c\.coreV1\(\)\.nodes\(\),/);
+});
