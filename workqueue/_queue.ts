@@ -24,7 +24,7 @@ import type {
   SettableGaugeMetric,
 } from "./metrics.ts";
 import { NOOP_METRICS_PROVIDER } from "./metrics.ts";
-import type { GetOptions, GetResult, Queue, QueueOptions } from "./queue.ts";
+import type { GetOptions, GetResult, Queue, QueueOptions, ShutDownWithDrainOptions } from "./queue.ts";
 
 const DIRTY = 1;
 const PROCESSING = 2;
@@ -163,10 +163,24 @@ export class QueueImpl<T> implements Queue<T> {
     this.#releaseDrainers();
   }
 
-  shutDownWithDrain(): Promise<void> {
+  shutDownWithDrain(options: ShutDownWithDrainOptions = {}): Promise<void> {
     this.#beginShutdown();
     if (this.#processing === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#drainers.push(resolve));
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = this.#drainers.indexOf(drainer);
+        if (i >= 0) this.#drainers.splice(i, 1);
+        reject(signal?.reason);
+      };
+      const drainer = (): void => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#drainers.push(drainer);
+    });
   }
 
   shuttingDown(): boolean {

@@ -22,6 +22,12 @@ export interface GetOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@linkcode Queue.shutDownWithDrain}. */
+export interface ShutDownWithDrainOptions {
+  /** Stops waiting for the items in flight: the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** Options for {@linkcode newQueue} and the queues built on it. */
 export interface QueueOptions {
   /** The queue's name, passed to the metrics provider (client-go's `Name`). */
@@ -60,9 +66,10 @@ export interface Queue<T> extends AsyncDisposable {
   shutDown(): void;
   /**
    * Like {@linkcode Queue.shutDown}, then resolves once every item being processed is done (or
-   * `shutDown` is called).
+   * `shutDown` is called). When `options.signal` aborts first, rejects with its reason (the queue
+   * stays shut down).
    */
-  shutDownWithDrain(): Promise<void>;
+  shutDownWithDrain(options?: ShutDownWithDrainOptions): Promise<void>;
   /** True once a shut down has started. */
   shuttingDown(): boolean;
   /** @deprecated The same as {@linkcode Queue.shutDown}: the package spells it `shutDown` everywhere. */

@@ -355,3 +355,17 @@ Deno.test("queue: await using shuts the queue down; shutdown is a deprecated ali
   assert.equal(q2.shuttingDown(), true);
   assert.deepEqual(await q2.get(), { item: undefined, shutdown: true });
 });
+
+Deno.test("queue: shutDownWithDrain({ signal }) stops waiting for items in flight when the signal aborts", async () => {
+  const q = newQueue<string>();
+  q.add("a");
+  await getItem(q); // in flight
+  const controller = new AbortController();
+  const draining = q.shutDownWithDrain({ signal: controller.signal });
+  assert.equal(await peek(draining.catch(() => "rejected")), "pending");
+  controller.abort(new Error("give up"));
+  await assert.rejects(draining, /give up/);
+  assert.equal(q.shuttingDown(), true);
+  q.done("a");
+  await q.shutDownWithDrain({ signal: controller.signal }); // nothing in flight: resolves
+});
