@@ -127,3 +127,16 @@ export class InformerSet {
     while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 }
+
+/** The resync period and options of a factory, given as `(resyncMs, options)` or `(options)`. */
+export function factoryArguments(
+  resyncMsOrOptions: number | SharedInformerFactoryOptions | undefined,
+  options: SharedInformerFactoryOptions | undefined,
+): [number, SharedInformerFactoryOptions] {
+  const o = typeof resyncMsOrOptions === "object" ? resyncMsOrOptions : options ?? {};
+  const resyncMs = typeof resyncMsOrOptions === "number" ? resyncMsOrOptions : o.resyncMs ?? 0;
+  if (!Number.isFinite(resyncMs) || resyncMs < 0) {
+    throw new RangeError(`The resync period must be a number of milliseconds >= 0, not ${resyncMs}`);
+  }
+  return [resyncMs, o];
+}

@@ -7,7 +7,7 @@
 import type { DynamicClient, Unstructured } from "../dynamic/dynamic_client.ts";
 import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { GenericInformer, InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
-import { InformerSet } from "./_informer_set.ts";
+import { factoryArguments, InformerSet } from "./_informer_set.ts";
 
 /**
  * Shared informers for any group, version and resource, with objects as plain JSON (client-go's
@@ -66,7 +66,8 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
  * watches that namespace only, so use it for namespaced resources.
  *
  * @param client The dynamic client the informers list and watch through.
- * @param resyncMs The default resync period of the informers' handlers (0: none).
+ * @param resyncMsOrOptions The default resync period of the informers' handlers (0: none), or the
+ * options (then `options.resyncMs` is the period).
  * @param options Namespace, list option changes, transform, per-resource resync, clock.
  * @returns The factory.
  *
@@ -90,8 +91,9 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
  */
 export function newDynamicSharedInformerFactory(
   client: DynamicClient,
-  resyncMs: number = 0,
-  options: SharedInformerFactoryOptions = {},
+  resyncMsOrOptions?: number | SharedInformerFactoryOptions,
+  options?: SharedInformerFactoryOptions,
 ): DynamicSharedInformerFactory {
-  return new DynamicInformerFactory(client, resyncMs, options);
+  const [resyncMs, o] = factoryArguments(resyncMsOrOptions, options);
+  return new DynamicInformerFactory(client, resyncMs, o);
 }

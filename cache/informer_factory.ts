@@ -9,7 +9,7 @@ import type { Clientset } from "../clientset/clientset.ts";
 import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { KubeObject } from "../rest/types.ts";
 import { CacheError } from "./cache_error.ts";
-import { informerKey, InformerSet } from "./_informer_set.ts";
+import { factoryArguments, informerKey, InformerSet } from "./_informer_set.ts";
 import { INFORMER_CLIENTS, type InformerClient } from "./_informer_clients.ts";
 import type { InformerGroups } from "./informer_groups.ts";
 import type { Lister } from "./lister.ts";
@@ -33,6 +33,11 @@ export interface GenericInformer<T extends KubeObject = KubeObject> {
 
 /** Options of {@linkcode newSharedInformerFactory} and {@linkcode newDynamicSharedInformerFactory}. */
 export interface SharedInformerFactoryOptions {
+  /**
+   * The default resync period of the informers' handlers in milliseconds (0 or unset: none). The
+   * `resyncMs` argument, when given, takes precedence.
+   */
+  resyncMs?: number;
   /** Watch only this namespace ("" or undefined: all namespaces). Cluster-scoped resources ignore it. */
   namespace?: string;
   /** Changes the options of every list and watch call of every informer (for example a label selector). */
@@ -178,7 +183,8 @@ type InformerClientMaker = (clientset: Clientset, namespace: string) => Informer
  * one informer per factory, cached with the namespace index.
  *
  * @param clientset The clientset the informers list and watch through.
- * @param resyncMs The default resync period of the informers' handlers (0: none).
+ * @param resyncMsOrOptions The default resync period of the informers' handlers (0: none), or the
+ * options (then `options.resyncMs` is the period).
  * @param options Namespace, list option changes, transform, per-resource resync, clock.
  * @returns The factory.
  *
@@ -203,8 +209,9 @@ type InformerClientMaker = (clientset: Clientset, namespace: string) => Informer
  */
 export function newSharedInformerFactory(
   clientset: Clientset,
-  resyncMs: number = 0,
-  options: SharedInformerFactoryOptions = {},
+  resyncMsOrOptions?: number | SharedInformerFactoryOptions,
+  options?: SharedInformerFactoryOptions,
 ): SharedInformerFactory {
-  return new TypedInformerFactory(clientset, resyncMs, options) as unknown as SharedInformerFactory;
+  const [resyncMs, o] = factoryArguments(resyncMsOrOptions, options);
+  return new TypedInformerFactory(clientset, resyncMs, o) as unknown as SharedInformerFactory;
 }

@@ -271,3 +271,27 @@ Deno.test("the typed accessors exist exactly for the resources that can be liste
   assert.equal(typeof factory.apps().v1().deployments().lister, "function");
   assert.equal(typeof factory.internal().v1alpha1().storageVersions, "function");
 });
+
+Deno.test("the factory takes its options as the second argument too, resyncMs among them", async () => {
+  const clock = new FakeClock();
+  const api = new FakeApi();
+  api.set("/api/v1/namespaces/team/configmaps", [obj("team", "c", "5")]);
+  const clientset = newClientset(FAKE_CONFIG, { ...fakeClientOptions(api), clock });
+  const factory = newSharedInformerFactory(clientset, {
+    namespace: "team",
+    resyncMs: 2000,
+    clock,
+  });
+  const updates: string[] = [];
+  factory.core().v1().configMaps().informer().addEventHandler({
+    onUpdate: (_o, n) => void updates.push(n.metadata.name),
+  });
+  const controller = new AbortController();
+  factory.start(controller.signal);
+  await settle(clock, factory.waitForCacheSync());
+  await advanceUntil(clock, () => updates.length >= 1);
+  assert.deepEqual(updates.slice(0, 1), ["c"]);
+  controller.abort();
+  await settle(clock, factory.shutDown());
+  assert.throws(() => newSharedInformerFactory(newClientset(FAKE_CONFIG), -1), RangeError);
+});

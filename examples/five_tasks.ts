@@ -51,7 +51,7 @@ export async function watchPods(
   change: () => Promise<void>,
 ): Promise<string[]> {
   const events: string[] = [];
-  await using factory = newSharedInformerFactory(clientset, 0, { namespace });
+  await using factory = newSharedInformerFactory(clientset, { namespace });
   const pods = factory.core().v1().pods();
   pods.informer().addEventHandler({
     onAdd: (pod) => void events.push(`add ${pod.metadata.name}`),
