@@ -6,6 +6,7 @@
  */
 import type { DynamicClient, Unstructured } from "../dynamic/dynamic_client.ts";
 import type { GroupVersionResource } from "../meta/group_version.ts";
+import type { Stored } from "../meta/stored.ts";
 import type { GenericInformer, InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
 import { factoryArguments, InformerSet } from "./_informer_set.ts";
 
@@ -13,7 +14,7 @@ import { factoryArguments, InformerSet } from "./_informer_set.ts";
  * Shared informers for any group, version and resource, with objects as plain JSON (client-go's
  * `DynamicSharedInformerFactory`).
  */
-export type DynamicSharedInformerFactory = InformerFactory<Unstructured>;
+export type DynamicSharedInformerFactory = InformerFactory<Stored<Unstructured>>;
 
 class DynamicInformerFactory implements DynamicSharedInformerFactory {
   #client: DynamicClient;
@@ -26,8 +27,8 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
     this.#set = new InformerSet(resyncMs, options);
   }
 
-  forResource(gvr: GroupVersionResource): GenericInformer<Unstructured> {
-    return this.#set.genericFor<Unstructured>(gvr, () => {
+  forResource(gvr: GroupVersionResource): GenericInformer<Stored<Unstructured>> {
+    return this.#set.genericFor<Stored<Unstructured>>(gvr, () => {
       const client = this.#client.resource({
         group: gvr.group,
         version: gvr.version,
