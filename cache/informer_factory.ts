@@ -189,14 +189,14 @@ type InformerClientMaker = (clientset: Clientset, namespace: string) => Informer
  * @returns The factory.
  *
  * @example
- * ```ts ignore
+ * ```ts no-eval
  * import { newSharedInformerFactory } from "@kubeweb/client/cache";
  * import { newClientset } from "@kubeweb/client/clientset";
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const factory = newSharedInformerFactory(newClientset(await loadRestConfig()), 0, { namespace: "default" });
+ * const factory = newSharedInformerFactory(newClientset(await loadRestConfig()), { namespace: "default" });
  * const pods = factory.core().v1().pods();
- * pods.informer().addEventHandler({ onAdd: (pod) => console.log("pod", pod.metadata?.name, pod.status?.phase) });
+ * pods.informer().addEventHandler({ onAdd: (pod) => console.log("pod", pod.metadata.name, pod.status?.phase) });
  * const deployments = factory.apps().v1().deployments().lister();
  *
  * const controller = new AbortController();
