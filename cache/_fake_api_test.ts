@@ -8,7 +8,7 @@
 import type { Transport } from "../rest/runtime/runtime.ts";
 import type { RestConfig } from "../rest/rest_config.ts";
 import type { KubeObject } from "../rest/types.ts";
-import type { ClientOptions } from "../clientset/resource_client.ts";
+import type { ClientOptions } from "../meta/client_options.ts";
 import { type FakeClock, flushTasks } from "../_internal/clock.ts";
 
 /** One request the fake server received: method, path and query. */

@@ -1,14 +1,14 @@
 /**
  * The part shared by the typed and the dynamic informer factories: one informer (and its lister) per
  * resource, made with the factory's options, started by `start`, waited for by `waitForCacheSync`,
- * stopped and awaited by `shutdown`.
+ * stopped and awaited by `shutDown`.
  *
  * @module
  */
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import { linkSignals } from "../_internal/async.ts";
 import type { KubeObject } from "../rest/types.ts";
-import type { GroupVersionResource } from "../discovery/group_version.ts";
+import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { GenericInformer, SharedInformerFactoryOptions } from "./informer_factory.ts";
 import { metaNamespaceIndexFunc, NAMESPACE_INDEX } from "./index.ts";
 import { type Lister, newLister } from "./lister.ts";
@@ -16,6 +16,7 @@ import { type ListWatchClient, listWatchFromClient } from "./listwatch.ts";
 import type { TransformFunc } from "./queue.ts";
 import { newSharedIndexInformer, type SharedIndexInformer } from "./shared_informer.ts";
 import { waitForCacheSync } from "./wait_for_cache_sync.ts";
+import { CacheSyncError } from "./cache_error.ts";
 
 /**
  * The key of a resource's informer: its apiVersion and plural name, `"v1/pods"` or
@@ -106,18 +107,36 @@ export class InformerSet {
     }
   }
 
-  /** Waits until each started informer has synced (or `signal` aborts): key -> synced. */
-  async waitForCacheSync(signal?: AbortSignal): Promise<Map<string, boolean>> {
+  /**
+   * Waits until each started informer has synced: resolves with key -> true, or rejects with a
+   * {@linkcode CacheSyncError} naming those that had not when `signal` aborted.
+   */
+  async waitForCacheSync(signal?: AbortSignal): Promise<Record<string, true>> {
     const started = [...this.#informers].filter(([key]) => this.#started.has(key));
     const synced = await Promise.all(
       started.map(([, informer]) => waitForCacheSync({ signal, clock: this.#clock }, informer.hasSynced)),
     );
-    return new Map(started.map(([key], i) => [key, synced[i]]));
+    const unsynced = started.filter((_, i) => !synced[i]).map(([key]) => key);
+    if (unsynced.length > 0) throw new CacheSyncError(unsynced, { cause: signal?.reason });
+    return Object.fromEntries(started.map(([key]) => [key, true as const]));
   }
 
   /** Stops every informer this set started and resolves once all have stopped; later starts do nothing. */
-  async shutdown(): Promise<void> {
+  async shutDown(): Promise<void> {
     this.#shutdown.abort();
     while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
+}
+
+/** The resync period and options of a factory, given as `(resyncMs, options)` or `(options)`. */
+export function factoryArguments(
+  resyncMsOrOptions: number | SharedInformerFactoryOptions | undefined,
+  options: SharedInformerFactoryOptions | undefined,
+): [number, SharedInformerFactoryOptions] {
+  const o = typeof resyncMsOrOptions === "object" ? resyncMsOrOptions : options ?? {};
+  const resyncMs = typeof resyncMsOrOptions === "number" ? resyncMsOrOptions : o.resyncMs ?? 0;
+  if (!Number.isFinite(resyncMs) || resyncMs < 0) {
+    throw new RangeError(`The resync period must be a number of milliseconds >= 0, not ${resyncMs}`);
+  }
+  return [resyncMs, o];
 }

@@ -48,3 +48,27 @@ export class FIFOClosedError extends CacheError {
     this.name = "FIFOClosedError";
   }
 }
+
+/**
+ * The error a factory's `waitForCacheSync` rejects with when an informer has not synced before its
+ * signal aborted: `unsynced` names them by key (`"v1/pods"`, `"apps/v1/deployments"`).
+ *
+ * @example
+ * ```ts
+ * import { CacheError, CacheSyncError } from "./mod.ts";
+ *
+ * const e = new CacheSyncError(["v1/pods"], { cause: new DOMException("timed out", "TimeoutError") });
+ * console.log(e instanceof CacheError, e.unsynced); // true [ "v1/pods" ]
+ * ```
+ */
+export class CacheSyncError extends CacheError {
+  /** The keys of the informers that had not synced. */
+  readonly unsynced: readonly string[];
+
+  /** Creates the error; `options.cause` is the reason of the signal that stopped the wait. */
+  constructor(unsynced: readonly string[], options?: { cause?: unknown }) {
+    super(`The informers of ${unsynced.join(", ")} did not sync before the wait was stopped`, options);
+    this.name = "CacheSyncError";
+    this.unsynced = unsynced;
+  }
+}

@@ -5,15 +5,16 @@
  * @module
  */
 import type { DynamicClient, Unstructured } from "../dynamic/dynamic_client.ts";
-import type { GroupVersionResource } from "../discovery/group_version.ts";
+import type { GroupVersionResource } from "../meta/group_version.ts";
+import type { Stored } from "../meta/stored.ts";
 import type { GenericInformer, InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
-import { InformerSet } from "./_informer_set.ts";
+import { factoryArguments, InformerSet } from "./_informer_set.ts";
 
 /**
  * Shared informers for any group, version and resource, with objects as plain JSON (client-go's
  * `DynamicSharedInformerFactory`).
  */
-export type DynamicSharedInformerFactory = InformerFactory<Unstructured>;
+export type DynamicSharedInformerFactory = InformerFactory<Stored<Unstructured>>;
 
 class DynamicInformerFactory implements DynamicSharedInformerFactory {
   #client: DynamicClient;
@@ -26,8 +27,8 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
     this.#set = new InformerSet(resyncMs, options);
   }
 
-  forResource(gvr: GroupVersionResource): GenericInformer<Unstructured> {
-    return this.#set.genericFor<Unstructured>(gvr, () => {
+  forResource(gvr: GroupVersionResource): GenericInformer<Stored<Unstructured>> {
+    return this.#set.genericFor<Stored<Unstructured>>(gvr, () => {
       const client = this.#client.resource({
         group: gvr.group,
         version: gvr.version,
@@ -42,12 +43,20 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
     this.#set.start(signal);
   }
 
-  waitForCacheSync(signal?: AbortSignal): Promise<Map<string, boolean>> {
+  waitForCacheSync(signal?: AbortSignal): Promise<Record<string, true>> {
     return this.#set.waitForCacheSync(signal);
   }
 
+  shutDown(): Promise<void> {
+    return this.#set.shutDown();
+  }
+
   shutdown(): Promise<void> {
-    return this.#set.shutdown();
+    return this.#set.shutDown();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#set.shutDown();
   }
 }
 
@@ -58,7 +67,8 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
  * watches that namespace only, so use it for namespaced resources.
  *
  * @param client The dynamic client the informers list and watch through.
- * @param resyncMs The default resync period of the informers' handlers (0: none).
+ * @param resyncMsOrOptions The default resync period of the informers' handlers (0: none), or the
+ * options (then `options.resyncMs` is the period).
  * @param options Namespace, list option changes, transform, per-resource resync, clock.
  * @returns The factory.
  *
@@ -77,13 +87,14 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
  * await factory.waitForCacheSync(controller.signal);
  * console.log(crontabs.lister().namespace("default").list().length);
  * controller.abort();
- * await factory.shutdown();
+ * await factory.shutDown();
  * ```
  */
 export function newDynamicSharedInformerFactory(
   client: DynamicClient,
-  resyncMs: number = 0,
-  options: SharedInformerFactoryOptions = {},
+  resyncMsOrOptions?: number | SharedInformerFactoryOptions,
+  options?: SharedInformerFactoryOptions,
 ): DynamicSharedInformerFactory {
-  return new DynamicInformerFactory(client, resyncMs, options);
+  const [resyncMs, o] = factoryArguments(resyncMsOrOptions, options);
+  return new DynamicInformerFactory(client, resyncMs, o);
 }

@@ -33,7 +33,7 @@ Deno.test("dynamic factory: one informer per GVR, synced from the dynamic client
   const controller = new AbortController();
   factory.start(controller.signal);
   const synced = await settle(clock, factory.waitForCacheSync(controller.signal));
-  assert.deepEqual(synced, new Map([["stable.example.com/v1/crontabs", true], ["v1/configmaps", true]]));
+  assert.deepEqual(synced, { "stable.example.com/v1/crontabs": true, "v1/configmaps": true });
   await advanceUntil(clock, () => api.openWatches() === 2);
   api.emit("/apis/stable.example.com/v1/crontabs", "MODIFIED", { ...obj("a", "t1", "9"), spec: { x: 1 } });
   await advanceUntil(
@@ -51,7 +51,7 @@ Deno.test("dynamic factory: one informer per GVR, synced from the dynamic client
     return true;
   });
   controller.abort();
-  await settle(clock, factory.shutdown());
+  await settle(clock, factory.shutDown());
   assert.ok(crontabs.informer().isStopped());
   assert.equal(api.openWatches(), 0);
 });
@@ -73,7 +73,7 @@ Deno.test("dynamic factory: namespace and tweakListOptions shape the requests; s
   ]);
   for (const r of api.requests) assert.equal(r.query.get("fieldSelector"), "metadata.name=t1");
   assert.equal(crontabs.lister().namespace("team").list().length, 1);
-  await settle(clock, factory.shutdown());
+  await settle(clock, factory.shutDown());
   assert.ok(crontabs.informer().isStopped());
   assert.equal(api.openWatches(), 0);
 });

@@ -3,7 +3,7 @@ import { FakeClock, flushTasks } from "../_internal/clock.ts";
 import { newClientset } from "../clientset/clientset.ts";
 import { isNotFound } from "../rest/errors.ts";
 import type { KubeObject } from "../rest/types.ts";
-import { CacheError } from "./cache_error.ts";
+import { CacheError, CacheSyncError } from "./cache_error.ts";
 import { NAMESPACE_INDEX } from "./index.ts";
 import {
   informerKey,
@@ -77,14 +77,14 @@ Deno.test("start runs the informers requested so far; later ones run on the next
   factory.start(controller.signal);
   const deployments = factory.apps().v1().deployments(); // requested after start
   const synced = await settle(clock, factory.waitForCacheSync(controller.signal));
-  assert.deepEqual(synced, new Map([["v1/configmaps", true]]));
+  assert.deepEqual(synced, { "v1/configmaps": true });
   assert.deepEqual(configMaps.lister().list().map((o) => o.metadata?.name).sort(), ["one", "two"]);
   assert.equal(deployments.informer().hasStarted(), false);
   assert.ok(!api.log().some((l) => l.includes("deployments")));
 
   factory.start(controller.signal); // starts only the new one
   const synced2 = await settle(clock, factory.waitForCacheSync(controller.signal));
-  assert.deepEqual(synced2, new Map([["v1/configmaps", true], ["apps/v1/deployments", true]]));
+  assert.deepEqual(synced2, { "v1/configmaps": true, "apps/v1/deployments": true });
   assert.equal(deployments.lister().namespace("a").get("web").metadata?.resourceVersion, "7");
   assert.deepEqual(api.log().filter((l) => l.startsWith("LIST")), [
     "LIST /api/v1/configmaps",
@@ -94,7 +94,7 @@ Deno.test("start runs the informers requested so far; later ones run on the next
   assert.equal(api.openWatches(), 2);
 
   controller.abort();
-  await settle(clock, factory.shutdown());
+  await settle(clock, factory.shutDown());
   assert.ok(configMaps.informer().isStopped());
   assert.ok(deployments.informer().isStopped());
   assert.equal(api.openWatches(), 0);
@@ -112,7 +112,7 @@ Deno.test("the cache follows watch events; listers answer by namespace and selec
   });
   const controller = new AbortController();
   factory.start(controller.signal);
-  assert.deepEqual(await settle(clock, factory.waitForCacheSync()), new Map([["v1/pods", true]]));
+  assert.deepEqual(await settle(clock, factory.waitForCacheSync()), { "v1/pods": true });
   await advanceUntil(clock, () => api.openWatches() === 1);
   api.emit("/api/v1/pods", "ADDED", obj("a", "p3", "8", { app: "web" }));
   api.emit("/api/v1/pods", "MODIFIED", obj("a", "p1", "9", { app: "web" }));
@@ -133,7 +133,7 @@ Deno.test("the cache follows watch events; listers answer by namespace and selec
   assert.ok(isNotFound(notFound));
   assert.match(String(notFound), /deployments\.apps "web" not found/);
   controller.abort();
-  await settle(clock, factory.shutdown());
+  await settle(clock, factory.shutDown());
 });
 
 Deno.test("namespace, tweakListOptions and transform apply to every informer; cluster-scoped ones ignore the namespace", async () => {
@@ -154,7 +154,7 @@ Deno.test("namespace, tweakListOptions and transform apply to every informer; cl
   const controller = new AbortController();
   factory.start(controller.signal);
   const synced = await settle(clock, factory.waitForCacheSync());
-  assert.deepEqual([...synced.values()], [true, true]);
+  assert.deepEqual(synced, { "v1/services": true, "v1/nodes": true });
   await advanceUntil(clock, () => api.openWatches() === 2);
   assert.deepEqual(api.log().sort(), [
     "LIST /api/v1/namespaces/team/services",
@@ -168,7 +168,7 @@ Deno.test("namespace, tweakListOptions and transform apply to every informer; cl
   assert.deepEqual(svc.metadata?.annotations, { t: "1" });
   assert.deepEqual(factory.core().v1().nodes().lister().get("n1").metadata?.annotations, { t: "1" });
   controller.abort();
-  await settle(clock, factory.shutdown());
+  await settle(clock, factory.shutDown());
 });
 
 Deno.test("resync: the factory's period, and customResync per informer key", async () => {
@@ -187,10 +187,10 @@ Deno.test("resync: the factory's period, and customResync per informer key", asy
   await flushTasks();
   assert.deepEqual(updates.sort(), ["c", "c"], "only the ConfigMaps informer resyncs");
   controller.abort();
-  await settle(clock, factory.shutdown());
+  await settle(clock, factory.shutDown());
 });
 
-Deno.test("waitForCacheSync reports false for an informer that cannot sync before the signal aborts", async () => {
+Deno.test("waitForCacheSync rejects with a CacheSyncError naming the informers that did not sync before the signal aborted", async () => {
   const { clock, api, factory } = setup();
   api.hold("/api/v1/pods");
   api.set("/api/v1/secrets", []);
@@ -200,29 +200,50 @@ Deno.test("waitForCacheSync reports false for an informer that cannot sync befor
   factory.start(controller.signal);
   const waitController = new AbortController();
   clock.setTimer(() => waitController.abort(), 1000);
-  const synced = await settle(clock, factory.waitForCacheSync(waitController.signal));
-  assert.deepEqual(synced, new Map([["v1/pods", false], ["v1/secrets", true]]));
+  const error = await settle(clock, factory.waitForCacheSync(waitController.signal).catch((e) => e));
+  assert.ok(error instanceof CacheSyncError && error instanceof CacheError);
+  assert.deepEqual(error.unsynced, ["v1/pods"]);
+  assert.equal(error.name, "CacheSyncError");
+  assert.match(error.message, /v1\/pods did not sync/);
+  assert.equal(error.cause, waitController.signal.reason);
   controller.abort();
-  await settle(clock, factory.shutdown());
+  await settle(clock, factory.shutDown());
 });
 
-Deno.test("shutdown stops running informers without an aborted start signal; start after shutdown does nothing", async () => {
+Deno.test("shutDown stops running informers without an aborted start signal; start after shutDown does nothing", async () => {
   const { clock, api, factory } = setup();
   api.set("/api/v1/pods", []);
   const pods = factory.core().v1().pods().informer();
   const start = new AbortController();
   factory.start(start.signal);
   await settle(clock, factory.waitForCacheSync());
-  await settle(clock, factory.shutdown());
+  await settle(clock, factory.shutDown());
   assert.ok(pods.isStopped());
   assert.equal(start.signal.aborted, false);
   const secrets = factory.core().v1().secrets().informer();
   factory.start(start.signal);
   assert.equal(secrets.hasStarted(), false);
-  assert.deepEqual(await factory.waitForCacheSync(), new Map([["v1/pods", true]]));
-  // Shutting down again, or a factory that never started, resolves at once.
-  await factory.shutdown();
-  await newSharedInformerFactory(newClientset(FAKE_CONFIG, fakeClientOptions(api))).shutdown();
+  assert.deepEqual(await factory.waitForCacheSync(), { "v1/pods": true });
+  // Shutting down again (the deprecated spelling too), or a factory that never started, resolves at once.
+  await factory.shutDown();
+  await factory.shutDown();
+  await newSharedInformerFactory(newClientset(FAKE_CONFIG, fakeClientOptions(api))).shutDown();
+});
+
+Deno.test("await using shuts the factory and its informers down", async () => {
+  const { clock, api, factory: made } = setup();
+  api.set("/api/v1/pods", []);
+  const start = new AbortController();
+  let pods;
+  {
+    await using factory = made;
+    pods = factory.core().v1().pods().informer();
+    factory.start(start.signal);
+    await settle(clock, factory.waitForCacheSync());
+    assert.equal(pods.isStopped(), false);
+  }
+  assert.ok(pods.isStopped());
+  assert.equal(api.openWatches(), 0);
 });
 
 Deno.test("an informer its user already runs is left to its user", async () => {
@@ -232,9 +253,45 @@ Deno.test("an informer its user already runs is left to its user", async () => {
   const own = new AbortController();
   const running = pods.run(own.signal);
   factory.start(new AbortController().signal);
-  await settle(clock, factory.shutdown());
+  await settle(clock, factory.shutDown());
   assert.equal(pods.isStopped(), false);
   own.abort();
   await settle(clock, running);
   assert.ok(pods.isStopped());
+});
+
+Deno.test("the typed accessors exist exactly for the resources that can be listed and watched", () => {
+  const { factory } = setup();
+  const pods = factory.core().v1().pods();
+  assert.equal(pods, factory.forResource({ group: "", version: "v1", resource: "pods" }));
+  // @ts-expect-error: bindings can only be created, so they have no informer
+  assert.equal(factory.core().v1().bindings, undefined);
+  // @ts-expect-error: authentication.k8s.io has no resource that can be listed
+  assert.equal(factory.authentication, undefined);
+  assert.equal(typeof factory.apps().v1().deployments().lister, "function");
+  assert.equal(typeof factory.internal().v1alpha1().storageVersions, "function");
+});
+
+Deno.test("the factory takes its options as the second argument too, resyncMs among them", async () => {
+  const clock = new FakeClock();
+  const api = new FakeApi();
+  api.set("/api/v1/namespaces/team/configmaps", [obj("team", "c", "5")]);
+  const clientset = newClientset(FAKE_CONFIG, { ...fakeClientOptions(api), clock });
+  const factory = newSharedInformerFactory(clientset, {
+    namespace: "team",
+    resyncMs: 2000,
+    clock,
+  });
+  const updates: string[] = [];
+  factory.core().v1().configMaps().informer().addEventHandler({
+    onUpdate: (_o, n) => void updates.push(n.metadata.name),
+  });
+  const controller = new AbortController();
+  factory.start(controller.signal);
+  await settle(clock, factory.waitForCacheSync());
+  await advanceUntil(clock, () => updates.length >= 1);
+  assert.deepEqual(updates.slice(0, 1), ["c"]);
+  controller.abort();
+  await settle(clock, factory.shutDown());
+  assert.throws(() => newSharedInformerFactory(newClientset(FAKE_CONFIG), -1), RangeError);
 });

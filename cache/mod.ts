@@ -13,7 +13,7 @@
  *
  * @module
  */
-export { CacheError, FIFOClosedError } from "./cache_error.ts";
+export { CacheError, CacheSyncError, FIFOClosedError } from "./cache_error.ts";
 export type { CacheLogger } from "./cache_logger.ts";
 export { DeletedFinalStateUnknown } from "./deleted_final_state_unknown.ts";
 export {
@@ -88,18 +88,13 @@ export {
 export { waitForCacheSync, type WaitForCacheSyncOptions } from "./wait_for_cache_sync.ts";
 export {
   type GenericInformer,
-  type GroupInformers,
   type InformerFactory,
-  type InformerGroupName,
-  type InformerGroups,
   informerKey,
-  type InformerVersionKeys,
   newSharedInformerFactory,
   type SharedInformerFactory,
   type SharedInformerFactoryOptions,
-  type VersionInformers,
-  type WatchableClient,
 } from "./informer_factory.ts";
+export type * from "./informer_groups.ts";
 export {
   type DynamicSharedInformerFactory,
   newDynamicSharedInformerFactory,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { linkSignals } from "../_internal/async.ts";
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import type { KubeObject } from "../rest/types.ts";
 import { CacheError, FIFOClosedError } from "./cache_error.ts";
@@ -98,7 +99,7 @@ export interface SharedIndexInformerOptions<T> {
  * handlers about every change. It never stops on its own; errors go to the watch-error handler and it
  * retries with backoff until the signal given to `run` aborts.
  */
-export interface SharedIndexInformer<T> {
+export interface SharedIndexInformer<T> extends AsyncDisposable {
   /**
    * Registers a handler and returns its registration. Added after start, the handler first receives
    * the whole cache as adds with `isInInitialList` true. The same handler may be added twice (two
@@ -133,6 +134,11 @@ export interface SharedIndexInformer<T> {
   setWatchErrorHandler(handler: WatchErrorHandler): void;
   /** The resourceVersion the cache last synced to ("" before the first list). */
   lastSyncResourceVersion(): string;
+  /**
+   * Stops the informer as if the signal given to `run` aborted, and resolves once it has stopped
+   * (`await using informer = newSharedIndexInformer(...)`). Does nothing to an informer never run.
+   */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 function determineResyncPeriod(desired: number, check: number): number {
@@ -167,6 +173,8 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
   #reflector: Reflector<T> | undefined;
   #started = false;
   #stopped = false;
+  #disposed = new AbortController();
+  #done: Promise<void> = Promise.resolve();
 
   constructor(lw: ListerWatcher<T>, options: SharedIndexInformerOptions<T>) {
     this.#lw = lw;
@@ -251,8 +259,21 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
     void (registration as ProcessorListener<T>).stop();
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    if (this.#started) throw new CacheError("The informer has already started: run it only once");
+  run(signal: AbortSignal): Promise<void> {
+    if (this.#started) {
+      return Promise.reject(new CacheError("The informer has already started: run it only once"));
+    }
+    const linked = linkSignals(signal, this.#disposed.signal);
+    this.#done = this.#run(linked.signal).finally(linked.dispose);
+    return this.#done;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#disposed.abort();
+    await this.#done.catch(() => {});
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
     const o = this.#options;
     const queue: Queue<T> = o.useRealFIFO === false
       ? new DeltaFIFO<T>({

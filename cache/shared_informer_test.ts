@@ -665,3 +665,20 @@ Deno.test("informer: the backlog warning is off with a threshold of 0; a throwin
     );
   }
 });
+
+Deno.test("informer: await using stops a running informer and waits for it", async () => {
+  const t = setup();
+  t.lw.listAnswers.push({ metadata: { resourceVersion: "5" }, items: [cm("a", "5")] });
+  let informer;
+  {
+    await using running = t.informer;
+    informer = running;
+    await t.start();
+    assert.equal(running.hasStarted(), true);
+    assert.equal(running.isStopped(), false);
+  }
+  assert.equal(informer.isStopped(), true);
+  assert.equal(t.controller.signal.aborted, false);
+  // An informer never run disposes at once.
+  await setup().informer[Symbol.asyncDispose]();
+});

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ClientOptions } from "./resource_client.ts";
+import type { ClientOptions } from "../meta/client_options.ts";
 import type { RestConfig } from "../rest/rest_config.ts";
 import {
   type AdmissionregistrationV1Client,

@@ -8,7 +8,7 @@
  * group-version are exported by its module (`@kubeweb/client/clientset/core/v1` exports `Pod`).
  *
  * @example Listing, creating and patching
- * ```ts ignore
+ * ```ts no-eval
  * import { newClientset } from "@kubeweb/client/clientset";
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
@@ -17,7 +17,7 @@
  * await cms.create({ metadata: { name: "settings" }, data: { mode: "fast" } });
  * await cms.patch("settings", "merge", { data: { mode: "slow" } });
  * for await (const pod of clientset.coreV1().pods("").listItems({ limit: 100 })) {
- *   console.log(pod.metadata?.namespace, pod.metadata?.name, pod.status?.phase);
+ *   console.log(pod.metadata.namespace, pod.metadata.name, pod.status?.phase);
  * }
  * ```
  *

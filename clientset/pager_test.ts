@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fakeOptions, fakeTransport, json, statusError, TEST_CONFIG } from "./_fake_transport.ts";
+import { fakeOptions, fakeTransport, json, statusError, TEST_CONFIG } from "../rest/_fake_transport.ts";
 import { newCoreV1Client } from "./core/v1/client.ts";
 import type { ListOptions } from "./options.ts";
 import { listItems, listPages } from "./pager.ts";

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { type RESTClient, restClientFor, type RESTClientOptions } from "../rest/rest_client.ts";
+import { type RESTClient, restClientFor } from "../rest/rest_client.ts";
+import type { ClientOptions } from "../meta/client_options.ts";
 import { ApiError, isUnexpectedServerError } from "../rest/errors.ts";
 import type { Request } from "../rest/request.ts";
 import type { Result } from "../rest/result.ts";
@@ -26,10 +27,14 @@ import type {
   PodLogOptions,
   UpdateOptions,
   WatchOptions,
-} from "./options.ts";
+} from "../meta/options.ts";
 import { listItems, listPages, type ListPagesOptions } from "./pager.ts";
+import type { ApplyConfiguration, PatchBody, RawPatch } from "../meta/patch.ts";
+import type { Stored, StoredList } from "../meta/stored.ts";
 
-export type { KubeList, KubeObject, RESTClient, Watcher };
+export type { ApplyConfiguration, PatchBody, RawPatch, Stored, StoredList };
+
+export type { ClientOptions, KubeList, KubeObject, RESTClient, Watcher };
 
 /** What a resource client is for: the resource's group, version, plural name, kind and scope. */
 export interface ResourceInfo {
@@ -49,44 +54,50 @@ export interface ResourceInfo {
 export type ClientConfig = RestConfig | RESTClient;
 
 /**
- * Options of the REST clients a clientset, typed, dynamic or discovery client makes (transport,
- * rate limiter, clock, retries, warning handler); ignored when a REST client is given.
+ * The verbs of a resource (client-go's generated `<Kind>Interface`, without subresources). Requests
+ * take `T` (every field optional, as the spec has it); answers are {@linkcode Stored}: `apiVersion`,
+ * `kind` and the metadata the server sets are present, and `metadata.namespace` too when
+ * `Namespaced` is true.
  */
-export type ClientOptions = Omit<RESTClientOptions, "apiPath" | "groupVersion">;
-
-/**
- * Every field optional, at any depth: the shape of a server-side apply configuration (client-go's
- * generated `ApplyConfiguration` types), which names only the fields its manager owns.
- */
-export type ApplyConfiguration<T> = T extends readonly (infer E)[] ? ApplyConfiguration<E>[]
-  : T extends object ? { [K in keyof T]?: ApplyConfiguration<T[K]> }
-  : T;
-
-/** The verbs of a resource (client-go's generated `<Kind>Interface`, without subresources). */
-export interface ResourceClient<T extends KubeObject, L extends KubeList<T> = KubeList<T>> {
+export interface ResourceClient<
+  T extends KubeObject,
+  L extends KubeList<T> = KubeList<T>,
+  Namespaced extends boolean = boolean,
+> {
   /** The resource this client is for. */
   readonly info: ResourceInfo;
   /** Reads one object (GET). */
-  get(name: string, options?: GetOptions): Promise<T>;
+  get(name: string, options?: GetOptions): Promise<Stored<T, Namespaced>>;
   /** Lists objects (one page when `limit` is set; see `listPages` and `listItems`). */
-  list(options?: ListOptions): Promise<L>;
+  list(options?: ListOptions): Promise<StoredList<L, T, Namespaced>>;
   /**
    * Lists page by page (default page size 500), following continue tokens; an expired continue
    * token falls back to one full list.
    */
-  listPages(options?: ListPagesOptions): AsyncIterable<L>;
+  listPages(options?: ListPagesOptions): AsyncIterable<StoredList<L, T, Namespaced>>;
   /** Every object of the list, fetched page by page; each object is yielded once. */
-  listItems(options?: ListPagesOptions): AsyncIterable<T>;
-  /** Starts a watch. The watcher is an async iterable of events; `stop()` ends it. */
-  watch(options?: WatchOptions): Promise<Watcher<T>>;
+  listItems(options?: ListPagesOptions): AsyncIterable<Stored<T, Namespaced>>;
+  /**
+   * Starts a watch. The watcher is an async iterable of events; `stop()` (or `await using`) ends it.
+   */
+  watch(options?: WatchOptions): Promise<Watcher<Stored<T, Namespaced>>>;
   /** Creates an object (POST). */
-  create(obj: T, options?: CreateOptions): Promise<T>;
+  create(obj: T, options?: CreateOptions): Promise<Stored<T, Namespaced>>;
   /** Replaces an object (PUT); fails with 409 Conflict if its resourceVersion is stale. */
-  update(obj: T, options?: UpdateOptions): Promise<T>;
-  /** Patches an object with a JSON, merge, strategic merge or apply patch. */
-  patch(name: string, patchType: PatchType, data: PatchData, options?: PatchOptions): Promise<T>;
+  update(obj: T, options?: UpdateOptions): Promise<Stored<T, Namespaced>>;
+  /**
+   * Patches an object. The body is typed by the patch type: JSON patch operations for "json", a
+   * partial object for "merge" and "strategic" (`null` deletes a field), an apply configuration for
+   * "apply"; text or bytes are sent as they are.
+   */
+  patch<P extends PatchType>(
+    name: string,
+    patchType: P,
+    data: PatchBody<T, P> | RawPatch,
+    options?: PatchOptions,
+  ): Promise<Stored<T, Namespaced>>;
   /** Server-side apply: the fields `obj` names become owned by `options.fieldManager`. */
-  apply(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<T>;
+  apply(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<Stored<T, Namespaced>>;
   /** Deletes an object. */
   delete(name: string, options?: DeleteOptions): Promise<void>;
   /** Deletes every object the list options select. */
@@ -94,13 +105,18 @@ export interface ResourceClient<T extends KubeObject, L extends KubeList<T> = Ku
 }
 
 /** The status subresource: write `.status` without touching `.spec`. */
-export interface StatusSubresource<T> {
+export interface StatusSubresource<T, Namespaced extends boolean = boolean> {
   /** Replaces the object's status (PUT .../status). */
-  updateStatus(obj: T, options?: UpdateOptions): Promise<T>;
+  updateStatus(obj: T, options?: UpdateOptions): Promise<Stored<T, Namespaced>>;
   /** Server-side apply of the status (PATCH .../status). */
-  applyStatus(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<T>;
-  /** Patches the status (PATCH .../status). */
-  patchStatus(name: string, patchType: PatchType, data: PatchData, options?: PatchOptions): Promise<T>;
+  applyStatus(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<Stored<T, Namespaced>>;
+  /** Patches the status (PATCH .../status), the body typed by the patch type as in `patch`. */
+  patchStatus<P extends PatchType>(
+    name: string,
+    patchType: P,
+    data: PatchBody<T, P> | RawPatch,
+    options?: PatchOptions,
+  ): Promise<Stored<T, Namespaced>>;
 }
 
 /** The scale subresource (autoscaling/v1 Scale). */
@@ -235,8 +251,11 @@ function listParams(r: Request, o: ListOptions & WatchOptions): Request {
  * resource (and namespace). Typed clients expose the part of it their resource supports; subresource
  * methods are generic over their body type, which the typed client fixes.
  */
-export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = KubeList<T>>
-  implements ResourceClient<T, L> {
+export class ResourceClientImpl<
+  T extends KubeObject,
+  L extends KubeList<T> = KubeList<T>,
+  Namespaced extends boolean = boolean,
+> implements ResourceClient<T, L, Namespaced>, StatusSubresource<T, Namespaced> {
   #rest: RESTClient;
   /** The resource this client is for. */
   readonly info: ResourceInfo;
@@ -277,8 +296,9 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
     return { apiVersion, kind: this.info.kind, ...obj };
   }
 
-  #object(obj: T): T {
-    return this.#decorate === undefined ? obj : this.#decorate(obj);
+  /** An object the server returned: it has its type and the server-set metadata. */
+  #object(obj: T): Stored<T, Namespaced> {
+    return (this.#decorate === undefined ? obj : this.#decorate(obj)) as Stored<T, Namespaced>;
   }
 
   /** Sends with `do()`, explaining a 404 for a group-version the server does not serve. */
@@ -313,14 +333,14 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
   }
 
   /** Reads one object (GET). */
-  async get(name: string, options: GetOptions = {}): Promise<T> {
+  async get(name: string, options: GetOptions = {}): Promise<Stored<T, Namespaced>> {
     const r = this.#request(this.#rest.get(), options).name(requireName(name, "resource"))
       .param("resourceVersion", options.resourceVersion);
     return this.#object(await this.#into<T>(r));
   }
 
   /** Lists objects (one page when `limit` is set). */
-  async list(options: ListOptions = {}): Promise<L> {
+  async list(options: ListOptions = {}): Promise<StoredList<L, T, Namespaced>> {
     const r = listParams(this.#request(this.#rest.get(), options), options);
     const list = await this.#into<L>(r);
     if (this.#decorate !== undefined) {
@@ -337,42 +357,48 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
         item.kind ??= kind;
       }
     }
-    return list;
+    return list as unknown as StoredList<L, T, Namespaced>;
   }
 
   /** Lists page by page, following continue tokens (see {@linkcode listPages}). */
-  listPages(options: ListPagesOptions = {}): AsyncIterable<L> {
-    return listPages<L>((o) => this.list(o), options);
+  listPages(options: ListPagesOptions = {}): AsyncIterable<StoredList<L, T, Namespaced>> {
+    return listPages<StoredList<L, T, Namespaced>>((o) => this.list(o), options);
   }
 
   /** Every object of the list, fetched page by page; each object is yielded once. */
-  listItems(options: ListPagesOptions = {}): AsyncIterable<T> {
-    return listItems<T>((o) => this.list(o), options);
+  listItems(options: ListPagesOptions = {}): AsyncIterable<Stored<T, Namespaced>> {
+    return listItems<Stored<T, Namespaced>>((o) => this.list(o), options);
   }
 
   /** Starts a watch. */
-  watch(options: WatchOptions = {}): Promise<Watcher<T>> {
-    return listParams(this.#request(this.#rest.get(), options), options).watch<T>().catch((e) => {
+  watch(options: WatchOptions = {}): Promise<Watcher<Stored<T, Namespaced>>> {
+    const r = listParams(this.#request(this.#rest.get(), options), options);
+    return r.watch<Stored<T, Namespaced>>().catch((e) => {
       throw this.#explain(e);
     });
   }
 
   /** Creates an object (POST). */
-  async create(obj: T, options: CreateOptions = {}): Promise<T> {
+  async create(obj: T, options: CreateOptions = {}): Promise<Stored<T, Namespaced>> {
     const r = this.#request(this.#rest.post(), options, this.#namespaceOf(obj)).body(this.#withTypeMeta(obj));
     return this.#object(await this.#into<T>(writeParams(r, options)));
   }
 
   /** Replaces an object (PUT). */
-  async update(obj: T, options: UpdateOptions = {}): Promise<T> {
+  async update(obj: T, options: UpdateOptions = {}): Promise<Stored<T, Namespaced>> {
     const r = this.#request(this.#rest.put(), options, this.#namespaceOf(obj))
       .name(requireName(obj.metadata?.name, "object's")).body(this.#withTypeMeta(obj));
     return this.#object(await this.#into<T>(writeParams(r, options)));
   }
 
   /** Patches an object. */
-  async patch(name: string, patchType: PatchType, data: PatchData, options: PatchOptions = {}): Promise<T> {
-    return this.#object(await this.#patch(name, patchType, data, options, undefined));
+  async patch<P extends PatchType>(
+    name: string,
+    patchType: P,
+    data: PatchBody<T, P> | RawPatch,
+    options: PatchOptions = {},
+  ): Promise<Stored<T, Namespaced>> {
+    return this.#object(await this.#patch(name, patchType, data as PatchData, options, undefined));
   }
 
   #patch<R>(
@@ -408,7 +434,7 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
   }
 
   /** Server-side apply. */
-  async apply(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<T> {
+  async apply(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<Stored<T, Namespaced>> {
     return this.#object(await this.#apply<T>(obj as KubeObject, options, undefined));
   }
 
@@ -443,7 +469,7 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
   }
 
   /** Replaces the object's status (PUT .../status). */
-  async updateStatus(obj: T, options: UpdateOptions = {}): Promise<T> {
+  async updateStatus(obj: T, options: UpdateOptions = {}): Promise<Stored<T, Namespaced>> {
     const name = requireName(obj.metadata?.name, "object's");
     return this.#object(
       await this.#put<T>(name, "status", this.#withTypeMeta(obj), options, this.#namespaceOf(obj)),
@@ -451,18 +477,18 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
   }
 
   /** Server-side apply of the status. */
-  async applyStatus(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<T> {
+  async applyStatus(obj: ApplyConfiguration<T>, options: ApplyOptions): Promise<Stored<T, Namespaced>> {
     return this.#object(await this.#apply<T>(obj as KubeObject, options, "status"));
   }
 
   /** Patches the status. */
-  async patchStatus(
+  async patchStatus<P extends PatchType>(
     name: string,
-    patchType: PatchType,
-    data: PatchData,
+    patchType: P,
+    data: PatchBody<T, P> | RawPatch,
     options: PatchOptions = {},
-  ): Promise<T> {
-    return this.#object(await this.#patch<T>(name, patchType, data, options, "status"));
+  ): Promise<Stored<T, Namespaced>> {
+    return this.#object(await this.#patch<T>(name, patchType, data as PatchData, options, "status"));
   }
 
   /** Reads the scale. */
@@ -583,10 +609,14 @@ export class ResourceClientImpl<T extends KubeObject, L extends KubeList<T> = Ku
  * }, "default");
  * ```
  */
-export function newResourceClient<T extends KubeObject, L extends KubeList<T> = KubeList<T>>(
+export function newResourceClient<
+  T extends KubeObject,
+  L extends KubeList<T> = KubeList<T>,
+  Namespaced extends boolean = boolean,
+>(
   rest: RESTClient,
   info: ResourceInfo,
   namespace?: string,
-): ResourceClientImpl<T, L> {
-  return new ResourceClientImpl<T, L>(rest, info, namespace);
+): ResourceClientImpl<T, L, Namespaced> {
+  return new ResourceClientImpl<T, L, Namespaced>(rest, info, namespace);
 }

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { ApiError, isNotFound } from "../rest/errors.ts";
-import { fakeOptions, fakeTransport, json, pathOf, statusError, TEST_CONFIG } from "./_fake_transport.ts";
+import {
+  fakeOptions,
+  fakeTransport,
+  json,
+  pathOf,
+  statusError,
+  TEST_CONFIG,
+} from "../rest/_fake_transport.ts";
 import { newAppsV1Client } from "./apps/v1/client.ts";
 import { newCoreV1Client } from "./core/v1/client.ts";
 import { newCoordinationV1alpha2Client } from "./coordination/v1alpha2/client.ts";
@@ -46,7 +53,7 @@ Deno.test("get, list and watch options become query parameters", async () => {
   });
   const events = [];
   for await (const e of watcher) {
-    events.push(`${e.type} ${e.type === "ERROR" ? "" : e.object.metadata?.name}`);
+    events.push(`${e.type} ${e.type === "ERROR" || e.type === "BOOKMARK" ? "" : e.object.metadata.name}`);
   }
   assert.deepEqual(events, ["ADDED a", "DELETED a"]);
   assert.deepEqual(t.calls.map((c) => `${c.method} ${pathOf(c)}`), [
@@ -346,4 +353,51 @@ Deno.test("typed list items get the apiVersion and kind the server leaves out", 
   const deployments = await newAppsV1Client(TEST_CONFIG, fakeOptions(apps)).deployments("").list();
   assert.equal(deployments.items[0].apiVersion, "apps/v1");
   assert.equal(deployments.items[0].kind, "Deployment");
+});
+
+Deno.test("patch bodies are typed by patch type; returned objects have their metadata", async () => {
+  const t = fakeTransport((call) =>
+    json({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "x", namespace: "prod", uid: "u1", resourceVersion: "7", creationTimestamp: "t" },
+      data: call.body === undefined ? {} : { body: call.body },
+    })
+  );
+  const cms = newCoreV1Client(TEST_CONFIG, fakeOptions(t)).configMaps("prod");
+  const merged = await cms.patch("x", "merge", { data: { a: "1" }, metadata: { labels: { l: null } } });
+  // Returned objects: metadata present, namespace too for a namespaced resource (no `!` needed).
+  const uid: string = merged.metadata.uid;
+  const namespace: string = merged.metadata.namespace;
+  assert.deepEqual([uid, namespace, merged.kind], ["u1", "prod", "ConfigMap"]);
+  await cms.patch("x", "json", [{ op: "replace", path: "/data/a", value: "2" }, {
+    op: "remove",
+    path: "/data/b",
+  }]);
+  await cms.patch("x", "strategic", { data: { a: "3" }, $patch: "merge" });
+  await cms.patch("x", "apply", { metadata: { name: "x" }, data: { a: "4" } }, { fieldManager: "m" });
+  await cms.patch("x", "merge", '{"data":{"a":"5"}}'); // raw text is sent as is
+  // @ts-expect-error: a JSON patch is a list of operations, not an object
+  await cms.patch("x", "json", { data: { a: "1" } });
+  // @ts-expect-error: a merge patch of a ConfigMap cannot set data to a number
+  await cms.patch("x", "merge", { data: 1 });
+  // @ts-expect-error: JSON patch operations need a known op
+  await cms.patch("x", "json", [{ op: "frobnicate", path: "/a" }]);
+  assert.deepEqual(t.calls.map((c) => c.headers.get("content-type")), [
+    "application/merge-patch+json",
+    "application/json-patch+json",
+    "application/strategic-merge-patch+json",
+    "application/apply-patch+yaml",
+    "application/merge-patch+json",
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/json-patch+json",
+  ]);
+  assert.equal(t.calls[4].body, '{"data":{"a":"5"}}');
+  const nodes = newCoreV1Client(TEST_CONFIG, fakeOptions(t)).nodes();
+  const node = await nodes.get("n");
+  const name: string = node.metadata.name;
+  // @ts-expect-error: a cluster-scoped object's namespace is not known to be present
+  const nodeNamespace: string = node.metadata.namespace;
+  assert.deepEqual([name, nodeNamespace], ["x", "prod"]);
 });

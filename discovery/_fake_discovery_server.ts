@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type FakeTransport, fakeTransport, json, statusError } from "../clientset/_fake_transport.ts";
+import { type FakeTransport, fakeTransport, json, statusError } from "../rest/_fake_transport.ts";
 
 /** The discovery documents, by path. Tests may change them between calls. */
 export function discoveryDocuments(): Record<string, unknown> {

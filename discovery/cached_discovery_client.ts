@@ -7,8 +7,8 @@
  */
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import type { RESTClient } from "../rest/rest_client.ts";
-import type { APIGroupList, APIResourceList, Info } from "../clientset/meta/v1/types.ts";
-import type { CallOptions } from "../clientset/options.ts";
+import type { APIGroupList, APIResourceList, Info } from "../meta/v1/types.ts";
+import type { CallOptions } from "../meta/options.ts";
 import {
   type DiscoveryClient,
   fetchGroupsAndResources,

@@ -8,15 +8,9 @@ import { isForbidden, isNotFound } from "../rest/errors.ts";
 import { newTokenBucketRateLimiter } from "../rest/rate_limiter.ts";
 import { type RESTClient, restClientFor } from "../rest/rest_client.ts";
 import type { RestConfig } from "../rest/rest_config.ts";
-import type {
-  APIGroup,
-  APIGroupList,
-  APIResourceList,
-  APIVersions,
-  Info,
-} from "../clientset/meta/v1/types.ts";
-import type { ClientOptions } from "../clientset/resource_client.ts";
-import type { CallOptions } from "../clientset/options.ts";
+import type { APIGroup, APIGroupList, APIResourceList, APIVersions, Info } from "../meta/v1/types.ts";
+import type { ClientOptions } from "../meta/client_options.ts";
+import type { CallOptions } from "../meta/options.ts";
 import { GroupDiscoveryFailedError } from "./discovery_error.ts";
 
 /** The groups and the resource lists of every group-version (see `serverGroupsAndResources`). */

@@ -19,5 +19,5 @@
 export * from "./cached_discovery_client.ts";
 export * from "./discovery_client.ts";
 export * from "./discovery_error.ts";
-export * from "./group_version.ts";
+export * from "../meta/group_version.ts";
 export * from "./rest_mapper.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
-import type { APIGroup, APIResource } from "../clientset/meta/v1/types.ts";
-import type { CallOptions } from "../clientset/options.ts";
+import type { APIGroup, APIResource } from "../meta/v1/types.ts";
+import type { CallOptions } from "../meta/options.ts";
 import type { CachedDiscoveryClient } from "./cached_discovery_client.ts";
 import type { DiscoveryClient } from "./discovery_client.ts";
 import { AmbiguousMatchError, type GroupDiscoveryFailedError, NoMatchError } from "./discovery_error.ts";
@@ -17,7 +17,7 @@ import {
   parseGroupResource,
   parseGroupVersion,
   parseResourceArg,
-} from "./group_version.ts";
+} from "../meta/group_version.ts";
 
 /** Where objects of a resource live: in a namespace, or at the root of the cluster. */
 export type RESTScope = "namespace" | "root";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../_internal/clock.ts";
-import { fakeOptions, TEST_CONFIG } from "../clientset/_fake_transport.ts";
+import { fakeOptions, TEST_CONFIG } from "../rest/_fake_transport.ts";
 import { discoveryDocuments, discoveryServer } from "./_fake_discovery_server.ts";
 import { newCachedDiscoveryClient } from "./cached_discovery_client.ts";
 import { newDiscoveryClient } from "./discovery_client.ts";

@@ -15,7 +15,7 @@ import {
   type ScaleSubresource,
   type StatusSubresource,
 } from "../clientset/resource_client.ts";
-import type { GroupVersionResource } from "../discovery/group_version.ts";
+import type { GroupVersionResource } from "../meta/group_version.ts";
 
 /** An object of any kind as plain JSON (client-go's `unstructured.Unstructured`). */
 export interface Unstructured {

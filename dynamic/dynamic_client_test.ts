@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fakeOptions, fakeTransport, json, pathOf, TEST_CONFIG } from "../clientset/_fake_transport.ts";
+import { fakeOptions, fakeTransport, json, pathOf, TEST_CONFIG } from "../rest/_fake_transport.ts";
 import { newDynamicClient } from "./dynamic_client.ts";
 
 const CRONTABS = { group: "stable.example.com", version: "v1", resource: "crontabs" };

@@ -10,6 +10,7 @@
  */
 import type { Clientset } from "../clientset/clientset.ts";
 import type { ConfigMap } from "../clientset/core/v1/types.ts";
+import type { Stored } from "../meta/stored.ts";
 import { DeletedFinalStateUnknown } from "../cache/deleted_final_state_unknown.ts";
 import { newSharedInformerFactory } from "../cache/informer_factory.ts";
 import { defaultControllerRateLimiter, newRateLimitingQueue } from "../workqueue/mod.ts";
@@ -87,14 +88,17 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
             enqueue(old);
             enqueue(cm);
           },
-          onDelete: (cm) => enqueue(cm instanceof DeletedFinalStateUnknown ? cm.obj as ConfigMap : cm),
+          onDelete: (cm) => {
+            const last = cm instanceof DeletedFinalStateUnknown ? cm.obj : cm;
+            if (last !== undefined) enqueue(last);
+          },
         });
 
         const reconcile = async (key: string) => {
           const [ns, name] = key.split("/");
           const mirrorName = `${name}-mirror`;
           const client = clientset.coreV1().configMaps(ns);
-          let source: ConfigMap | undefined;
+          let source: Stored<ConfigMap, true> | undefined;
           try {
             source = lister.namespace(ns).get(name);
           } catch (e) {
@@ -128,14 +132,14 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
                 apiVersion: "v1",
                 kind: "ConfigMap",
                 name,
-                uid: source.metadata!.uid!,
+                uid: source.metadata.uid,
               }],
             },
             data: source.data ?? {},
           }, { fieldManager: FIELD_MANAGER, force: true, signal: leading });
           log(`reconcile ${key}: ${existing ? "updated" : "created"} ${mirrorName}`);
           recorder.eventf(
-            { apiVersion: "v1", kind: "ConfigMap", metadata: source.metadata! },
+            { apiVersion: "v1", kind: "ConfigMap", metadata: source.metadata },
             "Normal",
             "Mirrored",
             "Mirrored %d keys to %s",
@@ -153,7 +157,11 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
               queue.forget(item);
             } catch (e) {
               if (leading.aborted) return;
-              log(`reconcile ${item} failed (retry ${queue.numRequeues(item) + 1}): ${(e as Error).message}`);
+              log(
+                `reconcile ${item} failed (retry ${queue.numRequeues(item) + 1}): ${
+                  e instanceof Error ? e.message : e
+                }`,
+              );
               queue.addRateLimited(item);
             } finally {
               queue.done(item);
@@ -162,7 +170,14 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
         };
 
         factory.start(leading);
-        await factory.waitForCacheSync(leading);
+        try {
+          await factory.waitForCacheSync(leading);
+        } catch (e) {
+          // Leadership ended before the caches synced (a CacheSyncError names the informers).
+          await factory.shutDown();
+          if (leading.aborted) return;
+          throw e;
+        }
         log(`informers synced: ${lister.list().length} ConfigMaps in ${namespace}`);
         const workers = Array.from({ length: options.workers ?? 2 }, () => worker());
         await new Promise<void>((resolve) =>
@@ -170,9 +185,9 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
         );
         queue.shutDown();
         await Promise.all(workers);
-        await factory.shutdown();
+        await factory.shutDown();
       },
     },
   }, options.signal);
-  await broadcaster.shutdown();
+  await broadcaster.shutDown();
 }

@@ -206,6 +206,8 @@ export class LeaderElector {
   #reportedLeader = "";
   #running = false;
   #lockCallTimeoutMs: number;
+  #disposed = new AbortController();
+  #done: Promise<void> = Promise.resolve();
 
   /**
    * Validates `config` as client-go does and throws {@linkcode LeaderElectionError} when it is
@@ -253,9 +255,26 @@ export class LeaderElector {
    * retry period), call `onStartedLeading`, renew every retry period; when renewal fails for
    * `renewDeadlineMs` or the signal aborts, abort the leading signal, release the lock if
    * `releaseOnCancel`, and call `onStoppedLeading` (always, even if leadership was never acquired).
-   * Resolves when all that is done. A stopped elector may be run again.
+   * Resolves when all that is done. A stopped elector may be run again (until it is disposed).
    */
-  async run(signal?: AbortSignal): Promise<void> {
+  run(signal?: AbortSignal): Promise<void> {
+    if (this.#running) return Promise.reject(new LeaderElectionError("Leader elector is already running"));
+    const linked = linkSignals(signal, this.#disposed.signal);
+    const done = this.#run(linked.signal).finally(linked.dispose);
+    this.#done = done.catch(() => {});
+    return done;
+  }
+
+  /**
+   * Stops a running election as if its signal aborted (releasing the lock with `releaseOnCancel`)
+   * and resolves once `onStoppedLeading` has been called, for `await using`. Later runs stop at once.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#disposed.abort(new LeaderElectionError(`Leader elector of ${this.#name} disposed`));
+    await this.#done;
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
     if (this.#running) throw new LeaderElectionError("Leader elector is already running");
     this.#running = true;
     try {

@@ -692,3 +692,24 @@ Deno.test("logger: a logger that throws is contained; the election goes on and s
     globalThis.removeEventListener("unhandledrejection", onUnhandled);
   }
 });
+
+Deno.test("dispose: await using stops a leading elector, releases with releaseOnCancel, and waits for it", async () => {
+  const clock = new FakeClock(START);
+  const store = new FakeLockStore(() => clock.now(), held(""));
+  const { elector, probe } = candidate(clock, store, "me", { releaseOnCancel: true });
+  let done: Promise<void> | undefined;
+  {
+    await using running = elector;
+    done = running.run();
+    await clock.advance(3_000);
+    assert.equal(running.isLeader(), true);
+  }
+  assert.equal(probe.leadingSignal?.aborted, true);
+  assert.equal(probe.stopped, 1);
+  assert.equal(store.record?.holderIdentity, "");
+  await done;
+  // Disposed: a later run stops at once.
+  await elector.run();
+  assert.equal(probe.started, 1);
+  assert.equal(probe.stopped, 2);
+});

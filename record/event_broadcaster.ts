@@ -75,10 +75,10 @@ export interface EventWatcher {
  *   "Synced",
  *   "ConfigMap synced",
  * );
- * await broadcaster.shutdown(); // writes what is queued
+ * await broadcaster.shutDown(); // writes what is queued
  * ```
  */
-export interface EventBroadcaster {
+export interface EventBroadcaster extends AsyncDisposable {
   /**
    * Writes every event to `sink` (an {@linkcode EventSink}, or `clientset.coreV1()`), through its
    * own {@linkcode EventCorrelator}: repeats become count patches, similar events are combined, spam
@@ -94,9 +94,13 @@ export interface EventBroadcaster {
   newRecorder(source: EventSource): EventRecorder;
   /**
    * Stops the broadcaster: new events are dropped, queued events are handled once more (without
-   * retry sleeps), and the promise resolves when every watcher has finished.
+   * retry sleeps), and the promise resolves when every watcher has finished (client-go's `Shutdown`).
    */
+  shutDown(): Promise<void>;
+  /** @deprecated The same as {@linkcode EventBroadcaster.shutDown}: the package spells it `shutDown`. */
   shutdown(): Promise<void>;
+  /** Shuts the broadcaster down, as {@linkcode EventBroadcaster.shutDown}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 const CONSOLE_LOGGER: RecordLogger = {
@@ -251,7 +255,15 @@ class Broadcaster implements EventBroadcaster {
     });
   }
 
-  async shutdown(): Promise<void> {
+  shutdown(): Promise<void> {
+    return this.shutDown();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutDown();
+  }
+
+  async shutDown(): Promise<void> {
     this.#shutdown = true;
     this.#cancel.abort(new Error("Event broadcaster is shut down"));
     for (const w of [...this.#watchers]) w.stop();
@@ -354,7 +366,7 @@ class Broadcaster implements EventBroadcaster {
  * });
  * const recorder = broadcaster.newRecorder({ component: "demo" });
  * recorder.eventf({ kind: "Pod", name: "web", namespace: "default" }, "Warning", "BackOff", "restarting %s", "web");
- * await broadcaster.shutdown();
+ * await broadcaster.shutDown();
  * console.log(seen); // ["BackOff: restarting web"]
  * ```
  */

@@ -178,7 +178,7 @@ Deno.test("shutdown: flushes queued events once, without retry sleeps, and drops
   for (let i = 0; i < 5; i++) recorder.event(POD, "Normal", `R${i}`, "m");
   recorder.event(POD, "Normal", "Bad", "m");
   recorder.event(POD, "Normal", "After", "m");
-  await broadcaster.shutdown(); // resolves without the clock moving: no 10 s sleeps
+  await broadcaster.shutDown(); // resolves without the clock moving: no 10 s sleeps
   assert.deepEqual(sink.calls.map((c) => c.event.reason), ["R0", "R1", "R2", "R3", "R4", "Bad", "After"]);
   assert.ok(errors.some((m) => m.includes("broadcaster is shut down")));
   recorder.event(POD, "Normal", "Late", "m");
@@ -193,7 +193,7 @@ Deno.test("shutdown: an event waiting between retries gives up at once", async (
   recorder.event(POD, "Normal", "Synced", "synced");
   await clock.advance(1_000);
   assert.equal(sink.calls.length, 1);
-  await broadcaster.shutdown();
+  await broadcaster.shutDown();
   await clock.advance(100_000);
   assert.equal(sink.calls.length, 1);
 });
@@ -222,7 +222,7 @@ Deno.test("watchers: startEventWatcher and startLogging see every event; stop en
   await clock.advance(0);
   assert.equal(seen.length, 2);
   assert.equal(lines.length, 3);
-  await b.shutdown();
+  await b.shutDown();
 });
 
 Deno.test("watchers: a handler that throws does not stop the others", async () => {
@@ -237,7 +237,7 @@ Deno.test("watchers: a handler that throws does not stop the others", async () =
   const r = b.newRecorder({ component: "c" });
   r.event(POD, "Normal", "One", "m");
   r.event(POD, "Normal", "Two", "m");
-  await b.shutdown();
+  await b.shutDown();
   assert.deepEqual(seen, ["Two"]);
   assert.equal(errors.length, 1);
 });
@@ -261,7 +261,7 @@ Deno.test("newEventSink: writes each event to its namespace, patches as strategi
   r.event({ ...POD, metadata: { ...POD.metadata, namespace: "prod" } }, "Normal", "A", "m");
   r.event({ ...POD, metadata: { ...POD.metadata, namespace: "prod" } }, "Normal", "A", "m");
   r.event({ apiVersion: "v1", kind: "Node", metadata: { name: "n1" } }, "Normal", "A", "m");
-  await b.shutdown();
+  await b.shutDown();
   const hex = (BigInt(START) * 1_000_000n).toString(16);
   assert.deepEqual(requests[0], ["create", "prod", `web.${hex}`]);
   assert.equal(requests[1][0], "patch");
@@ -312,7 +312,7 @@ Deno.test("logger: a logger that throws is contained; handlers go on and shutdow
     assert.deepEqual(seen, ["Throws", "Rejected", "After"]);
     assert.deepEqual(sink.calls.map((c) => c.event.reason), ["Throws", "Rejected", "After"]);
     let shutDown = false;
-    const done = b.shutdown().then(() => (shutDown = true));
+    const done = b.shutDown().then(() => (shutDown = true));
     await flushTasks();
     assert.equal(shutDown, true, "shutdown resolved");
     await done;
@@ -353,5 +353,16 @@ Deno.test("watchers: a stopped watcher, its handler and its sink's correlator ar
   gc();
   const kept = refs.filter((ref) => ref.deref() !== undefined).length;
   assert.equal(kept, 0, `${kept} of ${refs.length} stopped sinks and handlers are still held`);
-  await b.shutdown();
+  await b.shutDown();
+});
+
+Deno.test("shutDown: await using flushes and shuts down; shutdown is a deprecated alias", async () => {
+  const { sink, broadcaster: made, recorder } = setup();
+  {
+    await using broadcaster = made;
+    broadcaster.newRecorder({ component: "c" });
+    recorder.event(POD, "Normal", "Synced", "m");
+  }
+  assert.deepEqual(sink.calls.map((c) => c.event.reason), ["Synced"]);
+  await made.shutdown(); // again, through the old spelling: resolves at once
 });

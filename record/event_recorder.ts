@@ -43,7 +43,7 @@ export type EventObject =
  * const recorder = broadcaster.newRecorder({ component: "my-controller" });
  * const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "default" } };
  * recorder.eventf(pod, "Normal", "Scaled", "Scaled %s to %d replicas", "web", 3);
- * await broadcaster.shutdown();
+ * await broadcaster.shutDown();
  * ```
  */
 export interface EventRecorder {

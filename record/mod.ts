@@ -14,7 +14,7 @@
  * const recorder = broadcaster.newRecorder({ component: "my-controller", host: "node-1" });
  * const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "default", uid: "1234" } };
  * recorder.eventf(pod, "Warning", "FailedSync", "Error syncing pod %s: %v", "web", new Error("timeout"));
- * await broadcaster.shutdown();
+ * await broadcaster.shutDown();
  * ```
  *
  * @module

@@ -168,6 +168,12 @@ export class RESTClient {
   close(): void {
     this.transport().close();
   }
+
+  /** Closes the client's transport, as {@linkcode RESTClient.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
 }
 
 /**

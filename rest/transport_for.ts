@@ -15,7 +15,10 @@ export interface TransportForOptions {
   runtime?: Runtime;
 }
 
-const CACHE = new WeakMap<RestConfig, WeakMap<Runtime, Transport>>();
+/** A transport that `await using` closes: `[Symbol.asyncDispose]` is `close()`. */
+export type DisposableTransport = Transport & AsyncDisposable;
+
+const CACHE = new WeakMap<RestConfig, WeakMap<Runtime, DisposableTransport>>();
 
 /**
  * A transport whose client certificate comes from an exec credential plugin: before each request it
@@ -69,9 +72,9 @@ class ExecTlsTransport implements Transport {
 }
 
 /** A cached transport that drops itself from the cache when closed, so the next use builds a new one. */
-function cached(config: RestConfig, runtime: Runtime, inner: Transport): Transport {
+function cached(config: RestConfig, runtime: Runtime, inner: Transport): DisposableTransport {
   let closed = false;
-  const wrapper: Transport = {
+  const wrapper: DisposableTransport = {
     runtime: inner.runtime,
     fetch: (input, init) => inner.fetch(input, init),
     close(): void {
@@ -81,6 +84,10 @@ function cached(config: RestConfig, runtime: Runtime, inner: Transport): Transpo
       if (byRuntime?.get(runtime) === wrapper) byRuntime.delete(runtime);
       inner.close();
     },
+    [Symbol.asyncDispose](): Promise<void> {
+      wrapper.close();
+      return Promise.resolve();
+    },
   };
   return wrapper;
 }
@@ -89,7 +96,8 @@ function cached(config: RestConfig, runtime: Runtime, inner: Transport): Transpo
  * Returns the transport for `config`: TLS settings (CA, client certificate, server name, insecure
  * skip, proxy) from the configuration, a client certificate from an exec plugin when it provides one.
  * The same configuration object always gets the same transport, so every client built from it shares
- * one connection pool. `close()` on it releases the connections; the next call builds a new one.
+ * one connection pool. `close()` on it (or `await using`) releases the connections; the next call
+ * builds a new one.
  *
  * @throws {RuntimeCapabilityError} when the runtime cannot honour the TLS settings (for example a
  * client certificate on an edge runtime).
@@ -103,7 +111,7 @@ function cached(config: RestConfig, runtime: Runtime, inner: Transport): Transpo
  * const res = await transportFor(config).fetch(`${config.host}/version`);
  * ```
  */
-export function transportFor(config: RestConfig, options: TransportForOptions = {}): Transport {
+export function transportFor(config: RestConfig, options: TransportForOptions = {}): DisposableTransport {
   const runtime = options.runtime ?? detectRuntime();
   let byRuntime = CACHE.get(config);
   if (!byRuntime) CACHE.set(config, byRuntime = new WeakMap());

@@ -78,3 +78,15 @@ Deno.test("transportFor: a client certificate from an exec plugin rebuilds the t
   t.close();
   assert.deepEqual(rt.closed.sort(), [0, 1, 2]);
 });
+
+Deno.test("transportFor: await using closes the transport; the next call builds a new one", async () => {
+  const rt = recordingRuntime();
+  const config: RestConfig = { host: "https://h:6443", namespace: "default" };
+  const first = transportFor(config, { runtime: rt });
+  {
+    await using t = transportFor(config, { runtime: rt });
+    assert.equal(t, first);
+  }
+  assert.deepEqual(rt.closed, [0]);
+  assert.notEqual(transportFor(config, { runtime: rt }), first);
+});

@@ -161,11 +161,25 @@ export interface Status {
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
 /**
- * One event of a watch. For ERROR the object is a {@linkcode Status}; for BOOKMARK only
- * `metadata.resourceVersion` (and annotations) are set.
+ * The object of a BOOKMARK event: not a whole object, only the resource version to resume the watch
+ * from (and annotations, such as the end of the initial events of a streaming list).
+ */
+export interface BookmarkObject {
+  /** API version of the watched kind. */
+  apiVersion?: string;
+  /** The watched kind. */
+  kind?: string;
+  /** The resource version to resume from, and annotations. */
+  metadata?: { resourceVersion?: string; annotations?: Record<string, string> };
+}
+
+/**
+ * One event of a watch. For ERROR the object is a {@linkcode Status}; for BOOKMARK a
+ * {@linkcode BookmarkObject} (only `metadata.resourceVersion` and annotations are set).
  */
 export type WatchEvent<T = KubeObject> =
-  | { type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK"; object: T }
+  | { type: "ADDED" | "MODIFIED" | "DELETED"; object: T }
+  | { type: "BOOKMARK"; object: BookmarkObject }
   | { type: "ERROR"; object: Status };
 
 /** Options of list calls (metav1.ListOptions). */

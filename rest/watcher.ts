@@ -29,9 +29,11 @@ import { decodeWatchStream } from "./watch_decoder.ts";
  * }
  * ```
  */
-export interface Watcher<T = KubeObject> extends AsyncIterable<WatchEvent<T>> {
+export interface Watcher<T = KubeObject> extends AsyncIterable<WatchEvent<T>>, AsyncDisposable {
   /** Ends the watch: closes the connection at once and ends the iteration. Idempotent. */
   stop(): void;
+  /** Stops the watch, as {@linkcode Watcher.stop}, for `await using watcher = await client.watch()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Options of {@linkcode watcherFromResponse}. */
@@ -164,6 +166,11 @@ class StreamWatcher<T> implements Watcher<T> {
       this.#body.cancel().catch(() => {});
       this.#end();
     }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    this.stop();
+    return Promise.resolve();
   }
 
   #end(): void {

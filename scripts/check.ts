@@ -1,7 +1,7 @@
 /**
  * `deno task check`: every static check CI runs — formatting, lint, type-check of all code, doc lint of
- * the public API, the JSR publish dry run (no slow types), generated code up to date, and published files
- * that need no import map.
+ * the public API, the JSR publish dry run (no slow types), the module layering (no import cycles
+ * between modules), generated code up to date, and published files that need no import map.
  *
  * @module
  */
@@ -26,6 +26,17 @@ const steps: [string, string[]][] = [
   ["type-check (code and JSDoc examples)", ["check", "--doc", "."]],
   ["doc lint", ["doc", "--lint", ...entryPoints]],
   ["publish dry run", ["publish", "--dry-run", "--allow-dirty"]],
+  ["modules layered (no two import each other)", ["run", "-A", "scripts/check_layers.ts"]],
+  [
+    "five tasks example without casts or non-null assertions",
+    [
+      "lint",
+      "--config",
+      "scripts/lint/five_tasks.json",
+      "examples/five_tasks.ts",
+      "examples/configmap_mirror.ts",
+    ],
+  ],
 ];
 if (await exists("scripts/gen/main.ts")) {
   steps.push(["generated code up to date", ["run", "-A", "scripts/gen/main.ts", "--check"]]);

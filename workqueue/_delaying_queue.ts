@@ -8,7 +8,7 @@ import type { Timer } from "../_internal/clock.ts";
 import { QueueImpl } from "./_queue.ts";
 import { WaitingHeap } from "./_waiting_heap.ts";
 import type { DelayingQueue } from "./delaying_queue.ts";
-import type { QueueOptions } from "./queue.ts";
+import type { QueueOptions, ShutDownWithDrainOptions } from "./queue.ts";
 
 // Runtimes fire longer timeouts at once; a timer this long that fires early is simply re-armed.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -38,9 +38,9 @@ export class DelayingQueueImpl<T> extends QueueImpl<T> implements DelayingQueue<
     super.shutDown();
   }
 
-  override shutDownWithDrain(): Promise<void> {
+  override shutDownWithDrain(options?: ShutDownWithDrainOptions): Promise<void> {
     this.#stop();
-    return super.shutDownWithDrain();
+    return super.shutDownWithDrain(options);
   }
 
   #stop(): void {

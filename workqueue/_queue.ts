@@ -24,7 +24,7 @@ import type {
   SettableGaugeMetric,
 } from "./metrics.ts";
 import { NOOP_METRICS_PROVIDER } from "./metrics.ts";
-import type { GetResult, Queue, QueueOptions } from "./queue.ts";
+import type { GetOptions, GetResult, Queue, QueueOptions, ShutDownWithDrainOptions } from "./queue.ts";
 
 const DIRTY = 1;
 const PROCESSING = 2;
@@ -117,7 +117,9 @@ export class QueueImpl<T> implements Queue<T> {
     return this.#size;
   }
 
-  get(): Promise<GetResult<T>> {
+  get(options: GetOptions = {}): Promise<GetResult<T>> {
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#size > 0) {
       const ring = this.#ring;
       const e = ring[this.#head]!;
@@ -128,7 +130,20 @@ export class QueueImpl<T> implements Queue<T> {
       return Promise.resolve({ item: e.item, shutdown: false });
     }
     if (this.#shuttingDown) return Promise.resolve(SHUTDOWN);
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    if (signal === undefined) return new Promise((resolve) => this.#waiters.push(resolve));
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = this.#waiters.indexOf(waiter);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        reject(signal.reason);
+      };
+      const waiter = (r: GetResult<T>): void => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(r);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
   }
 
   done(item: T): void {
@@ -148,14 +163,39 @@ export class QueueImpl<T> implements Queue<T> {
     this.#releaseDrainers();
   }
 
-  shutDownWithDrain(): Promise<void> {
+  shutDownWithDrain(options: ShutDownWithDrainOptions = {}): Promise<void> {
     this.#beginShutdown();
     if (this.#processing === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#drainers.push(resolve));
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = this.#drainers.indexOf(drainer);
+        if (i >= 0) this.#drainers.splice(i, 1);
+        reject(signal?.reason);
+      };
+      const drainer = (): void => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#drainers.push(drainer);
+    });
   }
 
   shuttingDown(): boolean {
     return this.#shuttingDown;
+  }
+
+  /** @deprecated Use {@linkcode QueueImpl.shutDown}. */
+  shutdown(): void {
+    this.shutDown();
+  }
+
+  /** Shuts the queue down (`await using queue = newQueue()`); does not wait for items in flight. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.shutDown();
+    return Promise.resolve();
   }
 
   /** Counts one retry (an `addAfter`) when metrics are on. */

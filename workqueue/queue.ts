@@ -16,6 +16,18 @@ export type GetResult<T> =
   | { readonly item: T; readonly shutdown: false }
   | { readonly item: undefined; readonly shutdown: true };
 
+/** Options of {@linkcode Queue.get}. */
+export interface GetOptions {
+  /** Stops waiting for an item: `get` then rejects with the signal's reason and takes no item. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@linkcode Queue.shutDownWithDrain}. */
+export interface ShutDownWithDrainOptions {
+  /** Stops waiting for the items in flight: the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** Options for {@linkcode newQueue} and the queues built on it. */
 export interface QueueOptions {
   /** The queue's name, passed to the metrics provider (client-go's `Name`). */
@@ -36,7 +48,7 @@ export interface QueueOptions {
  * `done`. Adding a dirty item does nothing; adding an item that is processing marks it dirty, and it
  * is queued again (once) when the worker calls `done`.
  */
-export interface Queue<T> {
+export interface Queue<T> extends AsyncDisposable {
   /** Queues `item` unless it is already queued; ignored after shut down. */
   add(item: T): void;
   /** The number of items waiting to be handed out (not counting items being processed). */
@@ -44,20 +56,26 @@ export interface Queue<T> {
   /**
    * Resolves with the next item, waiting for one if the queue is empty. After shut down it still hands
    * out the remaining items, then resolves with `shutdown: true`. Call {@linkcode Queue.done} when
-   * the item is processed.
+   * the item is processed. When `options.signal` aborts while it waits, it rejects with the signal's
+   * reason (and no item is taken).
    */
-  get(): Promise<GetResult<T>>;
+  get(options?: GetOptions): Promise<GetResult<T>>;
   /** Marks `item` as processed; if it was added again meanwhile, queues it again. */
   done(item: T): void;
   /** Stops accepting items and wakes every waiting `get`; does not wait for items in flight. */
   shutDown(): void;
   /**
    * Like {@linkcode Queue.shutDown}, then resolves once every item being processed is done (or
-   * `shutDown` is called).
+   * `shutDown` is called). When `options.signal` aborts first, rejects with its reason (the queue
+   * stays shut down).
    */
-  shutDownWithDrain(): Promise<void>;
+  shutDownWithDrain(options?: ShutDownWithDrainOptions): Promise<void>;
   /** True once a shut down has started. */
   shuttingDown(): boolean;
+  /** @deprecated The same as {@linkcode Queue.shutDown}: the package spells it `shutDown` everywhere. */
+  shutdown(): void;
+  /** Shuts the queue down, as {@linkcode Queue.shutDown}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**

@@ -326,3 +326,46 @@ Deno.test("queue: many distinct items cycling through keep their state across id
   assert.equal(q.len(), 1);
   assert.equal(await getItem(q), "r0-5");
 });
+
+Deno.test("queue: get({ signal }) rejects with the signal's reason when it aborts, and takes no item", async () => {
+  const q = newQueue<string>();
+  const controller = new AbortController();
+  const waiting = q.get({ signal: controller.signal });
+  controller.abort(new Error("stop waiting"));
+  await assert.rejects(waiting, /stop waiting/);
+  q.add("a"); // goes to the next get, not to the aborted one
+  assert.equal(q.len(), 1);
+  assert.equal(await getItem(q), "a");
+  await assert.rejects(q.get({ signal: AbortSignal.abort(new Error("already")) }), /already/);
+  q.add("b");
+  assert.deepEqual(await q.get({ signal: new AbortController().signal }), { item: "b", shutdown: false });
+  q.shutDown();
+});
+
+Deno.test("queue: await using shuts the queue down; shutdown is a deprecated alias of shutDown", async () => {
+  let outer;
+  {
+    await using q = newQueue<string>();
+    outer = q;
+    q.add("a");
+  }
+  assert.equal(outer.shuttingDown(), true);
+  const q2 = newQueue<string>();
+  q2.shutdown();
+  assert.equal(q2.shuttingDown(), true);
+  assert.deepEqual(await q2.get(), { item: undefined, shutdown: true });
+});
+
+Deno.test("queue: shutDownWithDrain({ signal }) stops waiting for items in flight when the signal aborts", async () => {
+  const q = newQueue<string>();
+  q.add("a");
+  await getItem(q); // in flight
+  const controller = new AbortController();
+  const draining = q.shutDownWithDrain({ signal: controller.signal });
+  assert.equal(await peek(draining.catch(() => "rejected")), "pending");
+  controller.abort(new Error("give up"));
+  await assert.rejects(draining, /give up/);
+  assert.equal(q.shuttingDown(), true);
+  q.done("a");
+  await q.shutDownWithDrain({ signal: controller.signal }); // nothing in flight: resolves
+});

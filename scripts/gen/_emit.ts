@@ -173,7 +173,8 @@ export function emitClientFile(
     const t = typeRef(r.typeKey);
     const l = r.listTypeKey === undefined ? undefined : typeRef(r.listTypeKey);
     const rc = libType("ResourceClient");
-    const base = l === undefined ? `${rc}<${t}>` : `${rc}<${t}, ${l}>`;
+    const list = l ?? `${libType("KubeList")}<${t}>`;
+    const base = `${rc}<${t}, ${list}, ${r.namespaced}>`;
     const verbs = new Set(r.verbs);
     const parts: string[] = [];
     if (ALL_VERBS.every((v) => verbs.has(v))) parts.push(base);
@@ -206,7 +207,7 @@ export function emitClientFile(
       }, namespaced: ${r.namespaced} };`,
     );
     const newRc = libValue("newResourceClient");
-    const generics = `<${t}, ${l ?? `${libType("KubeList")}<${t}>`}>`;
+    const generics = `<${t}, ${list}, ${r.namespaced}>`;
     if (r.namespaced) {
       members.push(
         `  /** ${
@@ -278,6 +279,8 @@ function subresourcePart(
   const iface = libType(known.iface);
   if (!known.typed) return iface;
   const key = s.typeKey ?? r.typeKey;
+  // The status subresource answers with the resource's own object, stored (with its scope).
+  if (s.name === "status") return `${iface}<${typeRef(key)}, ${r.namespaced}>`;
   return `${iface}<${typeRef(key)}>`;
 }
 

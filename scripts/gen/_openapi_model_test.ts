@@ -156,18 +156,18 @@ Deno.test("a client file types each resource by its verbs and subresources", () 
   const apps = emitClientFile(model.groupVersions[1], BUILTIN_ENV);
   assert.match(
     apps,
-    /export type DeploymentsClient = ResourceClient<Deployment, DeploymentList> & ScaleSubresource<Scale> & StatusSubresource<Deployment>;/,
+    /export type DeploymentsClient = ResourceClient<Deployment, DeploymentList, true> & ScaleSubresource<Scale> & StatusSubresource<Deployment, true>;/,
   );
   assert.match(apps, /import type \{ Scale \} from "\.\.\/\.\.\/autoscaling\/v1\/types\.ts";/);
   assert.match(apps, /deployments\(namespace: string\): DeploymentsClient;/);
   const authn = emitClientFile(model.groupVersions[2], BUILTIN_ENV);
   assert.match(
     authn,
-    /export type TokenReviewsClient = Pick<ResourceClient<TokenReview>, "info" \| "create">;/,
+    /export type TokenReviewsClient = Pick<ResourceClient<TokenReview, KubeList<TokenReview>, false>, "info" \| "create">;/,
   );
   assert.match(authn, /tokenReviews\(\): TokenReviewsClient;/);
   const core = emitClientFile(model.groupVersions[0], BUILTIN_ENV);
-  assert.match(core, /Pick<ResourceClient<Namespace>, "info" \| "get">/);
+  assert.match(core, /Pick<ResourceClient<Namespace, KubeList<Namespace>, false>, "info" \| "get">/);
 });
 
 Deno.test("an unknown subresource stops the generator instead of being dropped", () => {

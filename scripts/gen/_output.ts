@@ -29,8 +29,10 @@ export async function fmtFlags(root: string): Promise<string[]> {
 export async function formatFiles(files: Map<string, string>, flags: string[]): Promise<Map<string, string>> {
   const dir = await Deno.makeTempDir({ prefix: "kubeweb-gen-" });
   try {
+    // Keys may climb out of the output folder ("../meta/v1/types.ts"): keep them inside the temp dir.
+    const inside = (path: string) => path.replaceAll("../", "__up__/");
     for (const [path, text] of files) {
-      const full = `${dir}/${path}`;
+      const full = `${dir}/${inside(path)}`;
       await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
       await Deno.writeTextFile(full, text);
     }
@@ -44,7 +46,7 @@ export async function formatFiles(files: Map<string, string>, flags: string[]): 
       throw new Error(`deno fmt failed on the generated files: ${new TextDecoder().decode(out.stderr)}`);
     }
     const result = new Map<string, string>();
-    for (const path of files.keys()) result.set(path, await Deno.readTextFile(`${dir}/${path}`));
+    for (const path of files.keys()) result.set(path, await Deno.readTextFile(`${dir}/${inside(path)}`));
     return result;
   } finally {
     await Deno.remove(dir, { recursive: true });

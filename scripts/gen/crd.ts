@@ -97,10 +97,7 @@ async function clusterCrds(args: Args): Promise<Crd[]> {
   const config = await loadRestConfig({ kubeconfig: args.kubeconfig, context: args.context });
   const crds: Crd[] = [];
   for await (const item of newApiextensionsV1Client(config).customResourceDefinitions().listItems()) {
-    const crd = asCrd(
-      { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", ...item },
-      "cluster",
-    );
+    const crd = asCrd(item, "cluster"); // list items carry apiVersion and kind
     if (crd !== undefined) crds.push(crd);
   }
   return crds;

@@ -64,7 +64,7 @@ Deno.test("a CRD's schema becomes types: required fields, enums, int-or-string, 
   assert.match(client, /import type \{ Scale \} from "@kubeweb\/client\/clientset\/autoscaling\/v1";/);
   assert.match(
     client,
-    /ResourceClient<CronTab, CronTabList>[\s\S]*ScaleSubresource<Scale>[\s\S]*StatusSubresource<CronTab>/,
+    /ResourceClient<CronTab, CronTabList, true>[\s\S]*ScaleSubresource<Scale>[\s\S]*StatusSubresource<CronTab, true>/,
   );
   assert.match(client, /export function newStableV1Client\(/);
   assert.match(client, /cronTabs\(namespace: string\): CronTabsClient;/);

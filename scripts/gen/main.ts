@@ -19,6 +19,7 @@ import {
   upperFirst,
 } from "./_emit.ts";
 import { relativeSpecifier } from "./_imports.ts";
+import { emitInformerFiles } from "./_emit_informers.ts";
 import { buildModel, type GroupVersionModel, locateDefinition } from "./_openapi_model.ts";
 import { fmtFlags, formatFiles, syncFiles } from "./_output.ts";
 import { apiVersionOf, GENERATED_HEADER, type Schema } from "./_schema.ts";
@@ -27,13 +28,24 @@ import { apiVersionOf, GENERATED_HEADER, type Schema } from "./_schema.ts";
 export const SPEC_PATH = "api/kubernetes-1.36.swagger.json";
 /** The output folder, relative to the repository root. */
 export const OUT_DIR = "clientset";
+/**
+ * The API machinery types (`io.k8s.apimachinery.*`, folder "meta/v1") go below the clientset, to the
+ * `meta/` module that discovery and dynamic use too; their keys are relative to `clientset/`.
+ */
+export const META_FOLDER = "../meta/v1";
+
+/** The output folder of a folder of types, relative to `clientset/`. */
+function outFolder(folder: string): string {
+  return folder === "meta/v1" ? META_FOLDER : folder;
+}
 
 /** The environment of the built-in clientset: every path relative to `clientset/`. */
 export const BUILTIN_ENV: EmitEnv = {
   locate: locateDefinition,
-  typesSpecifier: (from, folder) => relativeSpecifier(from, `${folder}/types.ts`),
+  typesSpecifier: (from, folder) => relativeSpecifier(outFolder(from), `${outFolder(folder)}/types.ts`),
   libSpecifier: (from) => relativeSpecifier(from, "resource_client.ts"),
-  publicSpecifier: (folder) => `@kubeweb/client/clientset/${folder}`,
+  publicSpecifier: (folder) =>
+    folder === "meta/v1" ? "@kubeweb/client/meta/v1" : `@kubeweb/client/clientset/${folder}`,
 };
 
 const JSON_SCHEMA_PROPS = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
@@ -76,7 +88,10 @@ export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<st
     const description = gv === undefined
       ? `The API machinery types (${folder}) shared by every group: metadata, lists, status, times, quantities.`
       : `The types of the ${apiVersion} API, from the Kubernetes 1.36 OpenAPI spec.`;
-    files.set(`${folder}/types.ts`, emitTypesFile(folder, keys, model.definitions, BUILTIN_ENV, description));
+    files.set(
+      `${outFolder(folder)}/types.ts`,
+      emitTypesFile(folder, keys, model.definitions, BUILTIN_ENV, description),
+    );
     let example: string | undefined;
     if (gv !== undefined) {
       files.set(`${folder}/client.ts`, emitClientFile(gv, BUILTIN_ENV));
@@ -88,9 +103,10 @@ export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<st
           first.namespaced ? '"default"' : ""
         }).list();`;
     }
-    files.set(`${folder}/mod.ts`, emitModFile(folder, apiVersion, gv !== undefined, example));
+    files.set(`${outFolder(folder)}/mod.ts`, emitModFile(folder, apiVersion, gv !== undefined, example));
   }
   files.set("clientset.ts", emitClientset(model.groupVersions));
+  for (const [path, text] of emitInformerFiles(model.groupVersions)) files.set(path, text);
   return files;
 }
 
@@ -107,7 +123,7 @@ function emitClientset(gvs: GroupVersionModel[]): string {
   }).sort((a, b) => a.accessor < b.accessor ? -1 : 1);
   const imports = [
     'import type { RestConfig } from "../rest/rest_config.ts";',
-    'import type { ClientOptions } from "./resource_client.ts";',
+    'import type { ClientOptions } from "../meta/client_options.ts";',
     'import { type DiscoveryClient, newDiscoveryClient } from "../discovery/discovery_client.ts";',
     ...entries.map((e) => `import { type ${e.iface}, ${e.factory} } from "./${e.gv.folder}/client.ts";`),
   ].sort();
@@ -171,7 +187,8 @@ export function exportEntries(files: Map<string, string>): Record<string, string
   for (const path of [...files.keys()].sort()) {
     if (!path.endsWith("/mod.ts")) continue;
     const folder = path.slice(0, -"/mod.ts".length);
-    out[`./${OUT_DIR}/${folder}`] = `./${OUT_DIR}/${path}`;
+    if (folder.startsWith("../")) out[`./${folder.slice(3)}`] = `./${path.slice(3)}`;
+    else out[`./${OUT_DIR}/${folder}`] = `./${OUT_DIR}/${path}`;
   }
   return out;
 }
@@ -186,7 +203,34 @@ async function main(args: string[]): Promise<number> {
   }
   const check = args.includes("--check");
   const files = await formatFiles(raw, await fmtFlags(root));
-  const { changed, removed } = await syncFiles(`${root}/${OUT_DIR}`, files, check);
+  // Files outside clientset/ (keys "../meta/v1/...", "../cache/...") are synced folder by folder,
+  // so that the walk for files no longer generated stays inside what the generator owns.
+  const byDir = new Map<string, Map<string, string>>([["", new Map()]]);
+  for (const [p, t] of files) {
+    const m = /^(\.\.\/(?:meta\/v1|cache))\/(.*)$/.exec(p);
+    const dir = m === null ? "" : m[1];
+    if (!byDir.has(dir)) byDir.set(dir, new Map());
+    byDir.get(dir)!.set(m === null ? p : m[2], t);
+  }
+  const changed: string[] = [];
+  const removed: string[] = [];
+  for (const [dir, own] of byDir) {
+    if (dir === "../cache") {
+      // Only the informer files are generated there: check and write them alone.
+      for (const [p, t] of own) {
+        const full = `${root}/cache/${p}`;
+        const current = await Deno.readTextFile(full).catch(() => undefined);
+        if (current === t) continue;
+        changed.push(`${dir}/${p}`);
+        if (!check) await Deno.writeTextFile(full, t);
+      }
+      continue;
+    }
+    const r = await syncFiles(dir === "" ? `${root}/${OUT_DIR}` : `${root}/${OUT_DIR}/${dir}`, own, check);
+    const prefix = dir === "" ? "" : `${dir}/`;
+    changed.push(...r.changed.map((p) => prefix + p));
+    removed.push(...r.removed.map((p) => prefix + p));
+  }
   if (check) {
     if (changed.length === 0 && removed.length === 0) return 0;
     for (const p of changed) console.error(`stale: ${OUT_DIR}/${p}`);

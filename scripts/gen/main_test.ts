@@ -38,7 +38,7 @@ Deno.test("generation is deterministic and covers every group-version of the spe
   }
   const exports = exportEntries(a);
   assert.equal(exports["./clientset/apps/v1"], "./clientset/apps/v1/mod.ts");
-  assert.equal(exports["./clientset/meta/v1"], "./clientset/meta/v1/mod.ts");
+  assert.equal(exports["./meta/v1"], "./meta/v1/mod.ts");
 });
 
 Deno.test("the core types: required fields, IntOrString, Quantity and Time as documented aliases", () => {
@@ -47,7 +47,7 @@ Deno.test("the core types: required fields, IntOrString, Quantity and Time as do
   assert.match(core, /export interface Container \{[\s\S]*?\n {2}name: string;/);
   assert.match(core, /export interface Pod \{[\s\S]*?\n {2}apiVersion\?: "v1";[\s\S]*?\n {2}kind\?: "Pod";/);
   assert.match(core, /\n {2}port: IntOrString;/);
-  const meta = files.get("meta/v1/types.ts")!;
+  const meta = files.get("../meta/v1/types.ts")!;
   assert.match(meta, /export type IntOrString = number \| string;/);
   assert.match(meta, /\*\/\nexport type Quantity = string;/);
   assert.match(meta, /\*\/\nexport type Time = string;/);
@@ -83,4 +83,21 @@ Deno.test("check mode names changed and no-longer-generated files without writin
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("the informer factory's accessors are generated for the resources that can be listed and watched", () => {
+  const files = generateBuiltins(spec);
+  const groups = files.get("../cache/informer_groups.ts")!;
+  assert.ok(groups.startsWith(GENERATED_HEADER + "\n"));
+  assert.match(
+    groups,
+    /export interface CoreV1Informers \{[\s\S]*?\n {2}pods\(\): GenericInformer<Stored<Pod, true>>;/,
+  );
+  assert.match(groups, /\n {2}nodes\(\): GenericInformer<Stored<Node, false>>;/);
+  assert.match(groups, /export interface AppsInformers \{\n[^}]*v1\(\): AppsV1Informers;/);
+  assert.match(groups, /\n {2}core\(\): CoreInformers;/);
+  assert.doesNotMatch(groups, /bindings\(\)|tokenReviews\(\)|AuthenticationInformers/);
+  const clients = files.get("../cache/_informer_clients.ts")!;
+  assert.match(clients, /\n {6}pods: \(c, ns\) => c\.coreV1\(\)\.pods\(ns\),/);
+  assert.match(clients, /\n {6}nodes: \(c\) => c\.coreV1\(\)\.nodes\(\),/);
 });

@@ -83,7 +83,7 @@ Deno.test("(e) the factory syncs Pods, ConfigMaps and Deployments together; type
       const synced = await factory.waitForCacheSync(AbortSignal.timeout(30_000));
       assert.deepEqual(
         synced,
-        new Map([["v1/pods", true], ["v1/configmaps", true], ["apps/v1/deployments", true]]),
+        { "v1/pods": true, "v1/configmaps": true, "apps/v1/deployments": true },
       );
       // Only the factory's namespace is watched.
       assert.deepEqual(
@@ -121,13 +121,13 @@ Deno.test("(e) the factory syncs Pods, ConfigMaps and Deployments together; type
       const secrets = factory.core().v1().secrets();
       secrets.informer();
       await cs.coreV1().secrets(ns).create({ metadata: { name: "s" }, stringData: { k: "v" } });
-      assert.equal((await factory.waitForCacheSync(AbortSignal.timeout(1000))).has("v1/secrets"), false);
+      assert.equal((await factory.waitForCacheSync(AbortSignal.timeout(1000)))["v1/secrets"], undefined);
       factory.start(controller.signal);
       const again = await factory.waitForCacheSync(AbortSignal.timeout(30_000));
-      assert.equal(again.get("v1/secrets"), true);
+      assert.equal(again["v1/secrets"], true);
       assert.equal(secrets.lister().namespace(ns).get("s").data?.k, btoa("v"));
     } finally {
-      await factory.shutdown();
+      await factory.shutDown();
     }
     for (const gi of [pods, configMaps, deployments]) assert.ok(gi.informer().isStopped());
     assert.equal(controller.signal.aborted, false, "shutdown stops the informers by itself");
@@ -193,7 +193,7 @@ Deno.test("the dynamic informer factory syncs a custom resource and follows its 
       const synced = await factory.waitForCacheSync(AbortSignal.timeout(30_000));
       assert.deepEqual(
         synced,
-        new Map([["informer.kubeweb.test/v1/widgets", true], ["v1/configmaps", true]]),
+        { "informer.kubeweb.test/v1/widgets": true, "v1/configmaps": true },
       );
       const lister = informer.lister();
       assert.deepEqual(lister.namespace(ns).list("size=s").map((w) => w.metadata?.name).sort(), [
@@ -208,7 +208,7 @@ Deno.test("the dynamic informer factory syncs a custom resource and follows its 
         return w3.i === 30 && lister.list().length === 3;
       });
     } finally {
-      await factory.shutdown();
+      await factory.shutDown();
     }
     assert.ok(informer.informer().isStopped());
   } finally {

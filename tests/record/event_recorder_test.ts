@@ -58,7 +58,7 @@ Deno.test("recorded events reach the API server, repeats counted and similar one
       await new Promise((r) => setTimeout(r, 20));
     }
   } finally {
-    await broadcaster.shutdown();
+    await broadcaster.shutDown();
   }
   assert.deepEqual(errors, []);
 

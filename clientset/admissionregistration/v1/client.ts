@@ -35,36 +35,41 @@ import type {
 /** The client of admissionregistration.k8s.io/v1 MutatingAdmissionPolicies (cluster-scoped). */
 export type MutatingAdmissionPoliciesClient = ResourceClient<
   MutatingAdmissionPolicy,
-  MutatingAdmissionPolicyList
+  MutatingAdmissionPolicyList,
+  false
 >;
 
 /** The client of admissionregistration.k8s.io/v1 MutatingAdmissionPolicyBindings (cluster-scoped). */
 export type MutatingAdmissionPolicyBindingsClient = ResourceClient<
   MutatingAdmissionPolicyBinding,
-  MutatingAdmissionPolicyBindingList
+  MutatingAdmissionPolicyBindingList,
+  false
 >;
 
 /** The client of admissionregistration.k8s.io/v1 MutatingWebhookConfigurations (cluster-scoped). */
 export type MutatingWebhookConfigurationsClient = ResourceClient<
   MutatingWebhookConfiguration,
-  MutatingWebhookConfigurationList
+  MutatingWebhookConfigurationList,
+  false
 >;
 
 /** The client of admissionregistration.k8s.io/v1 ValidatingAdmissionPolicies (cluster-scoped, with the status subresource). */
 export type ValidatingAdmissionPoliciesClient =
-  & ResourceClient<ValidatingAdmissionPolicy, ValidatingAdmissionPolicyList>
-  & StatusSubresource<ValidatingAdmissionPolicy>;
+  & ResourceClient<ValidatingAdmissionPolicy, ValidatingAdmissionPolicyList, false>
+  & StatusSubresource<ValidatingAdmissionPolicy, false>;
 
 /** The client of admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBindings (cluster-scoped). */
 export type ValidatingAdmissionPolicyBindingsClient = ResourceClient<
   ValidatingAdmissionPolicyBinding,
-  ValidatingAdmissionPolicyBindingList
+  ValidatingAdmissionPolicyBindingList,
+  false
 >;
 
 /** The client of admissionregistration.k8s.io/v1 ValidatingWebhookConfigurations (cluster-scoped). */
 export type ValidatingWebhookConfigurationsClient = ResourceClient<
   ValidatingWebhookConfiguration,
-  ValidatingWebhookConfigurationList
+  ValidatingWebhookConfigurationList,
+  false
 >;
 
 /** The admissionregistration.k8s.io/v1 API (client-go's `AdmissionregistrationV1Interface`). */
@@ -152,32 +157,32 @@ export function newAdmissionregistrationV1Client(
   return {
     restClient,
     mutatingAdmissionPolicies: (): MutatingAdmissionPoliciesClient =>
-      newResourceClient<MutatingAdmissionPolicy, MutatingAdmissionPolicyList>(
+      newResourceClient<MutatingAdmissionPolicy, MutatingAdmissionPolicyList, false>(
         restClient,
         MUTATINGADMISSIONPOLICIES,
       ),
     mutatingAdmissionPolicyBindings: (): MutatingAdmissionPolicyBindingsClient =>
-      newResourceClient<MutatingAdmissionPolicyBinding, MutatingAdmissionPolicyBindingList>(
+      newResourceClient<MutatingAdmissionPolicyBinding, MutatingAdmissionPolicyBindingList, false>(
         restClient,
         MUTATINGADMISSIONPOLICYBINDINGS,
       ),
     mutatingWebhookConfigurations: (): MutatingWebhookConfigurationsClient =>
-      newResourceClient<MutatingWebhookConfiguration, MutatingWebhookConfigurationList>(
+      newResourceClient<MutatingWebhookConfiguration, MutatingWebhookConfigurationList, false>(
         restClient,
         MUTATINGWEBHOOKCONFIGURATIONS,
       ),
     validatingAdmissionPolicies: (): ValidatingAdmissionPoliciesClient =>
-      newResourceClient<ValidatingAdmissionPolicy, ValidatingAdmissionPolicyList>(
+      newResourceClient<ValidatingAdmissionPolicy, ValidatingAdmissionPolicyList, false>(
         restClient,
         VALIDATINGADMISSIONPOLICIES,
       ),
     validatingAdmissionPolicyBindings: (): ValidatingAdmissionPolicyBindingsClient =>
-      newResourceClient<ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicyBindingList>(
+      newResourceClient<ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicyBindingList, false>(
         restClient,
         VALIDATINGADMISSIONPOLICYBINDINGS,
       ),
     validatingWebhookConfigurations: (): ValidatingWebhookConfigurationsClient =>
-      newResourceClient<ValidatingWebhookConfiguration, ValidatingWebhookConfigurationList>(
+      newResourceClient<ValidatingWebhookConfiguration, ValidatingWebhookConfigurationList, false>(
         restClient,
         VALIDATINGWEBHOOKCONFIGURATIONS,
       ),

@@ -26,13 +26,15 @@ import type {
 /** The client of admissionregistration.k8s.io/v1alpha1 MutatingAdmissionPolicies (cluster-scoped). */
 export type MutatingAdmissionPoliciesClient = ResourceClient<
   MutatingAdmissionPolicy,
-  MutatingAdmissionPolicyList
+  MutatingAdmissionPolicyList,
+  false
 >;
 
 /** The client of admissionregistration.k8s.io/v1alpha1 MutatingAdmissionPolicyBindings (cluster-scoped). */
 export type MutatingAdmissionPolicyBindingsClient = ResourceClient<
   MutatingAdmissionPolicyBinding,
-  MutatingAdmissionPolicyBindingList
+  MutatingAdmissionPolicyBindingList,
+  false
 >;
 
 /** The admissionregistration.k8s.io/v1alpha1 API (client-go's `AdmissionregistrationV1alpha1Interface`). */
@@ -84,12 +86,12 @@ export function newAdmissionregistrationV1alpha1Client(
   return {
     restClient,
     mutatingAdmissionPolicies: (): MutatingAdmissionPoliciesClient =>
-      newResourceClient<MutatingAdmissionPolicy, MutatingAdmissionPolicyList>(
+      newResourceClient<MutatingAdmissionPolicy, MutatingAdmissionPolicyList, false>(
         restClient,
         MUTATINGADMISSIONPOLICIES,
       ),
     mutatingAdmissionPolicyBindings: (): MutatingAdmissionPolicyBindingsClient =>
-      newResourceClient<MutatingAdmissionPolicyBinding, MutatingAdmissionPolicyBindingList>(
+      newResourceClient<MutatingAdmissionPolicyBinding, MutatingAdmissionPolicyBindingList, false>(
         restClient,
         MUTATINGADMISSIONPOLICYBINDINGS,
       ),

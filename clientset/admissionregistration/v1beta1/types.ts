@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { LabelSelector, ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
+import type { LabelSelector, ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /** ApplyConfiguration defines the desired configuration values of an object. */
 export interface ApplyConfiguration {

@@ -21,8 +21,8 @@ import type { CustomResourceDefinition, CustomResourceDefinitionList } from "./t
 
 /** The client of apiextensions.k8s.io/v1 CustomResourceDefinitions (cluster-scoped, with the status subresource). */
 export type CustomResourceDefinitionsClient =
-  & ResourceClient<CustomResourceDefinition, CustomResourceDefinitionList>
-  & StatusSubresource<CustomResourceDefinition>;
+  & ResourceClient<CustomResourceDefinition, CustomResourceDefinitionList, false>
+  & StatusSubresource<CustomResourceDefinition, false>;
 
 /** The apiextensions.k8s.io/v1 API (client-go's `ApiextensionsV1Interface`). */
 export interface ApiextensionsV1Client {
@@ -64,7 +64,7 @@ export function newApiextensionsV1Client(
   return {
     restClient,
     customResourceDefinitions: (): CustomResourceDefinitionsClient =>
-      newResourceClient<CustomResourceDefinition, CustomResourceDefinitionList>(
+      newResourceClient<CustomResourceDefinition, CustomResourceDefinitionList, false>(
         restClient,
         CUSTOMRESOURCEDEFINITIONS,
       ),

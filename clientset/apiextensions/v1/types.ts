@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, ObjectMeta, Time } from "../../meta/v1/types.ts";
+import type { ListMeta, ObjectMeta, Time } from "../../../meta/v1/types.ts";
 
 /** CustomResourceColumnDefinition specifies a column for server side printing. */
 export interface CustomResourceColumnDefinition {

@@ -20,7 +20,9 @@ import {
 import type { APIService, APIServiceList } from "./types.ts";
 
 /** The client of apiregistration.k8s.io/v1 APIServices (cluster-scoped, with the status subresource). */
-export type ApiServicesClient = ResourceClient<APIService, APIServiceList> & StatusSubresource<APIService>;
+export type ApiServicesClient =
+  & ResourceClient<APIService, APIServiceList, false>
+  & StatusSubresource<APIService, false>;
 
 /** The apiregistration.k8s.io/v1 API (client-go's `ApiregistrationV1Interface`). */
 export interface ApiregistrationV1Client {
@@ -62,6 +64,6 @@ export function newApiregistrationV1Client(
   return {
     restClient,
     apiServices: (): ApiServicesClient =>
-      newResourceClient<APIService, APIServiceList>(restClient, APISERVICES),
+      newResourceClient<APIService, APIServiceList, false>(restClient, APISERVICES),
   };
 }

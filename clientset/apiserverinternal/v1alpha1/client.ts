@@ -21,8 +21,8 @@ import type { StorageVersion, StorageVersionList } from "./types.ts";
 
 /** The client of internal.apiserver.k8s.io/v1alpha1 StorageVersions (cluster-scoped, with the status subresource). */
 export type StorageVersionsClient =
-  & ResourceClient<StorageVersion, StorageVersionList>
-  & StatusSubresource<StorageVersion>;
+  & ResourceClient<StorageVersion, StorageVersionList, false>
+  & StatusSubresource<StorageVersion, false>;
 
 /** The internal.apiserver.k8s.io/v1alpha1 API (client-go's `InternalV1alpha1Interface`). */
 export interface InternalV1alpha1Client {
@@ -64,6 +64,6 @@ export function newInternalV1alpha1Client(
   return {
     restClient,
     storageVersions: (): StorageVersionsClient =>
-      newResourceClient<StorageVersion, StorageVersionList>(restClient, STORAGEVERSIONS),
+      newResourceClient<StorageVersion, StorageVersionList, false>(restClient, STORAGEVERSIONS),
   };
 }

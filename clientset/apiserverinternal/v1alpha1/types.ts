@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, ObjectMeta, Time } from "../../meta/v1/types.ts";
+import type { ListMeta, ObjectMeta, Time } from "../../../meta/v1/types.ts";
 
 /**
  * An API server instance reports the version it can decode and the version it encodes objects to when

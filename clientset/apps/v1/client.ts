@@ -32,28 +32,30 @@ import type {
 } from "./types.ts";
 
 /** The client of apps/v1 ControllerRevisions (namespaced). */
-export type ControllerRevisionsClient = ResourceClient<ControllerRevision, ControllerRevisionList>;
+export type ControllerRevisionsClient = ResourceClient<ControllerRevision, ControllerRevisionList, true>;
 
 /** The client of apps/v1 DaemonSets (namespaced, with the status subresource). */
-export type DaemonSetsClient = ResourceClient<DaemonSet, DaemonSetList> & StatusSubresource<DaemonSet>;
+export type DaemonSetsClient =
+  & ResourceClient<DaemonSet, DaemonSetList, true>
+  & StatusSubresource<DaemonSet, true>;
 
 /** The client of apps/v1 Deployments (namespaced, with the scale, status subresources). */
 export type DeploymentsClient =
-  & ResourceClient<Deployment, DeploymentList>
+  & ResourceClient<Deployment, DeploymentList, true>
   & ScaleSubresource<Scale>
-  & StatusSubresource<Deployment>;
+  & StatusSubresource<Deployment, true>;
 
 /** The client of apps/v1 ReplicaSets (namespaced, with the scale, status subresources). */
 export type ReplicaSetsClient =
-  & ResourceClient<ReplicaSet, ReplicaSetList>
+  & ResourceClient<ReplicaSet, ReplicaSetList, true>
   & ScaleSubresource<Scale>
-  & StatusSubresource<ReplicaSet>;
+  & StatusSubresource<ReplicaSet, true>;
 
 /** The client of apps/v1 StatefulSets (namespaced, with the scale, status subresources). */
 export type StatefulSetsClient =
-  & ResourceClient<StatefulSet, StatefulSetList>
+  & ResourceClient<StatefulSet, StatefulSetList, true>
   & ScaleSubresource<Scale>
-  & StatusSubresource<StatefulSet>;
+  & StatusSubresource<StatefulSet, true>;
 
 /** The apps/v1 API (client-go's `AppsV1Interface`). */
 export interface AppsV1Client {
@@ -128,18 +130,18 @@ export function newAppsV1Client(config: ClientConfig, options?: ClientOptions): 
   return {
     restClient,
     controllerRevisions: (namespace: string): ControllerRevisionsClient =>
-      newResourceClient<ControllerRevision, ControllerRevisionList>(
+      newResourceClient<ControllerRevision, ControllerRevisionList, true>(
         restClient,
         CONTROLLERREVISIONS,
         namespace,
       ),
     daemonSets: (namespace: string): DaemonSetsClient =>
-      newResourceClient<DaemonSet, DaemonSetList>(restClient, DAEMONSETS, namespace),
+      newResourceClient<DaemonSet, DaemonSetList, true>(restClient, DAEMONSETS, namespace),
     deployments: (namespace: string): DeploymentsClient =>
-      newResourceClient<Deployment, DeploymentList>(restClient, DEPLOYMENTS, namespace),
+      newResourceClient<Deployment, DeploymentList, true>(restClient, DEPLOYMENTS, namespace),
     replicaSets: (namespace: string): ReplicaSetsClient =>
-      newResourceClient<ReplicaSet, ReplicaSetList>(restClient, REPLICASETS, namespace),
+      newResourceClient<ReplicaSet, ReplicaSetList, true>(restClient, REPLICASETS, namespace),
     statefulSets: (namespace: string): StatefulSetsClient =>
-      newResourceClient<StatefulSet, StatefulSetList>(restClient, STATEFULSETS, namespace),
+      newResourceClient<StatefulSet, StatefulSetList, true>(restClient, STATEFULSETS, namespace),
   };
 }

@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { PersistentVolumeClaim, PodTemplateSpec } from "../../core/v1/types.ts";
 import type {
   IntOrString,
   LabelSelector,
@@ -14,7 +13,8 @@ import type {
   ObjectMeta,
   RawExtension,
   Time,
-} from "../../meta/v1/types.ts";
+} from "../../../meta/v1/types.ts";
+import type { PersistentVolumeClaim, PodTemplateSpec } from "../../core/v1/types.ts";
 
 /**
  * ControllerRevision implements an immutable snapshot of state data. Clients are responsible for

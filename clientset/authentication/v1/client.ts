@@ -20,10 +20,16 @@ import {
 import type { SelfSubjectReview, TokenReview } from "./types.ts";
 
 /** The client of authentication.k8s.io/v1 SelfSubjectReviews (cluster-scoped). */
-export type SelfSubjectReviewsClient = Pick<ResourceClient<SelfSubjectReview>, "info" | "create">;
+export type SelfSubjectReviewsClient = Pick<
+  ResourceClient<SelfSubjectReview, KubeList<SelfSubjectReview>, false>,
+  "info" | "create"
+>;
 
 /** The client of authentication.k8s.io/v1 TokenReviews (cluster-scoped). */
-export type TokenReviewsClient = Pick<ResourceClient<TokenReview>, "info" | "create">;
+export type TokenReviewsClient = Pick<
+  ResourceClient<TokenReview, KubeList<TokenReview>, false>,
+  "info" | "create"
+>;
 
 /** The authentication.k8s.io/v1 API (client-go's `AuthenticationV1Interface`). */
 export interface AuthenticationV1Client {
@@ -74,8 +80,11 @@ export function newAuthenticationV1Client(
   return {
     restClient,
     selfSubjectReviews: (): SelfSubjectReviewsClient =>
-      newResourceClient<SelfSubjectReview, KubeList<SelfSubjectReview>>(restClient, SELFSUBJECTREVIEWS),
+      newResourceClient<SelfSubjectReview, KubeList<SelfSubjectReview>, false>(
+        restClient,
+        SELFSUBJECTREVIEWS,
+      ),
     tokenReviews: (): TokenReviewsClient =>
-      newResourceClient<TokenReview, KubeList<TokenReview>>(restClient, TOKENREVIEWS),
+      newResourceClient<TokenReview, KubeList<TokenReview>, false>(restClient, TOKENREVIEWS),
   };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ObjectMeta, Time } from "../../meta/v1/types.ts";
+import type { ObjectMeta, Time } from "../../../meta/v1/types.ts";
 
 /** BoundObjectReference is a reference to an object that a token is bound to. */
 export interface BoundObjectReference {

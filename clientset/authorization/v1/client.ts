@@ -26,18 +26,27 @@ import type {
 
 /** The client of authorization.k8s.io/v1 LocalSubjectAccessReviews (namespaced). */
 export type LocalSubjectAccessReviewsClient = Pick<
-  ResourceClient<LocalSubjectAccessReview>,
+  ResourceClient<LocalSubjectAccessReview, KubeList<LocalSubjectAccessReview>, true>,
   "info" | "create"
 >;
 
 /** The client of authorization.k8s.io/v1 SelfSubjectAccessReviews (cluster-scoped). */
-export type SelfSubjectAccessReviewsClient = Pick<ResourceClient<SelfSubjectAccessReview>, "info" | "create">;
+export type SelfSubjectAccessReviewsClient = Pick<
+  ResourceClient<SelfSubjectAccessReview, KubeList<SelfSubjectAccessReview>, false>,
+  "info" | "create"
+>;
 
 /** The client of authorization.k8s.io/v1 SelfSubjectRulesReviews (cluster-scoped). */
-export type SelfSubjectRulesReviewsClient = Pick<ResourceClient<SelfSubjectRulesReview>, "info" | "create">;
+export type SelfSubjectRulesReviewsClient = Pick<
+  ResourceClient<SelfSubjectRulesReview, KubeList<SelfSubjectRulesReview>, false>,
+  "info" | "create"
+>;
 
 /** The client of authorization.k8s.io/v1 SubjectAccessReviews (cluster-scoped). */
-export type SubjectAccessReviewsClient = Pick<ResourceClient<SubjectAccessReview>, "info" | "create">;
+export type SubjectAccessReviewsClient = Pick<
+  ResourceClient<SubjectAccessReview, KubeList<SubjectAccessReview>, false>,
+  "info" | "create"
+>;
 
 /** The authorization.k8s.io/v1 API (client-go's `AuthorizationV1Interface`). */
 export interface AuthorizationV1Client {
@@ -106,22 +115,25 @@ export function newAuthorizationV1Client(
   return {
     restClient,
     localSubjectAccessReviews: (namespace: string): LocalSubjectAccessReviewsClient =>
-      newResourceClient<LocalSubjectAccessReview, KubeList<LocalSubjectAccessReview>>(
+      newResourceClient<LocalSubjectAccessReview, KubeList<LocalSubjectAccessReview>, true>(
         restClient,
         LOCALSUBJECTACCESSREVIEWS,
         namespace,
       ),
     selfSubjectAccessReviews: (): SelfSubjectAccessReviewsClient =>
-      newResourceClient<SelfSubjectAccessReview, KubeList<SelfSubjectAccessReview>>(
+      newResourceClient<SelfSubjectAccessReview, KubeList<SelfSubjectAccessReview>, false>(
         restClient,
         SELFSUBJECTACCESSREVIEWS,
       ),
     selfSubjectRulesReviews: (): SelfSubjectRulesReviewsClient =>
-      newResourceClient<SelfSubjectRulesReview, KubeList<SelfSubjectRulesReview>>(
+      newResourceClient<SelfSubjectRulesReview, KubeList<SelfSubjectRulesReview>, false>(
         restClient,
         SELFSUBJECTRULESREVIEWS,
       ),
     subjectAccessReviews: (): SubjectAccessReviewsClient =>
-      newResourceClient<SubjectAccessReview, KubeList<SubjectAccessReview>>(restClient, SUBJECTACCESSREVIEWS),
+      newResourceClient<SubjectAccessReview, KubeList<SubjectAccessReview>, false>(
+        restClient,
+        SUBJECTACCESSREVIEWS,
+      ),
   };
 }

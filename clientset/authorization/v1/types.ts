@@ -6,7 +6,11 @@
  * @module
  */
 
-import type { FieldSelectorRequirement, LabelSelectorRequirement, ObjectMeta } from "../../meta/v1/types.ts";
+import type {
+  FieldSelectorRequirement,
+  LabelSelectorRequirement,
+  ObjectMeta,
+} from "../../../meta/v1/types.ts";
 
 /**
  * FieldSelectorAttributes indicates a field limited access. Webhook authors are encouraged to * ensure

@@ -21,8 +21,8 @@ import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerList } from "./typ
 
 /** The client of autoscaling/v1 HorizontalPodAutoscalers (namespaced, with the status subresource). */
 export type HorizontalPodAutoscalersClient =
-  & ResourceClient<HorizontalPodAutoscaler, HorizontalPodAutoscalerList>
-  & StatusSubresource<HorizontalPodAutoscaler>;
+  & ResourceClient<HorizontalPodAutoscaler, HorizontalPodAutoscalerList, true>
+  & StatusSubresource<HorizontalPodAutoscaler, true>;
 
 /** The autoscaling/v1 API (client-go's `AutoscalingV1Interface`). */
 export interface AutoscalingV1Client {
@@ -61,7 +61,7 @@ export function newAutoscalingV1Client(config: ClientConfig, options?: ClientOpt
   return {
     restClient,
     horizontalPodAutoscalers: (namespace: string): HorizontalPodAutoscalersClient =>
-      newResourceClient<HorizontalPodAutoscaler, HorizontalPodAutoscalerList>(
+      newResourceClient<HorizontalPodAutoscaler, HorizontalPodAutoscalerList, true>(
         restClient,
         HORIZONTALPODAUTOSCALERS,
         namespace,

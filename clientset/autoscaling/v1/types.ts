@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, ObjectMeta, Time } from "../../meta/v1/types.ts";
+import type { ListMeta, ObjectMeta, Time } from "../../../meta/v1/types.ts";
 
 /** CrossVersionObjectReference contains enough information to let you identify the referred resource. */
 export interface CrossVersionObjectReference {

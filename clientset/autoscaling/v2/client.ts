@@ -21,8 +21,8 @@ import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerList } from "./typ
 
 /** The client of autoscaling/v2 HorizontalPodAutoscalers (namespaced, with the status subresource). */
 export type HorizontalPodAutoscalersClient =
-  & ResourceClient<HorizontalPodAutoscaler, HorizontalPodAutoscalerList>
-  & StatusSubresource<HorizontalPodAutoscaler>;
+  & ResourceClient<HorizontalPodAutoscaler, HorizontalPodAutoscalerList, true>
+  & StatusSubresource<HorizontalPodAutoscaler, true>;
 
 /** The autoscaling/v2 API (client-go's `AutoscalingV2Interface`). */
 export interface AutoscalingV2Client {
@@ -61,7 +61,7 @@ export function newAutoscalingV2Client(config: ClientConfig, options?: ClientOpt
   return {
     restClient,
     horizontalPodAutoscalers: (namespace: string): HorizontalPodAutoscalersClient =>
-      newResourceClient<HorizontalPodAutoscaler, HorizontalPodAutoscalerList>(
+      newResourceClient<HorizontalPodAutoscaler, HorizontalPodAutoscalerList, true>(
         restClient,
         HORIZONTALPODAUTOSCALERS,
         namespace,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { LabelSelector, ListMeta, ObjectMeta, Quantity, Time } from "../../meta/v1/types.ts";
+import type { LabelSelector, ListMeta, ObjectMeta, Quantity, Time } from "../../../meta/v1/types.ts";
 
 /**
  * ContainerResourceMetricSource indicates how to scale on a resource metric known to Kubernetes, as

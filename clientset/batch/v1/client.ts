@@ -19,10 +19,10 @@ import {
 import type { CronJob, CronJobList, Job, JobList } from "./types.ts";
 
 /** The client of batch/v1 CronJobs (namespaced, with the status subresource). */
-export type CronJobsClient = ResourceClient<CronJob, CronJobList> & StatusSubresource<CronJob>;
+export type CronJobsClient = ResourceClient<CronJob, CronJobList, true> & StatusSubresource<CronJob, true>;
 
 /** The client of batch/v1 Jobs (namespaced, with the status subresource). */
-export type JobsClient = ResourceClient<Job, JobList> & StatusSubresource<Job>;
+export type JobsClient = ResourceClient<Job, JobList, true> & StatusSubresource<Job, true>;
 
 /** The batch/v1 API (client-go's `BatchV1Interface`). */
 export interface BatchV1Client {
@@ -64,7 +64,8 @@ export function newBatchV1Client(config: ClientConfig, options?: ClientOptions):
   return {
     restClient,
     cronJobs: (namespace: string): CronJobsClient =>
-      newResourceClient<CronJob, CronJobList>(restClient, CRONJOBS, namespace),
-    jobs: (namespace: string): JobsClient => newResourceClient<Job, JobList>(restClient, JOBS, namespace),
+      newResourceClient<CronJob, CronJobList, true>(restClient, CRONJOBS, namespace),
+    jobs: (namespace: string): JobsClient =>
+      newResourceClient<Job, JobList, true>(restClient, JOBS, namespace),
   };
 }

@@ -6,8 +6,8 @@
  * @module
  */
 
+import type { LabelSelector, ListMeta, ObjectMeta, Time } from "../../../meta/v1/types.ts";
 import type { ObjectReference, PodTemplateSpec } from "../../core/v1/types.ts";
-import type { LabelSelector, ListMeta, ObjectMeta, Time } from "../../meta/v1/types.ts";
 
 /** CronJob represents the configuration of a single cron job. */
 export interface CronJob {

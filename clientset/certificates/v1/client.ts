@@ -22,9 +22,9 @@ import type { CertificateSigningRequest, CertificateSigningRequestList } from ".
 
 /** The client of certificates.k8s.io/v1 CertificateSigningRequests (cluster-scoped, with the approval, status subresources). */
 export type CertificateSigningRequestsClient =
-  & ResourceClient<CertificateSigningRequest, CertificateSigningRequestList>
+  & ResourceClient<CertificateSigningRequest, CertificateSigningRequestList, false>
   & ApprovalSubresource<CertificateSigningRequest>
-  & StatusSubresource<CertificateSigningRequest>;
+  & StatusSubresource<CertificateSigningRequest, false>;
 
 /** The certificates.k8s.io/v1 API (client-go's `CertificatesV1Interface`). */
 export interface CertificatesV1Client {
@@ -63,7 +63,7 @@ export function newCertificatesV1Client(config: ClientConfig, options?: ClientOp
   return {
     restClient,
     certificateSigningRequests: (): CertificateSigningRequestsClient =>
-      newResourceClient<CertificateSigningRequest, CertificateSigningRequestList>(
+      newResourceClient<CertificateSigningRequest, CertificateSigningRequestList, false>(
         restClient,
         CERTIFICATESIGNINGREQUESTS,
       ),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, ObjectMeta, Time } from "../../meta/v1/types.ts";
+import type { ListMeta, ObjectMeta, Time } from "../../../meta/v1/types.ts";
 
 /**
  * CertificateSigningRequest objects provide a mechanism to obtain x509 certificates by submitting a

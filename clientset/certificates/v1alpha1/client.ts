@@ -19,7 +19,7 @@ import {
 import type { ClusterTrustBundle, ClusterTrustBundleList } from "./types.ts";
 
 /** The client of certificates.k8s.io/v1alpha1 ClusterTrustBundles (cluster-scoped). */
-export type ClusterTrustBundlesClient = ResourceClient<ClusterTrustBundle, ClusterTrustBundleList>;
+export type ClusterTrustBundlesClient = ResourceClient<ClusterTrustBundle, ClusterTrustBundleList, false>;
 
 /** The certificates.k8s.io/v1alpha1 API (client-go's `CertificatesV1alpha1Interface`). */
 export interface CertificatesV1alpha1Client {
@@ -61,6 +61,6 @@ export function newCertificatesV1alpha1Client(
   return {
     restClient,
     clusterTrustBundles: (): ClusterTrustBundlesClient =>
-      newResourceClient<ClusterTrustBundle, ClusterTrustBundleList>(restClient, CLUSTERTRUSTBUNDLES),
+      newResourceClient<ClusterTrustBundle, ClusterTrustBundleList, false>(restClient, CLUSTERTRUSTBUNDLES),
   };
 }

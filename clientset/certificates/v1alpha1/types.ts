@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
+import type { ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /**
  * ClusterTrustBundle is a cluster-scoped container for X.509 trust anchors (root certificates).

@@ -25,12 +25,12 @@ import type {
 } from "./types.ts";
 
 /** The client of certificates.k8s.io/v1beta1 ClusterTrustBundles (cluster-scoped). */
-export type ClusterTrustBundlesClient = ResourceClient<ClusterTrustBundle, ClusterTrustBundleList>;
+export type ClusterTrustBundlesClient = ResourceClient<ClusterTrustBundle, ClusterTrustBundleList, false>;
 
 /** The client of certificates.k8s.io/v1beta1 PodCertificateRequests (namespaced, with the status subresource). */
 export type PodCertificateRequestsClient =
-  & ResourceClient<PodCertificateRequest, PodCertificateRequestList>
-  & StatusSubresource<PodCertificateRequest>;
+  & ResourceClient<PodCertificateRequest, PodCertificateRequestList, true>
+  & StatusSubresource<PodCertificateRequest, true>;
 
 /** The certificates.k8s.io/v1beta1 API (client-go's `CertificatesV1beta1Interface`). */
 export interface CertificatesV1beta1Client {
@@ -81,9 +81,9 @@ export function newCertificatesV1beta1Client(
   return {
     restClient,
     clusterTrustBundles: (): ClusterTrustBundlesClient =>
-      newResourceClient<ClusterTrustBundle, ClusterTrustBundleList>(restClient, CLUSTERTRUSTBUNDLES),
+      newResourceClient<ClusterTrustBundle, ClusterTrustBundleList, false>(restClient, CLUSTERTRUSTBUNDLES),
     podCertificateRequests: (namespace: string): PodCertificateRequestsClient =>
-      newResourceClient<PodCertificateRequest, PodCertificateRequestList>(
+      newResourceClient<PodCertificateRequest, PodCertificateRequestList, true>(
         restClient,
         PODCERTIFICATEREQUESTS,
         namespace,

@@ -19,7 +19,7 @@ import {
 import type { Lease, LeaseList } from "./types.ts";
 
 /** The client of coordination.k8s.io/v1 Leases (namespaced). */
-export type LeasesClient = ResourceClient<Lease, LeaseList>;
+export type LeasesClient = ResourceClient<Lease, LeaseList, true>;
 
 /** The coordination.k8s.io/v1 API (client-go's `CoordinationV1Interface`). */
 export interface CoordinationV1Client {
@@ -58,6 +58,6 @@ export function newCoordinationV1Client(config: ClientConfig, options?: ClientOp
   return {
     restClient,
     leases: (namespace: string): LeasesClient =>
-      newResourceClient<Lease, LeaseList>(restClient, LEASES, namespace),
+      newResourceClient<Lease, LeaseList, true>(restClient, LEASES, namespace),
   };
 }

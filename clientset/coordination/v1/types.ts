@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, MicroTime, ObjectMeta } from "../../meta/v1/types.ts";
+import type { ListMeta, MicroTime, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /** Lease defines a lease concept. */
 export interface Lease {

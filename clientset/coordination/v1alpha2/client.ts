@@ -19,7 +19,7 @@ import {
 import type { LeaseCandidate, LeaseCandidateList } from "./types.ts";
 
 /** The client of coordination.k8s.io/v1alpha2 LeaseCandidates (namespaced). */
-export type LeaseCandidatesClient = ResourceClient<LeaseCandidate, LeaseCandidateList>;
+export type LeaseCandidatesClient = ResourceClient<LeaseCandidate, LeaseCandidateList, true>;
 
 /** The coordination.k8s.io/v1alpha2 API (client-go's `CoordinationV1alpha2Interface`). */
 export interface CoordinationV1alpha2Client {
@@ -61,6 +61,6 @@ export function newCoordinationV1alpha2Client(
   return {
     restClient,
     leaseCandidates: (namespace: string): LeaseCandidatesClient =>
-      newResourceClient<LeaseCandidate, LeaseCandidateList>(restClient, LEASECANDIDATES, namespace),
+      newResourceClient<LeaseCandidate, LeaseCandidateList, true>(restClient, LEASECANDIDATES, namespace),
   };
 }

@@ -19,7 +19,7 @@ import {
 import type { LeaseCandidate, LeaseCandidateList } from "./types.ts";
 
 /** The client of coordination.k8s.io/v1beta1 LeaseCandidates (namespaced). */
-export type LeaseCandidatesClient = ResourceClient<LeaseCandidate, LeaseCandidateList>;
+export type LeaseCandidatesClient = ResourceClient<LeaseCandidate, LeaseCandidateList, true>;
 
 /** The coordination.k8s.io/v1beta1 API (client-go's `CoordinationV1beta1Interface`). */
 export interface CoordinationV1beta1Client {
@@ -61,6 +61,6 @@ export function newCoordinationV1beta1Client(
   return {
     restClient,
     leaseCandidates: (namespace: string): LeaseCandidatesClient =>
-      newResourceClient<LeaseCandidate, LeaseCandidateList>(restClient, LEASECANDIDATES, namespace),
+      newResourceClient<LeaseCandidate, LeaseCandidateList, true>(restClient, LEASECANDIDATES, namespace),
   };
 }

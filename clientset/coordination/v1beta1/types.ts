@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, MicroTime, ObjectMeta } from "../../meta/v1/types.ts";
+import type { ListMeta, MicroTime, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /**
  * LeaseCandidate defines a candidate for a Lease object. Candidates are created such that coordinated

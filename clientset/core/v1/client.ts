@@ -65,30 +65,30 @@ import type {
 } from "./types.ts";
 
 /** The client of v1 Bindings (namespaced). */
-export type BindingsClient = Pick<ResourceClient<Binding>, "info" | "create">;
+export type BindingsClient = Pick<ResourceClient<Binding, KubeList<Binding>, true>, "info" | "create">;
 
 /** The client of v1 ComponentStatuses (cluster-scoped). */
 export type ComponentStatusesClient = Pick<
-  ResourceClient<ComponentStatus, ComponentStatusList>,
+  ResourceClient<ComponentStatus, ComponentStatusList, false>,
   "info" | "get" | "list" | "listPages" | "listItems"
 >;
 
 /** The client of v1 ConfigMaps (namespaced). */
-export type ConfigMapsClient = ResourceClient<ConfigMap, ConfigMapList>;
+export type ConfigMapsClient = ResourceClient<ConfigMap, ConfigMapList, true>;
 
 /** The client of v1 Endpoints (namespaced). */
-export type EndpointsClient = ResourceClient<Endpoints, EndpointsList>;
+export type EndpointsClient = ResourceClient<Endpoints, EndpointsList, true>;
 
 /** The client of v1 Events (namespaced). */
-export type EventsClient = ResourceClient<Event, EventList>;
+export type EventsClient = ResourceClient<Event, EventList, true>;
 
 /** The client of v1 LimitRanges (namespaced). */
-export type LimitRangesClient = ResourceClient<LimitRange, LimitRangeList>;
+export type LimitRangesClient = ResourceClient<LimitRange, LimitRangeList, true>;
 
 /** The client of v1 Namespaces (cluster-scoped, with the finalize, status subresources). */
 export type NamespacesClient =
   & Pick<
-    ResourceClient<Namespace, NamespaceList>,
+    ResourceClient<Namespace, NamespaceList, false>,
     | "info"
     | "get"
     | "list"
@@ -102,55 +102,55 @@ export type NamespacesClient =
     | "delete"
   >
   & FinalizeSubresource<Namespace>
-  & StatusSubresource<Namespace>;
+  & StatusSubresource<Namespace, false>;
 
 /** The client of v1 Nodes (cluster-scoped, with the status subresource). */
-export type NodesClient = ResourceClient<Node, NodeList> & StatusSubresource<Node>;
+export type NodesClient = ResourceClient<Node, NodeList, false> & StatusSubresource<Node, false>;
 
 /** The client of v1 PersistentVolumeClaims (namespaced, with the status subresource). */
 export type PersistentVolumeClaimsClient =
-  & ResourceClient<PersistentVolumeClaim, PersistentVolumeClaimList>
-  & StatusSubresource<PersistentVolumeClaim>;
+  & ResourceClient<PersistentVolumeClaim, PersistentVolumeClaimList, true>
+  & StatusSubresource<PersistentVolumeClaim, true>;
 
 /** The client of v1 PersistentVolumes (cluster-scoped, with the status subresource). */
 export type PersistentVolumesClient =
-  & ResourceClient<PersistentVolume, PersistentVolumeList>
-  & StatusSubresource<PersistentVolume>;
+  & ResourceClient<PersistentVolume, PersistentVolumeList, false>
+  & StatusSubresource<PersistentVolume, false>;
 
 /** The client of v1 Pods (namespaced, with the binding, ephemeralcontainers, eviction, log, resize, status subresources). */
 export type PodsClient =
-  & ResourceClient<Pod, PodList>
+  & ResourceClient<Pod, PodList, true>
   & BindingSubresource<Binding>
   & EphemeralContainersSubresource<Pod>
   & EvictionSubresource<Eviction>
   & LogSubresource
   & ResizeSubresource<Pod>
-  & StatusSubresource<Pod>;
+  & StatusSubresource<Pod, true>;
 
 /** The client of v1 PodTemplates (namespaced). */
-export type PodTemplatesClient = ResourceClient<PodTemplate, PodTemplateList>;
+export type PodTemplatesClient = ResourceClient<PodTemplate, PodTemplateList, true>;
 
 /** The client of v1 ReplicationControllers (namespaced, with the scale, status subresources). */
 export type ReplicationControllersClient =
-  & ResourceClient<ReplicationController, ReplicationControllerList>
+  & ResourceClient<ReplicationController, ReplicationControllerList, true>
   & ScaleSubresource<Scale>
-  & StatusSubresource<ReplicationController>;
+  & StatusSubresource<ReplicationController, true>;
 
 /** The client of v1 ResourceQuotas (namespaced, with the status subresource). */
 export type ResourceQuotasClient =
-  & ResourceClient<ResourceQuota, ResourceQuotaList>
-  & StatusSubresource<ResourceQuota>;
+  & ResourceClient<ResourceQuota, ResourceQuotaList, true>
+  & StatusSubresource<ResourceQuota, true>;
 
 /** The client of v1 Secrets (namespaced). */
-export type SecretsClient = ResourceClient<Secret, SecretList>;
+export type SecretsClient = ResourceClient<Secret, SecretList, true>;
 
 /** The client of v1 ServiceAccounts (namespaced, with the token subresource). */
 export type ServiceAccountsClient =
-  & ResourceClient<ServiceAccount, ServiceAccountList>
+  & ResourceClient<ServiceAccount, ServiceAccountList, true>
   & TokenSubresource<TokenRequest>;
 
 /** The client of v1 Services (namespaced, with the status subresource). */
-export type ServicesClient = ResourceClient<Service, ServiceList> & StatusSubresource<Service>;
+export type ServicesClient = ResourceClient<Service, ServiceList, true> & StatusSubresource<Service, true>;
 
 /** The v1 API (client-go's `CoreV1Interface`). */
 export interface CoreV1Client {
@@ -321,43 +321,45 @@ export function newCoreV1Client(config: ClientConfig, options?: ClientOptions): 
   return {
     restClient,
     bindings: (namespace: string): BindingsClient =>
-      newResourceClient<Binding, KubeList<Binding>>(restClient, BINDINGS, namespace),
+      newResourceClient<Binding, KubeList<Binding>, true>(restClient, BINDINGS, namespace),
     componentStatuses: (): ComponentStatusesClient =>
-      newResourceClient<ComponentStatus, ComponentStatusList>(restClient, COMPONENTSTATUSES),
+      newResourceClient<ComponentStatus, ComponentStatusList, false>(restClient, COMPONENTSTATUSES),
     configMaps: (namespace: string): ConfigMapsClient =>
-      newResourceClient<ConfigMap, ConfigMapList>(restClient, CONFIGMAPS, namespace),
+      newResourceClient<ConfigMap, ConfigMapList, true>(restClient, CONFIGMAPS, namespace),
     endpoints: (namespace: string): EndpointsClient =>
-      newResourceClient<Endpoints, EndpointsList>(restClient, ENDPOINTS, namespace),
+      newResourceClient<Endpoints, EndpointsList, true>(restClient, ENDPOINTS, namespace),
     events: (namespace: string): EventsClient =>
-      newResourceClient<Event, EventList>(restClient, EVENTS, namespace),
+      newResourceClient<Event, EventList, true>(restClient, EVENTS, namespace),
     limitRanges: (namespace: string): LimitRangesClient =>
-      newResourceClient<LimitRange, LimitRangeList>(restClient, LIMITRANGES, namespace),
-    namespaces: (): NamespacesClient => newResourceClient<Namespace, NamespaceList>(restClient, NAMESPACES),
-    nodes: (): NodesClient => newResourceClient<Node, NodeList>(restClient, NODES),
+      newResourceClient<LimitRange, LimitRangeList, true>(restClient, LIMITRANGES, namespace),
+    namespaces: (): NamespacesClient =>
+      newResourceClient<Namespace, NamespaceList, false>(restClient, NAMESPACES),
+    nodes: (): NodesClient => newResourceClient<Node, NodeList, false>(restClient, NODES),
     persistentVolumeClaims: (namespace: string): PersistentVolumeClaimsClient =>
-      newResourceClient<PersistentVolumeClaim, PersistentVolumeClaimList>(
+      newResourceClient<PersistentVolumeClaim, PersistentVolumeClaimList, true>(
         restClient,
         PERSISTENTVOLUMECLAIMS,
         namespace,
       ),
     persistentVolumes: (): PersistentVolumesClient =>
-      newResourceClient<PersistentVolume, PersistentVolumeList>(restClient, PERSISTENTVOLUMES),
-    pods: (namespace: string): PodsClient => newResourceClient<Pod, PodList>(restClient, PODS, namespace),
+      newResourceClient<PersistentVolume, PersistentVolumeList, false>(restClient, PERSISTENTVOLUMES),
+    pods: (namespace: string): PodsClient =>
+      newResourceClient<Pod, PodList, true>(restClient, PODS, namespace),
     podTemplates: (namespace: string): PodTemplatesClient =>
-      newResourceClient<PodTemplate, PodTemplateList>(restClient, PODTEMPLATES, namespace),
+      newResourceClient<PodTemplate, PodTemplateList, true>(restClient, PODTEMPLATES, namespace),
     replicationControllers: (namespace: string): ReplicationControllersClient =>
-      newResourceClient<ReplicationController, ReplicationControllerList>(
+      newResourceClient<ReplicationController, ReplicationControllerList, true>(
         restClient,
         REPLICATIONCONTROLLERS,
         namespace,
       ),
     resourceQuotas: (namespace: string): ResourceQuotasClient =>
-      newResourceClient<ResourceQuota, ResourceQuotaList>(restClient, RESOURCEQUOTAS, namespace),
+      newResourceClient<ResourceQuota, ResourceQuotaList, true>(restClient, RESOURCEQUOTAS, namespace),
     secrets: (namespace: string): SecretsClient =>
-      newResourceClient<Secret, SecretList>(restClient, SECRETS, namespace),
+      newResourceClient<Secret, SecretList, true>(restClient, SECRETS, namespace),
     serviceAccounts: (namespace: string): ServiceAccountsClient =>
-      newResourceClient<ServiceAccount, ServiceAccountList>(restClient, SERVICEACCOUNTS, namespace),
+      newResourceClient<ServiceAccount, ServiceAccountList, true>(restClient, SERVICEACCOUNTS, namespace),
     services: (namespace: string): ServicesClient =>
-      newResourceClient<Service, ServiceList>(restClient, SERVICES, namespace),
+      newResourceClient<Service, ServiceList, true>(restClient, SERVICES, namespace),
   };
 }

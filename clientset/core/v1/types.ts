@@ -15,7 +15,7 @@ import type {
   ObjectMeta,
   Quantity,
   Time,
-} from "../../meta/v1/types.ts";
+} from "../../../meta/v1/types.ts";
 
 /**
  * Represents a Persistent Disk resource in AWS.

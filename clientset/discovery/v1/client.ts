@@ -19,7 +19,7 @@ import {
 import type { EndpointSlice, EndpointSliceList } from "./types.ts";
 
 /** The client of discovery.k8s.io/v1 EndpointSlices (namespaced). */
-export type EndpointSlicesClient = ResourceClient<EndpointSlice, EndpointSliceList>;
+export type EndpointSlicesClient = ResourceClient<EndpointSlice, EndpointSliceList, true>;
 
 /** The discovery.k8s.io/v1 API (client-go's `DiscoveryV1Interface`). */
 export interface DiscoveryV1Client {
@@ -58,6 +58,6 @@ export function newDiscoveryV1Client(config: ClientConfig, options?: ClientOptio
   return {
     restClient,
     endpointSlices: (namespace: string): EndpointSlicesClient =>
-      newResourceClient<EndpointSlice, EndpointSliceList>(restClient, ENDPOINTSLICES, namespace),
+      newResourceClient<EndpointSlice, EndpointSliceList, true>(restClient, ENDPOINTSLICES, namespace),
   };
 }

@@ -6,8 +6,8 @@
  * @module
  */
 
+import type { ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 import type { ObjectReference } from "../../core/v1/types.ts";
-import type { ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
 
 /** Endpoint represents a single logical "backend" implementing a service. */
 export interface Endpoint {

@@ -19,7 +19,7 @@ import {
 import type { Event, EventList } from "./types.ts";
 
 /** The client of events.k8s.io/v1 Events (namespaced). */
-export type EventsClient = ResourceClient<Event, EventList>;
+export type EventsClient = ResourceClient<Event, EventList, true>;
 
 /** The events.k8s.io/v1 API (client-go's `EventsV1Interface`). */
 export interface EventsV1Client {
@@ -58,6 +58,6 @@ export function newEventsV1Client(config: ClientConfig, options?: ClientOptions)
   return {
     restClient,
     events: (namespace: string): EventsClient =>
-      newResourceClient<Event, EventList>(restClient, EVENTS, namespace),
+      newResourceClient<Event, EventList, true>(restClient, EVENTS, namespace),
   };
 }

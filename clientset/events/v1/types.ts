@@ -6,8 +6,8 @@
  * @module
  */
 
+import type { ListMeta, MicroTime, ObjectMeta, Time } from "../../../meta/v1/types.ts";
 import type { EventSource, ObjectReference } from "../../core/v1/types.ts";
-import type { ListMeta, MicroTime, ObjectMeta, Time } from "../../meta/v1/types.ts";
 
 /**
  * Event is a report of an event somewhere in the cluster. It generally denotes some state change in

@@ -25,12 +25,14 @@ import type {
 } from "./types.ts";
 
 /** The client of flowcontrol.apiserver.k8s.io/v1 FlowSchemas (cluster-scoped, with the status subresource). */
-export type FlowSchemasClient = ResourceClient<FlowSchema, FlowSchemaList> & StatusSubresource<FlowSchema>;
+export type FlowSchemasClient =
+  & ResourceClient<FlowSchema, FlowSchemaList, false>
+  & StatusSubresource<FlowSchema, false>;
 
 /** The client of flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfigurations (cluster-scoped, with the status subresource). */
 export type PriorityLevelConfigurationsClient =
-  & ResourceClient<PriorityLevelConfiguration, PriorityLevelConfigurationList>
-  & StatusSubresource<PriorityLevelConfiguration>;
+  & ResourceClient<PriorityLevelConfiguration, PriorityLevelConfigurationList, false>
+  & StatusSubresource<PriorityLevelConfiguration, false>;
 
 /** The flowcontrol.apiserver.k8s.io/v1 API (client-go's `FlowcontrolV1Interface`). */
 export interface FlowcontrolV1Client {
@@ -78,9 +80,9 @@ export function newFlowcontrolV1Client(config: ClientConfig, options?: ClientOpt
   return {
     restClient,
     flowSchemas: (): FlowSchemasClient =>
-      newResourceClient<FlowSchema, FlowSchemaList>(restClient, FLOWSCHEMAS),
+      newResourceClient<FlowSchema, FlowSchemaList, false>(restClient, FLOWSCHEMAS),
     priorityLevelConfigurations: (): PriorityLevelConfigurationsClient =>
-      newResourceClient<PriorityLevelConfiguration, PriorityLevelConfigurationList>(
+      newResourceClient<PriorityLevelConfiguration, PriorityLevelConfigurationList, false>(
         restClient,
         PRIORITYLEVELCONFIGURATIONS,
       ),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, ObjectMeta, Time } from "../../meta/v1/types.ts";
+import type { ListMeta, ObjectMeta, Time } from "../../../meta/v1/types.ts";
 
 /**
  * ExemptPriorityLevelConfiguration describes the configurable aspects of the handling of exempt

@@ -31,21 +31,21 @@ import type {
 } from "./types.ts";
 
 /** The client of networking.k8s.io/v1 IngressClasses (cluster-scoped). */
-export type IngressClassesClient = ResourceClient<IngressClass, IngressClassList>;
+export type IngressClassesClient = ResourceClient<IngressClass, IngressClassList, false>;
 
 /** The client of networking.k8s.io/v1 Ingresses (namespaced, with the status subresource). */
-export type IngressesClient = ResourceClient<Ingress, IngressList> & StatusSubresource<Ingress>;
+export type IngressesClient = ResourceClient<Ingress, IngressList, true> & StatusSubresource<Ingress, true>;
 
 /** The client of networking.k8s.io/v1 IPAddresses (cluster-scoped). */
-export type IpAddressesClient = ResourceClient<IPAddress, IPAddressList>;
+export type IpAddressesClient = ResourceClient<IPAddress, IPAddressList, false>;
 
 /** The client of networking.k8s.io/v1 NetworkPolicies (namespaced). */
-export type NetworkPoliciesClient = ResourceClient<NetworkPolicy, NetworkPolicyList>;
+export type NetworkPoliciesClient = ResourceClient<NetworkPolicy, NetworkPolicyList, true>;
 
 /** The client of networking.k8s.io/v1 ServiceCIDRs (cluster-scoped, with the status subresource). */
 export type ServiceCIDRsClient =
-  & ResourceClient<ServiceCIDR, ServiceCIDRList>
-  & StatusSubresource<ServiceCIDR>;
+  & ResourceClient<ServiceCIDR, ServiceCIDRList, false>
+  & StatusSubresource<ServiceCIDR, false>;
 
 /** The networking.k8s.io/v1 API (client-go's `NetworkingV1Interface`). */
 export interface NetworkingV1Client {
@@ -120,14 +120,14 @@ export function newNetworkingV1Client(config: ClientConfig, options?: ClientOpti
   return {
     restClient,
     ingressClasses: (): IngressClassesClient =>
-      newResourceClient<IngressClass, IngressClassList>(restClient, INGRESSCLASSES),
+      newResourceClient<IngressClass, IngressClassList, false>(restClient, INGRESSCLASSES),
     ingresses: (namespace: string): IngressesClient =>
-      newResourceClient<Ingress, IngressList>(restClient, INGRESSES, namespace),
+      newResourceClient<Ingress, IngressList, true>(restClient, INGRESSES, namespace),
     ipAddresses: (): IpAddressesClient =>
-      newResourceClient<IPAddress, IPAddressList>(restClient, IPADDRESSES),
+      newResourceClient<IPAddress, IPAddressList, false>(restClient, IPADDRESSES),
     networkPolicies: (namespace: string): NetworkPoliciesClient =>
-      newResourceClient<NetworkPolicy, NetworkPolicyList>(restClient, NETWORKPOLICIES, namespace),
+      newResourceClient<NetworkPolicy, NetworkPolicyList, true>(restClient, NETWORKPOLICIES, namespace),
     serviceCIDRs: (): ServiceCIDRsClient =>
-      newResourceClient<ServiceCIDR, ServiceCIDRList>(restClient, SERVICECIDRS),
+      newResourceClient<ServiceCIDR, ServiceCIDRList, false>(restClient, SERVICECIDRS),
   };
 }

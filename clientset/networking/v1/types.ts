@@ -6,8 +6,8 @@
  * @module
  */
 
+import type { Condition, IntOrString, LabelSelector, ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 import type { TypedLocalObjectReference } from "../../core/v1/types.ts";
-import type { Condition, IntOrString, LabelSelector, ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
 
 /**
  * HTTPIngressPath associates a path with a backend. Incoming urls matching the path are forwarded to

@@ -20,12 +20,12 @@ import {
 import type { IPAddress, IPAddressList, ServiceCIDR, ServiceCIDRList } from "./types.ts";
 
 /** The client of networking.k8s.io/v1beta1 IPAddresses (cluster-scoped). */
-export type IpAddressesClient = ResourceClient<IPAddress, IPAddressList>;
+export type IpAddressesClient = ResourceClient<IPAddress, IPAddressList, false>;
 
 /** The client of networking.k8s.io/v1beta1 ServiceCIDRs (cluster-scoped, with the status subresource). */
 export type ServiceCIDRsClient =
-  & ResourceClient<ServiceCIDR, ServiceCIDRList>
-  & StatusSubresource<ServiceCIDR>;
+  & ResourceClient<ServiceCIDR, ServiceCIDRList, false>
+  & StatusSubresource<ServiceCIDR, false>;
 
 /** The networking.k8s.io/v1beta1 API (client-go's `NetworkingV1beta1Interface`). */
 export interface NetworkingV1beta1Client {
@@ -76,8 +76,8 @@ export function newNetworkingV1beta1Client(
   return {
     restClient,
     ipAddresses: (): IpAddressesClient =>
-      newResourceClient<IPAddress, IPAddressList>(restClient, IPADDRESSES),
+      newResourceClient<IPAddress, IPAddressList, false>(restClient, IPADDRESSES),
     serviceCIDRs: (): ServiceCIDRsClient =>
-      newResourceClient<ServiceCIDR, ServiceCIDRList>(restClient, SERVICECIDRS),
+      newResourceClient<ServiceCIDR, ServiceCIDRList, false>(restClient, SERVICECIDRS),
   };
 }

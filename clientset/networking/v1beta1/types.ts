@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Condition, ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
+import type { Condition, ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /**
  * IPAddress represents a single IP of a single IP Family. The object is designed to be used by APIs

@@ -19,7 +19,7 @@ import {
 import type { RuntimeClass, RuntimeClassList } from "./types.ts";
 
 /** The client of node.k8s.io/v1 RuntimeClasses (cluster-scoped). */
-export type RuntimeClassesClient = ResourceClient<RuntimeClass, RuntimeClassList>;
+export type RuntimeClassesClient = ResourceClient<RuntimeClass, RuntimeClassList, false>;
 
 /** The node.k8s.io/v1 API (client-go's `NodeV1Interface`). */
 export interface NodeV1Client {
@@ -58,6 +58,6 @@ export function newNodeV1Client(config: ClientConfig, options?: ClientOptions): 
   return {
     restClient,
     runtimeClasses: (): RuntimeClassesClient =>
-      newResourceClient<RuntimeClass, RuntimeClassList>(restClient, RUNTIMECLASSES),
+      newResourceClient<RuntimeClass, RuntimeClassList, false>(restClient, RUNTIMECLASSES),
   };
 }

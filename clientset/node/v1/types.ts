@@ -6,8 +6,8 @@
  * @module
  */
 
+import type { ListMeta, ObjectMeta, Quantity } from "../../../meta/v1/types.ts";
 import type { Toleration } from "../../core/v1/types.ts";
-import type { ListMeta, ObjectMeta, Quantity } from "../../meta/v1/types.ts";
 
 /** Overhead structure represents the resource overhead associated with running a pod. */
 export interface Overhead {

@@ -20,8 +20,8 @@ import type { PodDisruptionBudget, PodDisruptionBudgetList } from "./types.ts";
 
 /** The client of policy/v1 PodDisruptionBudgets (namespaced, with the status subresource). */
 export type PodDisruptionBudgetsClient =
-  & ResourceClient<PodDisruptionBudget, PodDisruptionBudgetList>
-  & StatusSubresource<PodDisruptionBudget>;
+  & ResourceClient<PodDisruptionBudget, PodDisruptionBudgetList, true>
+  & StatusSubresource<PodDisruptionBudget, true>;
 
 /** The policy/v1 API (client-go's `PolicyV1Interface`). */
 export interface PolicyV1Client {
@@ -60,7 +60,7 @@ export function newPolicyV1Client(config: ClientConfig, options?: ClientOptions)
   return {
     restClient,
     podDisruptionBudgets: (namespace: string): PodDisruptionBudgetsClient =>
-      newResourceClient<PodDisruptionBudget, PodDisruptionBudgetList>(
+      newResourceClient<PodDisruptionBudget, PodDisruptionBudgetList, true>(
         restClient,
         PODDISRUPTIONBUDGETS,
         namespace,

@@ -14,7 +14,7 @@ import type {
   ListMeta,
   ObjectMeta,
   Time,
-} from "../../meta/v1/types.ts";
+} from "../../../meta/v1/types.ts";
 
 /**
  * Eviction evicts a pod from its node subject to certain policies and safety constraints. This is a

@@ -28,16 +28,16 @@ import type {
 } from "./types.ts";
 
 /** The client of rbac.authorization.k8s.io/v1 ClusterRoleBindings (cluster-scoped). */
-export type ClusterRoleBindingsClient = ResourceClient<ClusterRoleBinding, ClusterRoleBindingList>;
+export type ClusterRoleBindingsClient = ResourceClient<ClusterRoleBinding, ClusterRoleBindingList, false>;
 
 /** The client of rbac.authorization.k8s.io/v1 ClusterRoles (cluster-scoped). */
-export type ClusterRolesClient = ResourceClient<ClusterRole, ClusterRoleList>;
+export type ClusterRolesClient = ResourceClient<ClusterRole, ClusterRoleList, false>;
 
 /** The client of rbac.authorization.k8s.io/v1 RoleBindings (namespaced). */
-export type RoleBindingsClient = ResourceClient<RoleBinding, RoleBindingList>;
+export type RoleBindingsClient = ResourceClient<RoleBinding, RoleBindingList, true>;
 
 /** The client of rbac.authorization.k8s.io/v1 Roles (namespaced). */
-export type RolesClient = ResourceClient<Role, RoleList>;
+export type RolesClient = ResourceClient<Role, RoleList, true>;
 
 /** The rbac.authorization.k8s.io/v1 API (client-go's `RbacV1Interface`). */
 export interface RbacV1Client {
@@ -103,12 +103,12 @@ export function newRbacV1Client(config: ClientConfig, options?: ClientOptions): 
   return {
     restClient,
     clusterRoleBindings: (): ClusterRoleBindingsClient =>
-      newResourceClient<ClusterRoleBinding, ClusterRoleBindingList>(restClient, CLUSTERROLEBINDINGS),
+      newResourceClient<ClusterRoleBinding, ClusterRoleBindingList, false>(restClient, CLUSTERROLEBINDINGS),
     clusterRoles: (): ClusterRolesClient =>
-      newResourceClient<ClusterRole, ClusterRoleList>(restClient, CLUSTERROLES),
+      newResourceClient<ClusterRole, ClusterRoleList, false>(restClient, CLUSTERROLES),
     roleBindings: (namespace: string): RoleBindingsClient =>
-      newResourceClient<RoleBinding, RoleBindingList>(restClient, ROLEBINDINGS, namespace),
+      newResourceClient<RoleBinding, RoleBindingList, true>(restClient, ROLEBINDINGS, namespace),
     roles: (namespace: string): RolesClient =>
-      newResourceClient<Role, RoleList>(restClient, ROLES, namespace),
+      newResourceClient<Role, RoleList, true>(restClient, ROLES, namespace),
   };
 }

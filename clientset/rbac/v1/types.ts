@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { LabelSelector, ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
+import type { LabelSelector, ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /** AggregationRule describes how to locate ClusterRoles to aggregate into the ClusterRole */
 export interface AggregationRule {

@@ -29,18 +29,22 @@ import type {
 } from "./types.ts";
 
 /** The client of resource.k8s.io/v1 DeviceClasses (cluster-scoped). */
-export type DeviceClassesClient = ResourceClient<DeviceClass, DeviceClassList>;
+export type DeviceClassesClient = ResourceClient<DeviceClass, DeviceClassList, false>;
 
 /** The client of resource.k8s.io/v1 ResourceClaims (namespaced, with the status subresource). */
 export type ResourceClaimsClient =
-  & ResourceClient<ResourceClaim, ResourceClaimList>
-  & StatusSubresource<ResourceClaim>;
+  & ResourceClient<ResourceClaim, ResourceClaimList, true>
+  & StatusSubresource<ResourceClaim, true>;
 
 /** The client of resource.k8s.io/v1 ResourceClaimTemplates (namespaced). */
-export type ResourceClaimTemplatesClient = ResourceClient<ResourceClaimTemplate, ResourceClaimTemplateList>;
+export type ResourceClaimTemplatesClient = ResourceClient<
+  ResourceClaimTemplate,
+  ResourceClaimTemplateList,
+  true
+>;
 
 /** The client of resource.k8s.io/v1 ResourceSlices (cluster-scoped). */
-export type ResourceSlicesClient = ResourceClient<ResourceSlice, ResourceSliceList>;
+export type ResourceSlicesClient = ResourceClient<ResourceSlice, ResourceSliceList, false>;
 
 /** The resource.k8s.io/v1 API (client-go's `ResourceV1Interface`). */
 export interface ResourceV1Client {
@@ -106,16 +110,16 @@ export function newResourceV1Client(config: ClientConfig, options?: ClientOption
   return {
     restClient,
     deviceClasses: (): DeviceClassesClient =>
-      newResourceClient<DeviceClass, DeviceClassList>(restClient, DEVICECLASSES),
+      newResourceClient<DeviceClass, DeviceClassList, false>(restClient, DEVICECLASSES),
     resourceClaims: (namespace: string): ResourceClaimsClient =>
-      newResourceClient<ResourceClaim, ResourceClaimList>(restClient, RESOURCECLAIMS, namespace),
+      newResourceClient<ResourceClaim, ResourceClaimList, true>(restClient, RESOURCECLAIMS, namespace),
     resourceClaimTemplates: (namespace: string): ResourceClaimTemplatesClient =>
-      newResourceClient<ResourceClaimTemplate, ResourceClaimTemplateList>(
+      newResourceClient<ResourceClaimTemplate, ResourceClaimTemplateList, true>(
         restClient,
         RESOURCECLAIMTEMPLATES,
         namespace,
       ),
     resourceSlices: (): ResourceSlicesClient =>
-      newResourceClient<ResourceSlice, ResourceSliceList>(restClient, RESOURCESLICES),
+      newResourceClient<ResourceSlice, ResourceSliceList, false>(restClient, RESOURCESLICES),
   };
 }

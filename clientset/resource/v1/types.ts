@@ -6,8 +6,15 @@
  * @module
  */
 
+import type {
+  Condition,
+  ListMeta,
+  ObjectMeta,
+  Quantity,
+  RawExtension,
+  Time,
+} from "../../../meta/v1/types.ts";
 import type { NodeSelector } from "../../core/v1/types.ts";
-import type { Condition, ListMeta, ObjectMeta, Quantity, RawExtension, Time } from "../../meta/v1/types.ts";
 
 /**
  * AllocatedDeviceStatus contains the status of an allocated device, if the driver chooses to report

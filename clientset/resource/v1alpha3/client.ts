@@ -26,13 +26,13 @@ import type {
 
 /** The client of resource.k8s.io/v1alpha3 DeviceTaintRules (cluster-scoped, with the status subresource). */
 export type DeviceTaintRulesClient =
-  & ResourceClient<DeviceTaintRule, DeviceTaintRuleList>
-  & StatusSubresource<DeviceTaintRule>;
+  & ResourceClient<DeviceTaintRule, DeviceTaintRuleList, false>
+  & StatusSubresource<DeviceTaintRule, false>;
 
 /** The client of resource.k8s.io/v1alpha3 ResourcePoolStatusRequests (cluster-scoped, with the status subresource). */
 export type ResourcePoolStatusRequestsClient =
-  & ResourceClient<ResourcePoolStatusRequest, ResourcePoolStatusRequestList>
-  & StatusSubresource<ResourcePoolStatusRequest>;
+  & ResourceClient<ResourcePoolStatusRequest, ResourcePoolStatusRequestList, false>
+  & StatusSubresource<ResourcePoolStatusRequest, false>;
 
 /** The resource.k8s.io/v1alpha3 API (client-go's `ResourceV1alpha3Interface`). */
 export interface ResourceV1alpha3Client {
@@ -83,9 +83,9 @@ export function newResourceV1alpha3Client(
   return {
     restClient,
     deviceTaintRules: (): DeviceTaintRulesClient =>
-      newResourceClient<DeviceTaintRule, DeviceTaintRuleList>(restClient, DEVICETAINTRULES),
+      newResourceClient<DeviceTaintRule, DeviceTaintRuleList, false>(restClient, DEVICETAINTRULES),
     resourcePoolStatusRequests: (): ResourcePoolStatusRequestsClient =>
-      newResourceClient<ResourcePoolStatusRequest, ResourcePoolStatusRequestList>(
+      newResourceClient<ResourcePoolStatusRequest, ResourcePoolStatusRequestList, false>(
         restClient,
         RESOURCEPOOLSTATUSREQUESTS,
       ),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Condition, ListMeta, ObjectMeta, Time } from "../../meta/v1/types.ts";
+import type { Condition, ListMeta, ObjectMeta, Time } from "../../../meta/v1/types.ts";
 
 /**
  * The device this taint is attached to has the "effect" on any claim which does not tolerate the taint

@@ -31,23 +31,27 @@ import type {
 } from "./types.ts";
 
 /** The client of resource.k8s.io/v1beta2 DeviceClasses (cluster-scoped). */
-export type DeviceClassesClient = ResourceClient<DeviceClass, DeviceClassList>;
+export type DeviceClassesClient = ResourceClient<DeviceClass, DeviceClassList, false>;
 
 /** The client of resource.k8s.io/v1beta2 DeviceTaintRules (cluster-scoped, with the status subresource). */
 export type DeviceTaintRulesClient =
-  & ResourceClient<DeviceTaintRule, DeviceTaintRuleList>
-  & StatusSubresource<DeviceTaintRule>;
+  & ResourceClient<DeviceTaintRule, DeviceTaintRuleList, false>
+  & StatusSubresource<DeviceTaintRule, false>;
 
 /** The client of resource.k8s.io/v1beta2 ResourceClaims (namespaced, with the status subresource). */
 export type ResourceClaimsClient =
-  & ResourceClient<ResourceClaim, ResourceClaimList>
-  & StatusSubresource<ResourceClaim>;
+  & ResourceClient<ResourceClaim, ResourceClaimList, true>
+  & StatusSubresource<ResourceClaim, true>;
 
 /** The client of resource.k8s.io/v1beta2 ResourceClaimTemplates (namespaced). */
-export type ResourceClaimTemplatesClient = ResourceClient<ResourceClaimTemplate, ResourceClaimTemplateList>;
+export type ResourceClaimTemplatesClient = ResourceClient<
+  ResourceClaimTemplate,
+  ResourceClaimTemplateList,
+  true
+>;
 
 /** The client of resource.k8s.io/v1beta2 ResourceSlices (cluster-scoped). */
-export type ResourceSlicesClient = ResourceClient<ResourceSlice, ResourceSliceList>;
+export type ResourceSlicesClient = ResourceClient<ResourceSlice, ResourceSliceList, false>;
 
 /** The resource.k8s.io/v1beta2 API (client-go's `ResourceV1beta2Interface`). */
 export interface ResourceV1beta2Client {
@@ -125,18 +129,18 @@ export function newResourceV1beta2Client(
   return {
     restClient,
     deviceClasses: (): DeviceClassesClient =>
-      newResourceClient<DeviceClass, DeviceClassList>(restClient, DEVICECLASSES),
+      newResourceClient<DeviceClass, DeviceClassList, false>(restClient, DEVICECLASSES),
     deviceTaintRules: (): DeviceTaintRulesClient =>
-      newResourceClient<DeviceTaintRule, DeviceTaintRuleList>(restClient, DEVICETAINTRULES),
+      newResourceClient<DeviceTaintRule, DeviceTaintRuleList, false>(restClient, DEVICETAINTRULES),
     resourceClaims: (namespace: string): ResourceClaimsClient =>
-      newResourceClient<ResourceClaim, ResourceClaimList>(restClient, RESOURCECLAIMS, namespace),
+      newResourceClient<ResourceClaim, ResourceClaimList, true>(restClient, RESOURCECLAIMS, namespace),
     resourceClaimTemplates: (namespace: string): ResourceClaimTemplatesClient =>
-      newResourceClient<ResourceClaimTemplate, ResourceClaimTemplateList>(
+      newResourceClient<ResourceClaimTemplate, ResourceClaimTemplateList, true>(
         restClient,
         RESOURCECLAIMTEMPLATES,
         namespace,
       ),
     resourceSlices: (): ResourceSlicesClient =>
-      newResourceClient<ResourceSlice, ResourceSliceList>(restClient, RESOURCESLICES),
+      newResourceClient<ResourceSlice, ResourceSliceList, false>(restClient, RESOURCESLICES),
   };
 }

@@ -19,7 +19,7 @@ import {
 import type { PriorityClass, PriorityClassList } from "./types.ts";
 
 /** The client of scheduling.k8s.io/v1 PriorityClasses (cluster-scoped). */
-export type PriorityClassesClient = ResourceClient<PriorityClass, PriorityClassList>;
+export type PriorityClassesClient = ResourceClient<PriorityClass, PriorityClassList, false>;
 
 /** The scheduling.k8s.io/v1 API (client-go's `SchedulingV1Interface`). */
 export interface SchedulingV1Client {
@@ -58,6 +58,6 @@ export function newSchedulingV1Client(config: ClientConfig, options?: ClientOpti
   return {
     restClient,
     priorityClasses: (): PriorityClassesClient =>
-      newResourceClient<PriorityClass, PriorityClassList>(restClient, PRIORITYCLASSES),
+      newResourceClient<PriorityClass, PriorityClassList, false>(restClient, PRIORITYCLASSES),
   };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
+import type { ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /**
  * PriorityClass defines mapping from a priority class name to the priority integer value. The value

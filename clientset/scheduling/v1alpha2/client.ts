@@ -20,10 +20,12 @@ import {
 import type { PodGroup, PodGroupList, Workload, WorkloadList } from "./types.ts";
 
 /** The client of scheduling.k8s.io/v1alpha2 PodGroups (namespaced, with the status subresource). */
-export type PodGroupsClient = ResourceClient<PodGroup, PodGroupList> & StatusSubresource<PodGroup>;
+export type PodGroupsClient =
+  & ResourceClient<PodGroup, PodGroupList, true>
+  & StatusSubresource<PodGroup, true>;
 
 /** The client of scheduling.k8s.io/v1alpha2 Workloads (namespaced). */
-export type WorkloadsClient = ResourceClient<Workload, WorkloadList>;
+export type WorkloadsClient = ResourceClient<Workload, WorkloadList, true>;
 
 /** The scheduling.k8s.io/v1alpha2 API (client-go's `SchedulingV1alpha2Interface`). */
 export interface SchedulingV1alpha2Client {
@@ -74,8 +76,8 @@ export function newSchedulingV1alpha2Client(
   return {
     restClient,
     podGroups: (namespace: string): PodGroupsClient =>
-      newResourceClient<PodGroup, PodGroupList>(restClient, PODGROUPS, namespace),
+      newResourceClient<PodGroup, PodGroupList, true>(restClient, PODGROUPS, namespace),
     workloads: (namespace: string): WorkloadsClient =>
-      newResourceClient<Workload, WorkloadList>(restClient, WORKLOADS, namespace),
+      newResourceClient<Workload, WorkloadList, true>(restClient, WORKLOADS, namespace),
   };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Condition, ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
+import type { Condition, ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /** BasicSchedulingPolicy indicates that standard Kubernetes scheduling behavior should be used. */
 export type BasicSchedulingPolicy = Record<string, unknown>;

@@ -33,24 +33,28 @@ import type {
 } from "./types.ts";
 
 /** The client of storage.k8s.io/v1 CSIDrivers (cluster-scoped). */
-export type CsiDriversClient = ResourceClient<CSIDriver, CSIDriverList>;
+export type CsiDriversClient = ResourceClient<CSIDriver, CSIDriverList, false>;
 
 /** The client of storage.k8s.io/v1 CSINodes (cluster-scoped). */
-export type CsiNodesClient = ResourceClient<CSINode, CSINodeList>;
+export type CsiNodesClient = ResourceClient<CSINode, CSINodeList, false>;
 
 /** The client of storage.k8s.io/v1 CSIStorageCapacities (namespaced). */
-export type CsiStorageCapacitiesClient = ResourceClient<CSIStorageCapacity, CSIStorageCapacityList>;
+export type CsiStorageCapacitiesClient = ResourceClient<CSIStorageCapacity, CSIStorageCapacityList, true>;
 
 /** The client of storage.k8s.io/v1 StorageClasses (cluster-scoped). */
-export type StorageClassesClient = ResourceClient<StorageClass, StorageClassList>;
+export type StorageClassesClient = ResourceClient<StorageClass, StorageClassList, false>;
 
 /** The client of storage.k8s.io/v1 VolumeAttachments (cluster-scoped, with the status subresource). */
 export type VolumeAttachmentsClient =
-  & ResourceClient<VolumeAttachment, VolumeAttachmentList>
-  & StatusSubresource<VolumeAttachment>;
+  & ResourceClient<VolumeAttachment, VolumeAttachmentList, false>
+  & StatusSubresource<VolumeAttachment, false>;
 
 /** The client of storage.k8s.io/v1 VolumeAttributesClasses (cluster-scoped). */
-export type VolumeAttributesClassesClient = ResourceClient<VolumeAttributesClass, VolumeAttributesClassList>;
+export type VolumeAttributesClassesClient = ResourceClient<
+  VolumeAttributesClass,
+  VolumeAttributesClassList,
+  false
+>;
 
 /** The storage.k8s.io/v1 API (client-go's `StorageV1Interface`). */
 export interface StorageV1Client {
@@ -133,20 +137,21 @@ export function newStorageV1Client(config: ClientConfig, options?: ClientOptions
   const restClient = restClientForGroupVersion(config, "storage.k8s.io", "v1", options);
   return {
     restClient,
-    csiDrivers: (): CsiDriversClient => newResourceClient<CSIDriver, CSIDriverList>(restClient, CSIDRIVERS),
-    csiNodes: (): CsiNodesClient => newResourceClient<CSINode, CSINodeList>(restClient, CSINODES),
+    csiDrivers: (): CsiDriversClient =>
+      newResourceClient<CSIDriver, CSIDriverList, false>(restClient, CSIDRIVERS),
+    csiNodes: (): CsiNodesClient => newResourceClient<CSINode, CSINodeList, false>(restClient, CSINODES),
     csiStorageCapacities: (namespace: string): CsiStorageCapacitiesClient =>
-      newResourceClient<CSIStorageCapacity, CSIStorageCapacityList>(
+      newResourceClient<CSIStorageCapacity, CSIStorageCapacityList, true>(
         restClient,
         CSISTORAGECAPACITIES,
         namespace,
       ),
     storageClasses: (): StorageClassesClient =>
-      newResourceClient<StorageClass, StorageClassList>(restClient, STORAGECLASSES),
+      newResourceClient<StorageClass, StorageClassList, false>(restClient, STORAGECLASSES),
     volumeAttachments: (): VolumeAttachmentsClient =>
-      newResourceClient<VolumeAttachment, VolumeAttachmentList>(restClient, VOLUMEATTACHMENTS),
+      newResourceClient<VolumeAttachment, VolumeAttachmentList, false>(restClient, VOLUMEATTACHMENTS),
     volumeAttributesClasses: (): VolumeAttributesClassesClient =>
-      newResourceClient<VolumeAttributesClass, VolumeAttributesClassList>(
+      newResourceClient<VolumeAttributesClass, VolumeAttributesClassList, false>(
         restClient,
         VOLUMEATTRIBUTESCLASSES,
       ),

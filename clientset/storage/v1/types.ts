@@ -6,8 +6,8 @@
  * @module
  */
 
+import type { LabelSelector, ListMeta, ObjectMeta, Quantity, Time } from "../../../meta/v1/types.ts";
 import type { PersistentVolumeSpec, TopologySelectorTerm } from "../../core/v1/types.ts";
-import type { LabelSelector, ListMeta, ObjectMeta, Quantity, Time } from "../../meta/v1/types.ts";
 
 /**
  * CSIDriver captures information about a Container Storage Interface (CSI) volume driver deployed on

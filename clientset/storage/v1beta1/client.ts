@@ -19,7 +19,11 @@ import {
 import type { VolumeAttributesClass, VolumeAttributesClassList } from "./types.ts";
 
 /** The client of storage.k8s.io/v1beta1 VolumeAttributesClasses (cluster-scoped). */
-export type VolumeAttributesClassesClient = ResourceClient<VolumeAttributesClass, VolumeAttributesClassList>;
+export type VolumeAttributesClassesClient = ResourceClient<
+  VolumeAttributesClass,
+  VolumeAttributesClassList,
+  false
+>;
 
 /** The storage.k8s.io/v1beta1 API (client-go's `StorageV1beta1Interface`). */
 export interface StorageV1beta1Client {
@@ -58,7 +62,7 @@ export function newStorageV1beta1Client(config: ClientConfig, options?: ClientOp
   return {
     restClient,
     volumeAttributesClasses: (): VolumeAttributesClassesClient =>
-      newResourceClient<VolumeAttributesClass, VolumeAttributesClassList>(
+      newResourceClient<VolumeAttributesClass, VolumeAttributesClassList, false>(
         restClient,
         VOLUMEATTRIBUTESCLASSES,
       ),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
+import type { ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /**
  * VolumeAttributesClass represents a specification of mutable volume attributes defined by the CSI

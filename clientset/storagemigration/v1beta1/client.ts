@@ -21,8 +21,8 @@ import type { StorageVersionMigration, StorageVersionMigrationList } from "./typ
 
 /** The client of storagemigration.k8s.io/v1beta1 StorageVersionMigrations (cluster-scoped, with the status subresource). */
 export type StorageVersionMigrationsClient =
-  & ResourceClient<StorageVersionMigration, StorageVersionMigrationList>
-  & StatusSubresource<StorageVersionMigration>;
+  & ResourceClient<StorageVersionMigration, StorageVersionMigrationList, false>
+  & StatusSubresource<StorageVersionMigration, false>;
 
 /** The storagemigration.k8s.io/v1beta1 API (client-go's `StoragemigrationV1beta1Interface`). */
 export interface StoragemigrationV1beta1Client {
@@ -64,7 +64,7 @@ export function newStoragemigrationV1beta1Client(
   return {
     restClient,
     storageVersionMigrations: (): StorageVersionMigrationsClient =>
-      newResourceClient<StorageVersionMigration, StorageVersionMigrationList>(
+      newResourceClient<StorageVersionMigration, StorageVersionMigrationList, false>(
         restClient,
         STORAGEVERSIONMIGRATIONS,
       ),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Condition, GroupResource, ListMeta, ObjectMeta } from "../../meta/v1/types.ts";
+import type { Condition, GroupResource, ListMeta, ObjectMeta } from "../../../meta/v1/types.ts";
 
 /** StorageVersionMigration represents a migration of stored data to the latest storage version. */
 export interface StorageVersionMigration {

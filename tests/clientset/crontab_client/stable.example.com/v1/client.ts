@@ -23,9 +23,9 @@ import type { CronTab, CronTabList } from "./types.ts";
 
 /** The client of stable.example.com/v1 CronTabs (namespaced, with the scale, status subresources). */
 export type CronTabsClient =
-  & ResourceClient<CronTab, CronTabList>
+  & ResourceClient<CronTab, CronTabList, true>
   & ScaleSubresource<Scale>
-  & StatusSubresource<CronTab>;
+  & StatusSubresource<CronTab, true>;
 
 /** The stable.example.com/v1 API (client-go's `StableV1Interface`). */
 export interface StableV1Client {
@@ -64,6 +64,6 @@ export function newStableV1Client(config: ClientConfig, options?: ClientOptions)
   return {
     restClient,
     cronTabs: (namespace: string): CronTabsClient =>
-      newResourceClient<CronTab, CronTabList>(restClient, CRONTABS, namespace),
+      newResourceClient<CronTab, CronTabList, true>(restClient, CRONTABS, namespace),
   };
 }

@@ -19,7 +19,7 @@ import {
 import type { CronTab, CronTabList } from "./types.ts";
 
 /** The client of stable.example.com/v1beta1 CronTabs (namespaced). */
-export type CronTabsClient = ResourceClient<CronTab, CronTabList>;
+export type CronTabsClient = ResourceClient<CronTab, CronTabList, true>;
 
 /** The stable.example.com/v1beta1 API (client-go's `StableV1beta1Interface`). */
 export interface StableV1beta1Client {
@@ -58,6 +58,6 @@ export function newStableV1beta1Client(config: ClientConfig, options?: ClientOpt
   return {
     restClient,
     cronTabs: (namespace: string): CronTabsClient =>
-      newResourceClient<CronTab, CronTabList>(restClient, CRONTABS, namespace),
+      newResourceClient<CronTab, CronTabList, true>(restClient, CRONTABS, namespace),
   };
 }
