@@ -83,7 +83,10 @@ export class ControllerRun<T extends KubeObject, F> {
     this.controller = controller;
     this.#env = env;
     const opts = controller.options;
-    this.#queue = newRateLimitingQueue<string>((opts.rateLimiter ?? defaultControllerRateLimiter)(), {
+    const limiter = opts.rateLimiter
+      ? opts.rateLimiter()
+      : defaultControllerRateLimiter<string>({ clock: env.clock });
+    this.#queue = newRateLimitingQueue<string>(limiter, {
       name: controller.name,
       clock: env.clock,
       metricsProvider: env.metrics?.workqueueMetricsProvider(),
