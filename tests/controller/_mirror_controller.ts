@@ -11,7 +11,13 @@ import type { Clientset } from "../../clientset/clientset.ts";
 import type { ConfigMap } from "../../clientset/core/v1/types.ts";
 import type { SharedInformerFactory } from "../../cache/informer_factory.ts";
 import { isNotFound } from "../../rest/errors.ts";
-import { type Controller, finalizer, newController, Result, setControllerReference } from "../../controller/mod.ts";
+import {
+  type Controller,
+  finalizer,
+  newController,
+  Result,
+  setControllerReference,
+} from "../../controller/mod.ts";
 
 export const SOURCE_LABEL = "test.kubeweb.dev/source";
 export const FINALIZER = "test.kubeweb.dev/cleanup";
@@ -86,17 +92,24 @@ export function mirrorController(o: MirrorOptions): Controller<ConfigMap, Shared
           } catch (e) {
             if (!isNotFound(e)) throw e;
           }
-          const canon = (d: Record<string, string | undefined> = {}) => JSON.stringify(Object.entries(d).sort());
+          const canon = (d: Record<string, string | undefined> = {}) =>
+            JSON.stringify(Object.entries(d).sort());
           if (
             existing && canon(existing.data) === canon(event.object.data) &&
-            existing.metadata?.ownerReferences?.some((r) => r.controller && r.uid === event.object.metadata?.uid)
+            existing.metadata?.ownerReferences?.some((r) =>
+              r.controller && r.uid === event.object.metadata?.uid
+            )
           ) {
             return Result.DONE;
           }
           const child = setControllerReference(event.object, {
             apiVersion: "v1" as const,
             kind: "ConfigMap" as const,
-            metadata: { name: childName, namespace: req.namespace, annotations: { "test.kubeweb.dev/replica": o.replica } },
+            metadata: {
+              name: childName,
+              namespace: req.namespace,
+              annotations: { "test.kubeweb.dev/replica": o.replica },
+            },
             data: { ...event.object.data },
           });
           await client.apply(child, { fieldManager: FIELD_MANAGER, force: true, signal: ctx.signal });

@@ -30,7 +30,12 @@ const manager = new Manager({
     if (r.level === "error" && Deno.env.get("CTRL_DEBUG")) console.error(JSON.stringify(r));
   },
   leaderElection: {
-    lock: new LeaseLock({ client: clientset.coordinationV1(), namespace, name: leaseName, identity: replica }),
+    lock: new LeaseLock({
+      client: clientset.coordinationV1(),
+      namespace,
+      name: leaseName,
+      identity: replica,
+    }),
     leaseDurationMs: env("CTRL_LEASE_MS", 3_000),
     renewDeadlineMs: env("CTRL_RENEW_MS", 2_000),
     retryPeriodMs: env("CTRL_RETRY_MS", 1_000),

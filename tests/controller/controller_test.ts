@@ -97,7 +97,11 @@ Deno.test("300 sources reconciled to their children with 20 % random failures, n
     }).catch(() => assert.fail(`did not converge: ${bad.slice(0, 5).join("; ")} (${bad.length} bad)`));
     const ends = record.filter((r) => r.ev === "end");
     const injected = ends.filter((r) => r.outcome === "injected").length;
-    console.log(`reconciles: ${ends.length}, injected failures: ${injected} (${(100 * injected / ends.length).toFixed(1)} %)`);
+    console.log(
+      `reconciles: ${ends.length}, injected failures: ${injected} (${
+        (100 * injected / ends.length).toFixed(1)
+      } %)`,
+    );
     assert.ok(injected > 30, `only ${injected} injected failures`);
     assert.deepEqual(overlappingReconciles(record), [], "a key was reconciled twice at once");
     // Independent witness: kubectl counts the children.
@@ -124,10 +128,14 @@ Deno.test("a child deleted by kubectl is recreated through owns; a source delete
         return undefined;
       }
     };
-    await pollUntil(100, async () => (await childOf("keep")) !== undefined && (await childOf("drop")) !== undefined, {
-      immediate: true,
-      timeoutMs: 20_000,
-    });
+    await pollUntil(
+      100,
+      async () => (await childOf("keep")) !== undefined && (await childOf("drop")) !== undefined,
+      {
+        immediate: true,
+        timeoutMs: 20_000,
+      },
+    );
     const source = await cms.get("drop");
     assert.deepEqual(source.metadata?.finalizers, [FINALIZER]);
 
@@ -138,12 +146,30 @@ Deno.test("a child deleted by kubectl is recreated through owns; a source delete
       const again = await childOf("keep");
       return again !== undefined && again.metadata?.uid !== first!.metadata?.uid;
     }, { immediate: true, timeoutMs: 20_000 });
-    const recreated = (await c.kubectl(["get", "configmap", "keep-child", "-n", ns, "-o", "jsonpath={.data.name}"]));
+    const recreated = await c.kubectl([
+      "get",
+      "configmap",
+      "keep-child",
+      "-n",
+      ns,
+      "-o",
+      "jsonpath={.data.name}",
+    ]);
     assert.equal(recreated.stdout, "keep");
 
     const gone = await c.kubectl(["delete", "configmap", "drop", "-n", ns, "--wait=true", "--timeout=20s"]);
     assert.equal(gone.code, 0, gone.stderr);
-    const check = await c.kubectl(["get", "configmap", "drop", "drop-child", "-n", ns, "--ignore-not-found", "-o", "name"]);
+    const check = await c.kubectl([
+      "get",
+      "configmap",
+      "drop",
+      "drop-child",
+      "-n",
+      ns,
+      "--ignore-not-found",
+      "-o",
+      "name",
+    ]);
     assert.equal(check.stdout.trim(), "", "the source or its child is still there");
     assert.ok(record.some((r) => r.key === `${ns}/drop` && r.did === "cleaned"), "cleanup did not run");
     const keep = (await c.kubectl(["get", "configmap", "keep-child", "-n", ns, "-o", "name"])).stdout.trim();
@@ -157,19 +183,31 @@ Deno.test("metrics and readiness over the running manager", async () => {
   const ns = await namespace("ctrl-metrics");
   const { MetricsRegistry } = await import("../../controller/metrics.ts");
   const metrics = new MetricsRegistry();
-  const manager = new Manager({ informerFactory: newSharedInformerFactory(clientset, 0, { namespace: ns }), logSink: () => {}, metrics });
+  const manager = new Manager({
+    informerFactory: newSharedInformerFactory(clientset, 0, { namespace: ns }),
+    logSink: () => {},
+    metrics,
+  });
   const record: ReconcileRecord[] = [];
   manager.add(mirrorController({ clientset, namespace: ns, replica: "m", record: (r) => record.push(r) }));
   const stop = new AbortController();
   const running = manager.run(stop.signal);
   try {
-    await clientset.coreV1().configMaps(ns).create({ metadata: { name: "a", labels: { [SOURCE_LABEL]: "true" } }, data: {} } as ConfigMap);
-    await pollUntil(100, () => record.some((r) => r.ev === "end" && r.did === "applied"), { immediate: true, timeoutMs: 20_000 });
+    await clientset.coreV1().configMaps(ns).create(
+      { metadata: { name: "a", labels: { [SOURCE_LABEL]: "true" } }, data: {} } as ConfigMap,
+    );
+    await pollUntil(100, () => record.some((r) => r.ev === "end" && r.did === "applied"), {
+      immediate: true,
+      timeoutMs: 20_000,
+    });
     assert.equal(manager.readinessHandler(new Request("http://x/readyz")).status, 200);
     const text = await metrics.handler(new Request("http://x/metrics")).text();
     assert.match(text, /controller_runtime_reconcile_total\{controller="mirror",result="success"\} \d+/);
     assert.match(text, /workqueue_adds_total\{name="mirror"\} \d+/);
-    assert.match(text, /controller_runtime_reconcile_time_seconds_bucket\{controller="mirror",le="\+Inf"\} \d+/);
+    assert.match(
+      text,
+      /controller_runtime_reconcile_time_seconds_bucket\{controller="mirror",le="\+Inf"\} \d+/,
+    );
   } finally {
     stop.abort();
     await running;
