@@ -10,7 +10,7 @@ import { loadRestConfig } from "../rest/load_rest_config.ts";
 import { isNotFound } from "../rest/errors.ts";
 import { newClientset } from "../clientset/clientset.ts";
 import { pollUntil } from "../retry/poll_until.ts";
-import { runConfigMapMirror, SOURCE_LABEL } from "../examples/configmap_mirror.ts";
+import { FINALIZER, runConfigMapMirror, SOURCE_LABEL } from "../examples/configmap_mirror.ts";
 
 const t0 = performance.now();
 const say = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(2)}s] ${line}`);
@@ -78,9 +78,32 @@ try {
   await cms.delete("beta-mirror");
   await waitFor("beta-mirror is back", async () => (await mirrorData("beta"))?.colour === "beta");
 
-  say("deleting the source gamma: its mirror goes");
+  const finalizers = await kubectl(
+    "get",
+    "configmap",
+    "gamma",
+    "-n",
+    namespace,
+    "-o",
+    "jsonpath={.metadata.finalizers}",
+  );
+  say(
+    `  ✓ the sources carry the controller's finalizer: ${
+      finalizers.includes(FINALIZER) ? finalizers : "MISSING"
+    }`,
+  );
+  say("deleting the source gamma: the finalizer deletes its mirror, then lets gamma go");
   await cms.delete("gamma");
   await waitFor("gamma-mirror is gone", async () => (await mirrorData("gamma")) === undefined);
+  await waitFor("gamma is gone (finalizer removed)", async () => {
+    try {
+      await cms.get("gamma");
+      return false;
+    } catch (e) {
+      if (isNotFound(e)) return true;
+      throw e;
+    }
+  });
 
   say("what kubectl sees:");
   console.log(await kubectl("get", "configmaps,leases", "-n", namespace, "-L", SOURCE_LABEL));
