@@ -578,3 +578,65 @@ Deno.test("health and readiness handlers", async () => {
   stop.abort();
   await run;
 });
+
+Deno.test("bad options are refused with errors naming what is wrong", async () => {
+  const clock = new FakeClock();
+  const lock = new FakeLock(new FakeLockStore(() => clock.now()), "me");
+  const f = new FakeFactory(clock);
+  const { ControllerError } = await import("./controller_error.ts");
+  const ok = { name: "x", for: (x: FakeFactory) => x.parents.generic, reconcile: () => {} };
+  assert.throws(() => newController({ ...ok, name: "" }), /name is empty/);
+  assert.throws(() => newController({ ...ok, concurrency: 0 }), /concurrency must be a whole number/);
+  assert.throws(
+    () => newController({ ...ok, reconcile: undefined as never }),
+    /reconcile must be a function/,
+  );
+  assert.throws(
+    () => new Manager({ informerFactory: f, leaderElection: { lock, leaseDurationMs: 1_500 } }),
+    /leaseDurationMs must be a whole number of seconds/,
+  );
+  assert.throws(
+    () => new Manager({ informerFactory: f, leaderElection: { lock, onLost: "recandidate" } }),
+    /needs informerFactory as a function/,
+  );
+  assert.throws(() => new Manager({ informerFactory: f, onStop: "later" as never }), ControllerError);
+  const m = new Manager<FakeFactory>({ informerFactory: f, clock, logSink: () => {} });
+  await assert.rejects(m.run(), /no controllers/);
+  m.add(newController<KubeObject, FakeFactory>(ok));
+  assert.throws(() => m.add(newController<KubeObject, FakeFactory>(ok)), /already added/);
+});
+
+Deno.test("the lease guard's validity runs from the moment the renewal was sent", async () => {
+  const { LeaseGuard } = await import("./_lease_guard.ts");
+  const clock = new FakeClock();
+  const store = new FakeLockStore(() => clock.now());
+  const inner = new FakeLock(store, "me");
+  const slow = {
+    ...inner,
+    identity: () => "me",
+    describe: () => "ns/l",
+    get: (o?: object) => inner.get(o),
+    create: async (r: Parameters<FakeLock["create"]>[0]) => {
+      await clock.sleep(400); // the request takes 400 ms
+      await inner.create(r);
+    },
+    update: (r: Parameters<FakeLock["update"]>[0]) => inner.update(r),
+  };
+  const guard = new LeaseGuard(slow, clock);
+  assert.equal(guard.valid(), false);
+  const t0 = clock.now();
+  const creating = guard.create({
+    holderIdentity: "me",
+    leaseDurationSeconds: 3,
+    acquireTime: "",
+    renewTime: "",
+    leaderTransitions: 0,
+  });
+  await clock.advance(400);
+  await creating;
+  assert.equal(guard.remainingMs(), t0 + 3_000 - clock.now());
+  await clock.advance(2_599);
+  assert.equal(guard.valid(), true);
+  await clock.advance(1);
+  assert.equal(guard.valid(), false);
+});
