@@ -246,9 +246,7 @@ export class ControllerRun<T extends KubeObject, F> {
       } as EventRecorder,
       reconcileID,
       controller: name,
-      throwIfAborted(): void {
-        this.signal.throwIfAborted();
-      },
+      throwIfAborted: (): void => context.signal.throwIfAborted(),
     };
     let result: ReconcileResult | void = undefined;
     let failed = false;

@@ -52,9 +52,13 @@ export interface ControllerOptions<T extends KubeObject, F> {
 
 /** One watched resource of a controller (internal). */
 export interface WatchSpec<F> {
+  /** `owns`: mapped through controller references; `watches`: through `map`. */
   kind: "owns" | "watches";
+  /** The watched resource. */
   source: InformerSource<KubeObject, F>;
+  /** For `watches`: what to reconcile for a changed object. */
   map?: MapFunc<KubeObject>;
+  /** Events all predicates drop enqueue nothing. */
   predicates: readonly Predicate<KubeObject>[];
 }
 

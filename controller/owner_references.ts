@@ -94,7 +94,7 @@ export function isControlledBy(child: KubeObject, owner: KubeObject): boolean {
 export function setControllerReference<C extends KubeObject & { metadata: ObjectMeta }>(
   owner: KubeObject,
   child: C,
-): C {
+): C & { metadata: { ownerReferences: OwnerReference[] } } {
   const ref = controllerRefFor(owner);
   const ownerNs = owner.metadata?.namespace ?? "";
   const childNs = child.metadata.namespace ?? "";
@@ -116,5 +116,5 @@ export function setControllerReference<C extends KubeObject & { metadata: Object
     r.uid === ref.uid ||
     (r.kind === ref.kind && r.name === ref.name && groupOf(r.apiVersion) === groupOf(ref.apiVersion));
   child.metadata.ownerReferences = [...refs.filter((r) => !sameOwner(r)), ref];
-  return child;
+  return child as C & { metadata: { ownerReferences: OwnerReference[] } };
 }
