@@ -149,6 +149,8 @@ export class Manager<F extends ManagedInformerFactory = ManagedInformerFactory> 
   #guard: LeaseGuard | undefined;
   #failure: string | undefined;
   #factoryUsed = false;
+  #stop = new AbortController();
+  #runDone: Promise<void> = Promise.resolve();
 
   /** Checks the options; throws {@linkcode ControllerError} when they are bad. */
   constructor(options: ManagerOptions<F>) {
@@ -208,6 +210,11 @@ export class Manager<F extends ManagedInformerFactory = ManagedInformerFactory> 
     if (this.#controllers.length === 0) throw new ControllerError("Manager has no controllers");
     this.#running = true;
     this.#failure = undefined;
+    this.#stop = new AbortController();
+    const linked = linkSignals(signal, this.#stop.signal);
+    signal = linked.signal;
+    let settle: () => void = () => {};
+    this.#runDone = new Promise<void>((resolve) => (settle = resolve));
     try {
       const le = this.#options.leaderElection;
       if (!le) {
@@ -229,9 +236,26 @@ export class Manager<F extends ManagedInformerFactory = ManagedInformerFactory> 
       this.#failure ??= e instanceof Error ? e.message : String(e);
       throw e;
     } finally {
+      linked.dispose();
       this.#running = false;
       this.#term = undefined;
+      settle();
     }
+  }
+
+  /**
+   * Stops a running manager as its signal would (ordered shutdown) and resolves once `run()` has
+   * settled; does nothing when it is not running.
+   */
+  async shutDown(): Promise<void> {
+    if (!this.#running) return;
+    this.#stop.abort(new ControllerError("Manager shut down"));
+    await this.#runDone;
+  }
+
+  /** {@linkcode Manager.shutDown}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutDown();
   }
 
   async #elect(le: ManagerLeaderElection, signal: AbortSignal | undefined): Promise<"stopped" | "lost"> {

@@ -640,3 +640,43 @@ Deno.test("the lease guard's validity runs from the moment the renewal was sent"
   await clock.advance(1);
   assert.equal(guard.valid(), false);
 });
+
+Deno.test("several controllers share one factory and one elector; shutDown() stops them in order", async () => {
+  const clock = new FakeClock();
+  const store = new FakeLockStore(() => clock.now());
+  const factory = new FakeFactory(clock, [obj("Parent", "a")], [obj("Child", "c")]);
+  const seen: string[] = [];
+  const manager = new Manager<FakeFactory>({
+    informerFactory: factory,
+    clock,
+    logSink: () => {},
+    leaderElection: {
+      lock: new FakeLock(store, "me"),
+      leaseDurationMs: 3_000,
+      renewDeadlineMs: 2_000,
+      retryPeriodMs: 500,
+      random: () => 0,
+    },
+  });
+  manager.add(newController<KubeObject, FakeFactory>({
+    name: "parents",
+    for: (f) => f.parents.generic,
+    reconcile: (r) => void seen.push(`parents ${r.name}`),
+  }));
+  manager.add(newController<KubeObject, FakeFactory>({
+    name: "children",
+    for: (f) => f.children.generic,
+    reconcile: (r) => void seen.push(`children ${r.name}`),
+  }));
+  const run = manager.run();
+  await clock.advance(200);
+  assert.deepEqual(seen.sort(), ["children c", "parents a"]);
+  assert.equal(factory.started, 1);
+  assert.equal(store.callsOf("me", "create").length, 1, "one elector, one lease");
+  const stopping = manager.shutDown();
+  await clock.advance(100);
+  await stopping;
+  await run;
+  assert.equal(factory.shutDowns, 1);
+  assert.equal(store.record?.holderIdentity, "");
+});
