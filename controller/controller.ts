@@ -125,11 +125,11 @@ export class Controller<T extends KubeObject = KubeObject, F = unknown> {
  * ```ts
  * import { newController, Result } from "@kubeweb/client/controller";
  * import type { SharedInformerFactory } from "@kubeweb/client/cache";
- * import type { ConfigMap } from "@kubeweb/client/clientset/core/v1";
  *
- * const controller = newController<ConfigMap, SharedInformerFactory>({
+ * // The types of the objects come from the informer `for` picks out of the factory.
+ * const controller = newController({
  *   name: "configmap-mirror",
- *   for: (f) => f.core().v1().configMaps(),
+ *   for: (f: SharedInformerFactory) => f.core().v1().configMaps(),
  *   reconcile: (request, context) => {
  *     context.log.info("Reconciling", { exists: context.object !== undefined });
  *     return Result.DONE;

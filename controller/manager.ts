@@ -130,9 +130,9 @@ interface Term {
  *     lock: new LeaseLock({ client: clientset.coordinationV1(), namespace: "default", name: "demo", identity: crypto.randomUUID() }),
  *   },
  * });
- * manager.add(newController<KubeObject, SharedInformerFactory>({
+ * manager.add(newController({
  *   name: "demo",
- *   for: (f) => f.core().v1().configMaps(),
+ *   for: (f: SharedInformerFactory) => f.core().v1().configMaps(),
  *   reconcile: () => Result.DONE,
  * }));
  * await manager.run(onShutdownSignal());

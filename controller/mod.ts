@@ -15,16 +15,15 @@
  * import { Manager, newController, onShutdownSignal, Result } from "@kubeweb/client/controller";
  * import { newSharedInformerFactory, type SharedInformerFactory } from "@kubeweb/client/cache";
  * import { newClientset } from "@kubeweb/client/clientset";
- * import type { ConfigMap } from "@kubeweb/client/clientset/core/v1";
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const clientset = newClientset(await loadRestConfig());
  * const manager = new Manager<SharedInformerFactory>({
  *   informerFactory: newSharedInformerFactory(clientset, 0, { namespace: "default" }),
  * });
- * manager.add(newController<ConfigMap, SharedInformerFactory>({
+ * manager.add(newController({
  *   name: "hello",
- *   for: (f) => f.core().v1().configMaps(),
+ *   for: (f: SharedInformerFactory) => f.core().v1().configMaps(),
  *   reconcile: (request, context) => {
  *     context.log.info(context.object ? "Exists" : "Gone");
  *     return Result.DONE;

@@ -10,20 +10,11 @@
  * @module
  */
 import type { Clientset } from "../clientset/clientset.ts";
-import type { ConfigMap } from "../clientset/core/v1/types.ts";
 import { newSharedInformerFactory, type SharedInformerFactory } from "../cache/informer_factory.ts";
 import { LeaseLock } from "../leaderelection/mod.ts";
 import { newEventBroadcaster } from "../record/mod.ts";
 import { isNotFound } from "../rest/errors.ts";
-import {
-  finalizer,
-  Manager,
-  newController,
-  type ReconcileContext,
-  type ReconcileRequest,
-  Result,
-  setControllerReference,
-} from "../controller/mod.ts";
+import { finalizer, Manager, newController, Result, setControllerReference } from "../controller/mod.ts";
 
 /** The label that marks a ConfigMap to be mirrored. */
 export const SOURCE_LABEL = "kubeweb.dev/mirror";
@@ -46,41 +37,6 @@ export interface ConfigMapMirrorOptions {
   log?: (line: string) => void;
   /** Number of workers (default 2). */
   workers?: number;
-}
-
-/** The controller logic: one source ConfigMap in, its mirror out. */
-function mirrorReconciler(clientset: Clientset) {
-  return async ({ namespace, name }: ReconcileRequest, ctx: ReconcileContext<ConfigMap>) => {
-    const source = ctx.object;
-    if (source?.metadata?.labels?.[SOURCE_LABEL] !== "true") return Result.DONE; // a mirror, or gone
-    const client = clientset.coreV1().configMaps(namespace);
-    const mirrorName = `${name}-mirror`;
-    return await finalizer({ client, name: FINALIZER, object: source, context: ctx }, async (event) => {
-      if (event.type === "cleanup") {
-        const deleted = await client.delete(mirrorName, { signal: ctx.signal }).then(() => true, (e) => {
-          if (!isNotFound(e)) throw e;
-          return false;
-        });
-        if (deleted) ctx.log.info(`source deleted: deleted ${mirrorName}`);
-        return Result.DONE;
-      }
-      const existing = ctx.lister.namespace(namespace).list().find((cm) => cm.metadata?.name === mirrorName);
-      if (existing && JSON.stringify(existing.data ?? {}) === JSON.stringify(source.data ?? {})) {
-        return Result.DONE;
-      }
-      const mirror = setControllerReference(event.object, {
-        apiVersion: "v1" as const,
-        kind: "ConfigMap" as const,
-        metadata: { name: mirrorName, namespace, labels: { [MIRROR_OF_LABEL]: name } },
-        data: source.data ?? {},
-      });
-      await client.apply(mirror, { fieldManager: FIELD_MANAGER, force: true, signal: ctx.signal });
-      ctx.log.info(`${existing ? "updated" : "created"} ${mirrorName}`);
-      const keys = Object.keys(source.data ?? {}).length;
-      ctx.recorder.eventf(source, "Normal", "Mirrored", "Mirrored %d keys to %s", keys, mirrorName);
-      return Result.DONE;
-    });
-  };
 }
 
 /** Runs the controller until `signal` aborts; resolves when it has stopped and released its lease. */
@@ -113,14 +69,46 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
       if (r.level !== "debug") log(`${where}${r.msg}${extra}${r.error ? `: ${r.error}` : ""}`);
     },
   });
-  manager.add(
-    newController<ConfigMap, SharedInformerFactory>({
-      name: "configmap-mirror",
-      for: (f) => f.core().v1().configMaps(),
-      reconcile: mirrorReconciler(clientset),
-      concurrency: options.workers ?? 2,
-    }).owns((f) => f.core().v1().configMaps()),
-  );
+  // The controller logic: one source ConfigMap in, its mirror out.
+  const controller = newController({
+    name: "configmap-mirror",
+    for: (f: SharedInformerFactory) => f.core().v1().configMaps(),
+    concurrency: options.workers ?? 2,
+    reconcile: async ({ namespace, name }, ctx) => {
+      const source = ctx.object;
+      if (source?.metadata?.labels?.[SOURCE_LABEL] !== "true") return Result.DONE; // a mirror, or gone
+      const client = clientset.coreV1().configMaps(namespace);
+      const mirrorName = `${name}-mirror`;
+      return await finalizer({ client, name: FINALIZER, object: source, context: ctx }, async (event) => {
+        if (event.type === "cleanup") {
+          const deleted = await client.delete(mirrorName, { signal: ctx.signal }).then(() => true, (e) => {
+            if (!isNotFound(e)) throw e;
+            return false;
+          });
+          if (deleted) ctx.log.info(`source deleted: deleted ${mirrorName}`);
+          return Result.DONE;
+        }
+        const existing = ctx.lister.namespace(namespace).list().find((cm) =>
+          cm.metadata?.name === mirrorName
+        );
+        if (existing && JSON.stringify(existing.data ?? {}) === JSON.stringify(source.data ?? {})) {
+          return Result.DONE;
+        }
+        const mirror = setControllerReference(event.object, {
+          apiVersion: "v1" as const,
+          kind: "ConfigMap" as const,
+          metadata: { name: mirrorName, namespace, labels: { [MIRROR_OF_LABEL]: name } },
+          data: source.data ?? {},
+        });
+        await client.apply(mirror, { fieldManager: FIELD_MANAGER, force: true, signal: ctx.signal });
+        ctx.log.info(`${existing ? "updated" : "created"} ${mirrorName}`);
+        const keys = Object.keys(source.data ?? {}).length;
+        ctx.recorder.eventf(source, "Normal", "Mirrored", "Mirrored %d keys to %s", keys, mirrorName);
+        return Result.DONE;
+      });
+    },
+  }).owns((f) => f.core().v1().configMaps());
+  manager.add(controller);
   try {
     await manager.run(options.signal);
   } finally {

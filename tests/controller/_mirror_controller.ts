@@ -8,11 +8,9 @@
  * @module
  */
 import type { Clientset } from "../../clientset/clientset.ts";
-import type { ConfigMap } from "../../clientset/core/v1/types.ts";
 import type { SharedInformerFactory } from "../../cache/informer_factory.ts";
 import { isNotFound } from "../../rest/errors.ts";
 import {
-  type Controller,
   finalizer,
   newController,
   Result,
@@ -49,11 +47,11 @@ export interface MirrorOptions {
   workMs?: number;
 }
 
-export function mirrorController(o: MirrorOptions): Controller<ConfigMap, SharedInformerFactory> {
+export function mirrorController(o: MirrorOptions) {
   const random = o.random ?? Math.random;
-  return newController<ConfigMap, SharedInformerFactory>({
+  return newController({
     name: "mirror",
-    for: (f) => f.core().v1().configMaps(),
+    for: (f: SharedInformerFactory) => f.core().v1().configMaps(),
     concurrency: o.concurrency ?? 4,
     predicates: [{
       create: (cm) => cm.metadata?.labels?.[SOURCE_LABEL] === "true",
@@ -86,12 +84,9 @@ export function mirrorController(o: MirrorOptions): Controller<ConfigMap, Shared
             did = "cleaned";
             return Result.DONE;
           }
-          let existing: ConfigMap | undefined;
-          try {
-            existing = ctx.lister.namespace(req.namespace).get(childName);
-          } catch (e) {
-            if (!isNotFound(e)) throw e;
-          }
+          const existing = ctx.lister.namespace(req.namespace).list().find((cm) =>
+            cm.metadata?.name === childName
+          );
           const canon = (d: Record<string, string | undefined> = {}) =>
             JSON.stringify(Object.entries(d).sort());
           if (
