@@ -10,12 +10,7 @@
 import type { Clientset } from "../../clientset/clientset.ts";
 import type { SharedInformerFactory } from "../../cache/informer_factory.ts";
 import { isNotFound } from "../../rest/errors.ts";
-import {
-  finalizer,
-  newController,
-  Result,
-  setControllerReference,
-} from "../../controller/mod.ts";
+import { finalizer, newController, Result, setControllerReference } from "../../controller/mod.ts";
 
 export const SOURCE_LABEL = "test.kubeweb.dev/source";
 export const FINALIZER = "test.kubeweb.dev/cleanup";

@@ -7,6 +7,7 @@ import { newSharedInformerFactory } from "../../cache/informer_factory.ts";
 import { newClientset } from "../../clientset/clientset.ts";
 import type { ConfigMap } from "../../clientset/core/v1/types.ts";
 import { loadRestConfig } from "../../rest/load_rest_config.ts";
+import { transportFor } from "../../rest/transport_for.ts";
 import { seededRandom } from "../../_internal/seeded_random.ts";
 import { pollUntil } from "../../retry/poll_until.ts";
 import { Manager } from "../../controller/mod.ts";
@@ -183,8 +184,10 @@ Deno.test("metrics and readiness over the running manager", async () => {
   const ns = await namespace("ctrl-metrics");
   const { MetricsRegistry } = await import("../../controller/metrics.ts");
   const metrics = new MetricsRegistry();
+  // rest_client_requests_total: the clientset's requests go through an instrumented transport.
+  const counted = newClientset(config, { transport: metrics.instrumentTransport(transportFor(config)) });
   const manager = new Manager({
-    informerFactory: newSharedInformerFactory(clientset, 0, { namespace: ns }),
+    informerFactory: newSharedInformerFactory(counted, 0, { namespace: ns }),
     logSink: () => {},
     metrics,
   });
