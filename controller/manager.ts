@@ -23,9 +23,7 @@ export interface ManagedInformerFactory {
   /** Runs the informers requested so far until `signal` aborts. */
   start(signal: AbortSignal): void;
   /** Stops every informer and resolves once they have stopped. */
-  shutDown?(): Promise<void>;
-  /** Old name of `shutDown`. */
-  shutdown?(): Promise<void>;
+  shutDown(): Promise<void>;
 }
 
 /** Leader election of a {@linkcode Manager}. */
@@ -125,7 +123,7 @@ interface Term {
  *
  * const clientset = newClientset(await loadRestConfig());
  * const manager = new Manager<SharedInformerFactory>({
- *   informerFactory: () => newSharedInformerFactory(clientset, 0, { namespace: "default" }),
+ *   informerFactory: () => newSharedInformerFactory(clientset, { namespace: "default" }),
  *   leaderElection: {
  *     lock: new LeaseLock({ client: clientset.coordinationV1(), namespace: "default", name: "demo", identity: crypto.randomUUID() }),
  *   },
@@ -447,8 +445,7 @@ export class Manager<F extends ManagedInformerFactory = ManagedInformerFactory> 
         }
       }
       informerStop.abort();
-      const f = factory as ManagedInformerFactory;
-      await (f.shutDown ? f.shutDown() : f.shutdown?.());
+      await factory.shutDown();
       if (syncError) throw syncError;
       return lost ? "lost" : "stopped";
     } finally {

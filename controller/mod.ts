@@ -19,7 +19,7 @@
  *
  * const clientset = newClientset(await loadRestConfig());
  * const manager = new Manager<SharedInformerFactory>({
- *   informerFactory: newSharedInformerFactory(clientset, 0, { namespace: "default" }),
+ *   informerFactory: newSharedInformerFactory(clientset, { namespace: "default" }),
  * });
  * manager.add(newController({
  *   name: "hello",

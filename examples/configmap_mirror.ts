@@ -46,7 +46,7 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
   const broadcaster = newEventBroadcaster();
   broadcaster.startRecordingToSink(clientset.coreV1());
   const manager = new Manager<SharedInformerFactory>({
-    informerFactory: newSharedInformerFactory(clientset, 0, {
+    informerFactory: newSharedInformerFactory(clientset, {
       namespace,
       // Informers keep what the controller reads: drop the server-side apply bookkeeping.
       transform: (obj) => {
@@ -112,6 +112,6 @@ export async function runConfigMapMirror(options: ConfigMapMirrorOptions): Promi
   try {
     await manager.run(options.signal);
   } finally {
-    await broadcaster.shutdown();
+    await broadcaster.shutDown();
   }
 }

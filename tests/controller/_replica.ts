@@ -24,7 +24,7 @@ const out = (line: Record<string, unknown>) => console.log(JSON.stringify(line))
 const config = { ...await loadRestConfig({ kubeconfig }), qps: 200, burst: 400 };
 const clientset = newClientset(config);
 const manager = new Manager({
-  informerFactory: () => newSharedInformerFactory(clientset, 0, { namespace }),
+  informerFactory: () => newSharedInformerFactory(clientset, { namespace }),
   logSink: (r) => {
     if (r.msg === "Started leading") out({ ev: "leading", replica, t: Date.now() });
     if (r.level === "error" && Deno.env.get("CTRL_DEBUG")) console.error(JSON.stringify(r));

@@ -31,7 +31,7 @@ async function namespace(prefix: string): Promise<string> {
 
 function startManager(ns: string, record: ReconcileRecord[], failRate = 0, seed = 1) {
   const manager = new Manager({
-    informerFactory: newSharedInformerFactory(clientset, 0, { namespace: ns }),
+    informerFactory: newSharedInformerFactory(clientset, { namespace: ns }),
     logSink: () => {},
   });
   manager.add(mirrorController({
@@ -187,7 +187,7 @@ Deno.test("metrics and readiness over the running manager", async () => {
   // rest_client_requests_total: the clientset's requests go through an instrumented transport.
   const counted = newClientset(config, { transport: metrics.instrumentTransport(transportFor(config)) });
   const manager = new Manager({
-    informerFactory: newSharedInformerFactory(counted, 0, { namespace: ns }),
+    informerFactory: newSharedInformerFactory(counted, { namespace: ns }),
     logSink: () => {},
     metrics,
   });
