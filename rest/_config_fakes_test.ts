@@ -1,5 +1,5 @@
 // Test doubles shared by the configuration tests: an in-memory Runtime and a tiny Deno-backed one.
-import type { Runtime, SpawnOptions, SpawnResult, Transport } from "./runtime/runtime.ts";
+import type { Runtime, SpawnOptions, SpawnResult, Transport, WriteFileOptions } from "./runtime/runtime.ts";
 import { stringifyYaml } from "../_internal/deps.ts";
 import { encodeBase64 } from "./_config_util.ts";
 
@@ -33,6 +33,7 @@ export interface FakeRuntimeOptions {
   files?: Record<string, string>;
   env?: Record<string, string>;
   home?: string;
+  cwd?: string;
   unreadable?: string[];
   spawn?: (command: string, options: SpawnOptions) => Promise<SpawnResult>;
   name?: string;
@@ -50,7 +51,14 @@ export class FakeRuntime implements Runtime {
   readonly reads: string[] = [];
   readonly calls: SpawnCall[] = [];
   home: string | undefined;
+  workingDir: string | undefined;
   unreadable: Set<string>;
+  /** Permission bits of each file written. */
+  readonly modes: Map<string, number> = new Map();
+  /** Every write, rename and removal, in order ("write /a", "rename /a.tmp /a", "remove /a"). */
+  readonly ops: string[] = [];
+  /** Paths whose rename fails (the destination stays as it was). */
+  failRename: Set<string> = new Set();
   spawn?: (command: string, options: SpawnOptions) => Promise<SpawnResult>;
 
   constructor(options: FakeRuntimeOptions = {}) {
@@ -58,6 +66,7 @@ export class FakeRuntime implements Runtime {
     this.files = new Map(Object.entries(options.files ?? {}));
     this.vars = new Map(Object.entries(options.env ?? {}));
     this.home = options.home;
+    this.workingDir = options.cwd;
     this.unreadable = new Set(options.unreadable ?? []);
     const respond = options.spawn;
     if (respond) {
@@ -83,6 +92,48 @@ export class FakeRuntime implements Runtime {
     }
     return Promise.resolve(text);
   };
+
+  writeTextFile = (path: string, text: string, options: WriteFileOptions = {}): Promise<void> => {
+    this.ops.push(`write ${path}`);
+    if (options.createNew && this.files.has(path)) {
+      return Promise.reject(ioError(`Cannot write file ${path}: the file exists`, "EEXIST"));
+    }
+    this.files.set(path, text);
+    this.modes.set(path, options.mode ?? 0o600);
+    return Promise.resolve();
+  };
+
+  rename = (from: string, to: string): Promise<void> => {
+    this.ops.push(`rename ${from} ${to}`);
+    const text = this.files.get(from);
+    if (text === undefined) {
+      return Promise.reject(ioError(`Cannot replace file ${to}: no such file`, "ENOENT"));
+    }
+    if (this.failRename.has(to)) {
+      return Promise.reject(ioError(`Cannot replace file ${to}: permission denied`, "EACCES"));
+    }
+    this.files.set(to, text);
+    this.modes.set(to, this.modes.get(from) ?? 0o600);
+    this.files.delete(from);
+    this.modes.delete(from);
+    return Promise.resolve();
+  };
+
+  removeFile = (path: string): Promise<void> => {
+    this.ops.push(`remove ${path}`);
+    if (!this.files.delete(path)) {
+      return Promise.reject(ioError(`Cannot remove file ${path}: no such file`, "ENOENT"));
+    }
+    this.modes.delete(path);
+    return Promise.resolve();
+  };
+
+  makeDir = (path: string): Promise<void> => {
+    this.ops.push(`mkdir ${path}`);
+    return Promise.resolve();
+  };
+
+  cwd = (): string | undefined => this.workingDir;
 
   env = (name: string): string | undefined => this.vars.get(name);
 

@@ -62,3 +62,25 @@ export class ConfigError extends Error {
     this.notFound = options.notFound ?? false;
   }
 }
+
+/**
+ * Receives a problem in the configuration that does not stop it from being used (client-go logs
+ * these). The message never contains a secret.
+ */
+export type ConfigWarningHandler = (message: string) => void;
+
+/**
+ * The default {@linkcode ConfigWarningHandler}: writes the message to `console.warn`.
+ *
+ * @example
+ * ```ts
+ * import { defaultConfigWarning } from "./config_error.ts";
+ *
+ * defaultConfigWarning("The service account CA file is missing; going on without it");
+ * ```
+ *
+ * @param message The warning.
+ */
+export function defaultConfigWarning(message: string): void {
+  console.warn(`kubeweb: ${message}`);
+}

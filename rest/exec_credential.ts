@@ -132,7 +132,8 @@ export class ExecAuthProvider implements AuthProvider {
   /**
    * Checks the plugin configuration; nothing runs until a credential is needed.
    *
-   * @throws {ConfigError} for an unsupported apiVersion or interactiveMode Always.
+   * @throws {ConfigError} for an unsupported apiVersion, a v1 plugin without interactiveMode, or
+   * interactiveMode Always.
    * @throws {RuntimeCapabilityError} when the runtime cannot spawn processes.
    */
   constructor(exec: ExecConfig, options: ExecAuthProviderOptions = {}) {
@@ -148,6 +149,14 @@ export class ExecAuthProvider implements AuthProvider {
       throw this.#error(
         `${this.#field}.apiVersion must be client.authentication.k8s.io/v1 or v1beta1${removed}`,
         `${this.#field}.apiVersion`,
+      );
+    }
+    if (exec.apiVersion === "client.authentication.k8s.io/v1" && !exec.interactiveMode) {
+      // client-go defaults it only for v1beta1; v1 plugins must say how they use standard input.
+      throw this.#error(
+        `${this.#field}.interactiveMode must be specified for client.authentication.k8s.io/v1 ` +
+          "exec plugins (Never, IfAvailable or Always)",
+        `${this.#field}.interactiveMode`,
       );
     }
     if (exec.interactiveMode === "Always") {

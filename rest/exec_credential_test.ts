@@ -397,7 +397,11 @@ Deno.test("real spawn: the test plugin script, found relative to its kubeconfig,
     assert.equal((await Deno.readTextFile(`${dir}/runs`)).trim().split("\n").length, 2);
 
     // Without the token variable the script fails: its stderr is in the error.
-    const failing = new ExecAuthProvider({ command: `${dir}/bin/plugin.sh`, apiVersion: V1 }, {
+    const failing = new ExecAuthProvider({
+      command: `${dir}/bin/plugin.sh`,
+      apiVersion: V1,
+      interactiveMode: "Never",
+    }, {
       runtime: denoRuntime,
     });
     const e = await failure(failing.getCredential());
@@ -405,7 +409,12 @@ Deno.test("real spawn: the test plugin script, found relative to its kubeconfig,
 
     // A command that does not exist shows the install hint.
     const missing = new ExecAuthProvider(
-      { command: `${dir}/bin/absent`, apiVersion: V1, installHint: "Get it from example.com" },
+      {
+        command: `${dir}/bin/absent`,
+        apiVersion: V1,
+        interactiveMode: "Never",
+        installHint: "Get it from example.com",
+      },
       { runtime: denoRuntime },
     );
     const e2 = await failure(missing.getCredential());

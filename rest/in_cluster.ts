@@ -7,7 +7,7 @@
 import type { Clock } from "../_internal/clock.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { detectRuntime } from "./runtime/detect.ts";
-import { ConfigError } from "./config_error.ts";
+import { ConfigError, type ConfigWarningHandler, defaultConfigWarning } from "./config_error.ts";
 import { hasPemBlock, isNotFoundError, readConfigFile } from "./_config_util.ts";
 import { hideRestConfigSecrets, type RestConfig, TokenFileAuthProvider } from "./rest_config.ts";
 
@@ -28,12 +28,15 @@ export interface InClusterConfigOptions {
   namespacePath?: string;
   /** How long a token is used before the file is read again (default 60 000 ms). */
   tokenRefreshMs?: number;
+  /** Receives problems that do not stop the configuration, such as an unusable CA file (default: `console.warn`). */
+  onWarning?: ConfigWarningHandler;
 }
 
 /**
  * Builds the configuration of a program running in a pod (client-go's `rest.InClusterConfig`). The
  * token file is re-read at most once a minute, so rotated (projected) tokens are picked up. The
- * namespace is `POD_NAMESPACE`, else the namespace file, else "default".
+ * namespace is `POD_NAMESPACE`, else the namespace file, else "default". A CA file that is missing or
+ * holds no certificate is reported to `onWarning` and left out, as client-go does.
  *
  * @example
  * ```ts ignore
@@ -45,7 +48,7 @@ export interface InClusterConfigOptions {
  *
  * @param options Paths and runtime (for tests).
  * @returns The configuration.
- * @throws {ConfigError} when not in a cluster (`notFound` true) or a file is missing or unusable.
+ * @throws {ConfigError} when not in a cluster (`notFound` true) or the token file is missing or empty.
  */
 export async function inClusterConfig(options: InClusterConfigOptions = {}): Promise<RestConfig> {
   const runtime = options.runtime ?? detectRuntime();
@@ -83,11 +86,21 @@ export async function inClusterConfig(options: InClusterConfigOptions = {}): Pro
     refreshMs: options.tokenRefreshMs,
   });
   await auth.token();
-  const caPem = await readConfigFile(runtime, caPath, { what: "service account CA file" });
-  if (!hasPemBlock(caPem, "CERTIFICATE")) {
-    throw new ConfigError(`The service account CA file ${caPath} does not hold a PEM certificate`, {
-      file: caPath,
-    });
+  // As client-go: a CA file that cannot be used is reported and the configuration goes on without it
+  // (the runtime's trusted roots then verify the server).
+  let caPem: string | undefined;
+  try {
+    caPem = await readConfigFile(runtime, caPath, { what: "service account CA file" });
+    if (!hasPemBlock(caPem, "CERTIFICATE")) {
+      caPem = undefined;
+      throw new ConfigError(`The service account CA file ${caPath} does not hold a PEM certificate`, {
+        file: caPath,
+      });
+    }
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const warn = options.onWarning ?? defaultConfigWarning;
+    warn(`${e.message}; going on without it (the runtime's trusted certificate authorities apply)`);
   }
   let namespace = env("POD_NAMESPACE");
   if (!namespace) {
@@ -101,8 +114,7 @@ export async function inClusterConfig(options: InClusterConfigOptions = {}): Pro
   const config: RestConfig = {
     host: `https://${url.hostname}:${port}`,
     namespace: namespace || "default",
-    caPem,
-    caFile: caPath,
+    ...(caPem === undefined ? {} : { caPem, caFile: caPath }),
     bearerTokenFile: tokenPath,
     auth,
   };

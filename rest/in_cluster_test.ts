@@ -84,7 +84,7 @@ Deno.test("in-cluster: outside a cluster the error says so and is marked not-fou
   }
 });
 
-Deno.test("in-cluster: bad port, bad host, missing token, missing or bad CA", async () => {
+Deno.test("in-cluster: bad port, bad host, missing token", async () => {
   const env = { KUBERNETES_SERVICE_HOST: "10.0.0.1", KUBERNETES_SERVICE_PORT: "443" };
   await assert.rejects(
     inClusterConfig({ runtime: pod({ ...env, KUBERNETES_SERVICE_PORT: "https" }) }),
@@ -102,18 +102,32 @@ Deno.test("in-cluster: bad port, bad host, missing token, missing or bad CA", as
     assert.match(e.message, /Cannot read the token file .*token: the file does not exist/);
     return true;
   });
+});
+
+Deno.test("in-cluster: a missing, unreadable or invalid ca.crt is a warning, and the configuration goes on without it", async () => {
+  const env = { KUBERNETES_SERVICE_HOST: "10.0.0.1", KUBERNETES_SERVICE_PORT: "443" };
   const noCa = pod(env);
   noCa.files.delete(`${SA}/ca.crt`);
-  await assert.rejects(inClusterConfig({ runtime: noCa }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.equal(e.file, `${SA}/ca.crt`);
-    assertNoSecrets(e);
-    return true;
-  });
-  await assert.rejects(
-    inClusterConfig({ runtime: pod(env, { [`${SA}/ca.crt`]: "garbage" }) }),
-    /does not hold a PEM certificate/,
-  );
+  const locked = pod(env);
+  locked.unreadable.add(`${SA}/ca.crt`);
+  const cases: [FakeRuntime, RegExp][] = [
+    [noCa, /the file does not exist/],
+    [locked, /the file cannot be read \(EACCES\)/],
+    [pod(env, { [`${SA}/ca.crt`]: "garbage" }), /does not hold a PEM certificate/],
+  ];
+  for (const [runtime, why] of cases) {
+    const warnings: string[] = [];
+    const config = await inClusterConfig({ runtime, onWarning: (m) => warnings.push(m) });
+    assert.equal(config.host, "https://10.0.0.1:443");
+    assert.equal(config.caPem, undefined);
+    assert.equal(config.caFile, undefined);
+    assert.equal(await bearer(config), `Bearer ${TOKEN}`);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], new RegExp(`${SA}/ca\\.crt`));
+    assert.match(warnings[0], why);
+    assert.match(warnings[0], /without it/);
+    assertNoSecrets(warnings[0]);
+  }
 });
 
 Deno.test("in-cluster: a rotated token is picked up within a minute (fake clock)", async () => {

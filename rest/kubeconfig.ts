@@ -11,6 +11,7 @@ import { ConfigError } from "./config_error.ts";
 import {
   decodeBase64,
   dirnameOf,
+  isAbsolutePath,
   isNotFoundError,
   joinPath,
   readConfigFile,
@@ -239,6 +240,9 @@ class Parser {
       const m = this.map(item, `${field}[${i}]`) ?? this.fail(`${field}[${i}]`, "is empty");
       const name = this.str(m.name, `${field}[${i}].name`);
       if (!name) this.fail(`${field}[${i}].name`, "is missing");
+      if (hasEntry(out, name)) {
+        this.fail(`${field}[${name}]`, `is defined twice (the name "${name}" must be unique)`);
+      }
       setEntry(out, name, m.extension);
     });
     return out;
@@ -524,7 +528,8 @@ export function mergeKubeConfigs(configs: KubeConfig[]): KubeConfig {
 /** Options of {@linkcode loadKubeConfig}. */
 export interface LoadKubeConfigOptions {
   /**
-   * The kubeconfig file to read (it must exist). Without it: the files listed in `KUBECONFIG`, else
+   * The kubeconfig file to read (it must exist); a relative path resolves against the working
+   * directory. Without it: the files listed in `KUBECONFIG` (relative ones resolve the same way), else
    * `~/.kube/config`. With `text`, only names the text's file.
    */
   path?: string;
@@ -532,6 +537,17 @@ export interface LoadKubeConfigOptions {
   text?: string;
   /** Where files and the environment are read (default: the detected runtime). */
   runtime?: Runtime;
+}
+
+/**
+ * `path` made absolute against the runtime's working directory (as client-go's `filepath.Abs`), so a
+ * relative `KUBECONFIG` entry and the relative paths inside that file keep working when the working
+ * directory changes. Unchanged when the runtime cannot tell its working directory.
+ */
+export function absolutePath(runtime: Runtime, path: string): string {
+  if (isAbsolutePath(path)) return path;
+  const cwd = runtime.cwd?.();
+  return cwd ? resolvePath(cwd, path) : path;
 }
 
 /** The path of the default kubeconfig, `~/.kube/config`, or undefined when the home directory is unknown. */
@@ -557,15 +573,23 @@ export function defaultKubeConfigPath(runtime: Runtime): string | undefined {
  * @throws {ConfigError} when no file can be read or one is malformed (`notFound` is true when none exists).
  */
 export async function loadKubeConfig(options: LoadKubeConfigOptions = {}): Promise<KubeConfig> {
-  if (options.text !== undefined) return parseKubeConfig(options.text, { file: options.path });
   const runtime = options.runtime ?? detectRuntime();
+  if (options.text !== undefined) {
+    const file = options.path === undefined ? undefined : absolutePath(runtime, options.path);
+    return parseKubeConfig(options.text, { file });
+  }
   if (options.path !== undefined) {
-    const text = await readConfigFile(runtime, options.path, { what: "kubeconfig" });
-    return parseKubeConfig(text, { file: options.path });
+    const path = absolutePath(runtime, options.path);
+    const text = await readConfigFile(runtime, path, { what: "kubeconfig" });
+    return parseKubeConfig(text, { file: path });
   }
   const list = runtime.env?.("KUBECONFIG");
   if (list !== undefined && list.trim() !== "") {
-    const paths = [...new Set(list.split(":").map((s) => s.trim()).filter((s) => s !== ""))];
+    const paths = [
+      ...new Set(
+        list.split(":").map((s) => s.trim()).filter((s) => s !== "").map((s) => absolutePath(runtime, s)),
+      ),
+    ];
     const configs: KubeConfig[] = [];
     for (const path of paths) {
       let text: string;

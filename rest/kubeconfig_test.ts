@@ -267,3 +267,68 @@ Deno.test("loadKubeConfig reads real files through a Deno-backed runtime", async
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("relative KUBECONFIG entries and explicit paths resolve against the working directory", async () => {
+  const runtime = new FakeRuntime({
+    files: { "/work/cfg/config": A, "/other/config": B },
+    env: { KUBECONFIG: "cfg/config:../other/config" },
+    cwd: "/work/sub/..",
+  });
+  const kc = await loadKubeConfig({ runtime });
+  assert.deepEqual(kc.files, ["/work/cfg/config", "/other/config"]);
+  assert.equal(kc.clusters.shared.source, "/work/cfg/config");
+  assert.equal(kc.clusters.shared.certificateAuthority, "/work/cfg/certs/ca.crt");
+  assert.equal(kc.users.u.clientKey, "/work/cfg/keys/u.key");
+  assert.equal(kc.users.u.exec?.command, "/work/cfg/bin/plugin");
+  assert.equal(kc.currentContextSource, "/other/config");
+  const explicit = await loadKubeConfig({ runtime, path: "./cfg/config" });
+  assert.deepEqual(explicit.files, ["/work/cfg/config"]);
+  assert.equal(explicit.users.u.tokenFile, "/work/cfg/tok");
+  // The same file named twice (relative and absolute) is read once.
+  const twice = new FakeRuntime({
+    files: { "/work/cfg/config": A },
+    env: { KUBECONFIG: "cfg/config:/work/cfg/config" },
+    cwd: "/work",
+  });
+  assert.deepEqual((await loadKubeConfig({ runtime: twice })).files, ["/work/cfg/config"]);
+  assert.deepEqual(twice.reads, ["/work/cfg/config"]);
+});
+
+Deno.test("duplicate names inside one file are an error naming the duplicate (extensions too)", () => {
+  const ext = (name: string) => ({ name, extension: { v: name } });
+  const cases: [string, unknown, string][] = [
+    ["clusters", { clusters: [{ name: "c", cluster: {} }, { name: "c", cluster: {} }] }, "clusters[c]"],
+    ["users", { users: [{ name: "u", user: {} }, { name: "u", user: {} }] }, "users[u]"],
+    ["contexts", { contexts: [{ name: "x", context: {} }, { name: "x", context: {} }] }, "contexts[x]"],
+    [
+      "cluster extensions",
+      { clusters: [{ name: "c", cluster: { extensions: [ext("e"), ext("f"), ext("e")] } }] },
+      "clusters[c].cluster.extensions[e]",
+    ],
+    [
+      "user extensions",
+      { users: [{ name: "u", user: { extensions: [ext("e"), ext("e")] } }] },
+      "users[u].user.extensions[e]",
+    ],
+    [
+      "context extensions",
+      { contexts: [{ name: "x", context: { extensions: [ext("e"), ext("e")] } }] },
+      "contexts[x].context.extensions[e]",
+    ],
+    [
+      "preferences extensions",
+      { preferences: { extensions: [ext("p"), ext("p")] } },
+      "preferences.extensions[p]",
+    ],
+    ["top-level extensions", { extensions: [ext("t"), ext("t")] }, "extensions[t]"],
+  ];
+  for (const [what, doc, field] of cases) {
+    assert.throws(() => parseKubeConfig(yaml(doc), { file: "/k/config" }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, what);
+      assert.equal(e.file, "/k/config", what);
+      assert.equal(e.field, field, what);
+      assert.match(e.message, /is defined twice/, what);
+      return true;
+    });
+  }
+});

@@ -41,7 +41,8 @@ function absent(e: unknown): e is ConfigError {
 
 /**
  * Loads the configuration to talk to the cluster, trying in order: the explicit `kubeconfig` file,
- * the files listed in `KUBECONFIG`, `~/.kube/config`, and the in-cluster configuration. A source that
+ * the files listed in `KUBECONFIG` (when it is set, `~/.kube/config` is not read, as in client-go),
+ * `~/.kube/config`, and the in-cluster configuration. A source that
  * does not exist (no variable, no file, an empty file) is skipped; a source that exists but is wrong
  * fails at once with its own error, so a typo never silently selects another cluster. When no source
  * exists, the error lists why each was skipped.
@@ -90,7 +91,10 @@ export async function loadRestConfig(options: LoadRestConfigOptions = {}): Promi
   }
 
   const home = defaultKubeConfigPath(runtime);
-  if (home === undefined) {
+  if (list !== undefined && list.trim() !== "") {
+    // As client-go: when KUBECONFIG is set, only its files are searched (then in-cluster).
+    reasons.push("~/.kube/config: not read, because KUBECONFIG is set");
+  } else if (home === undefined) {
     reasons.push("~/.kube/config: the home directory is unknown");
   } else {
     let kc: KubeConfig | undefined;

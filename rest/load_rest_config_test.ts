@@ -46,7 +46,7 @@ Deno.test("then KUBECONFIG, then ~/.kube/config, then in-cluster", async () => {
     home: "/home/me",
     files,
   });
-  assert.equal((await loadRestConfig({ runtime: missingEnvFiles })).host, "https://home");
+  assert.equal((await loadRestConfig({ runtime: missingEnvFiles })).host, "https://10.96.0.1:443");
   const podOnly = new FakeRuntime({ env: IN_CLUSTER_ENV, home: "/root", files: SA_FILES });
   const config = await loadRestConfig({ runtime: podOnly });
   assert.equal(config.host, "https://10.96.0.1:443");
@@ -112,14 +112,14 @@ Deno.test("when every source fails, one error lists why each one did", async () 
     assert.equal(lines[0], "No Kubernetes configuration found; tried:");
     assert.equal(lines[1], "  - explicit kubeconfig: none given");
     assert.equal(lines[2], "  - KUBECONFIG: None of the files listed in KUBECONFIG exists (/a, /b)");
-    assert.equal(lines[3], "  - /home/me/.kube/config: the file does not exist");
+    assert.equal(lines[3], "  - ~/.kube/config: not read, because KUBECONFIG is set");
     assert.equal(
       lines[4],
       "  - in-cluster: Not running in a Kubernetes cluster: KUBERNETES_SERVICE_PORT not set",
     );
     assert.equal(lines.length, 5);
     assert.ok(e.cause instanceof AggregateError);
-    assert.equal((e.cause as AggregateError).errors.length, 3);
+    assert.equal((e.cause as AggregateError).errors.length, 2);
     return true;
   });
   const bare = new FakeRuntime({});
@@ -137,4 +137,31 @@ Deno.test("when every source fails, one error lists why each one did", async () 
     files: { [`${SERVICE_ACCOUNT_DIR}/ca.crt`]: CA_PEM },
   });
   await assert.rejects(loadRestConfig({ runtime: noToken }), /- in-cluster: .*Cannot read the token file/);
+});
+
+Deno.test("KUBECONFIG naming only missing or empty files never falls back to ~/.kube/config", async () => {
+  const home = { "/home/me/.kube/config": doc("https://home") };
+  for (const [list, files] of [["/gone:/also-gone", {}], ["/empty", { "/empty": "" }], [":", {}]] as const) {
+    // In a pod, the in-cluster configuration is next (client-go searches only the listed files).
+    const inPod = new FakeRuntime({
+      env: { KUBECONFIG: list, ...IN_CLUSTER_ENV },
+      home: "/home/me",
+      files: { ...home, ...files, ...SA_FILES },
+    });
+    assert.equal((await loadRestConfig({ runtime: inPod })).host, "https://10.96.0.1:443", list);
+    assert.ok(!inPod.reads.includes("/home/me/.kube/config"), list);
+    // Outside a pod nothing is found, and the error says why ~/.kube/config was not read.
+    const outside = new FakeRuntime({
+      env: { KUBECONFIG: list },
+      home: "/home/me",
+      files: { ...home, ...files },
+    });
+    await assert.rejects(loadRestConfig({ runtime: outside }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.notFound, true);
+      assert.match(e.message, /- ~\/\.kube\/config: not read, because KUBECONFIG is set\n/);
+      return true;
+    });
+    assert.ok(!outside.reads.includes("/home/me/.kube/config"), list);
+  }
 });

@@ -402,16 +402,22 @@ function userWhere(u: KubeConfigUser, key: string): Where {
   return { file: u.source, field: `users[${u.name}].user.${key}` };
 }
 
-function parseServer(cluster: KubeConfigCluster): string {
+function parseServer(cluster: KubeConfigCluster, tlsConfigured: boolean): string {
   const where = clusterWhere(cluster, "server");
   const raw = cluster.server?.trim();
   if (!raw) fail(where, "is missing");
-  const withScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw) ? raw : `https://${raw}`;
+  // As client-go's DefaultServerURL: without a scheme the server is a host:port pair, reached over
+  // https when TLS settings are given and over http otherwise; a path then needs a scheme.
+  const schemeless = !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw);
+  const withScheme = schemeless ? `${tlsConfigured ? "https" : "http"}://${raw}` : raw;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    fail(where, "is not a valid URL");
+    fail(where, schemeless ? "host must be a URL or a host:port pair" : "is not a valid URL");
+  }
+  if (schemeless && url.pathname !== "/") {
+    fail(where, `host must be a URL or a host:port pair: "${raw}" has a path but no scheme`);
   }
   if (url.username || url.password) fail(where, "must not contain a user name or password");
   if (url.search || url.hash) fail(where, "must not contain a query or fragment");
@@ -541,7 +547,8 @@ export async function restConfigFromKubeConfig(
       "cannot be combined with a certificate authority",
     );
   }
-  const host = parseServer(cluster);
+  const hasClientCert = !!(user?.clientCertificate || user?.clientCertificateData);
+  const host = parseServer(cluster, hasCa || hasClientCert || !!cluster.insecureSkipTlsVerify);
   const config: RestConfig = { host, namespace: ctx.namespace || "default" };
   if (cluster.disableCompression) config.disableCompression = true;
   if (cluster.proxyUrl) config.proxyUrl = parseProxyUrl(cluster);

@@ -851,3 +851,50 @@ Deno.test("a plain http server gets no credentials from the kubeconfig, and a wa
     assert.equal(config.bearerToken, TOKEN);
   });
 });
+
+Deno.test("a server without a scheme: host:port is http without TLS settings, https with them; a path is an error", async () => {
+  const plain = baseDoc();
+  delete cluster(plain)["certificate-authority-data"];
+  cluster(plain).server = "127.0.0.1:8080";
+  assert.equal((await build(yaml(plain))).host, "http://127.0.0.1:8080");
+  cluster(plain).server = "localhost:8080";
+  assert.equal((await build(yaml(plain))).host, "http://localhost:8080");
+  const withCa = baseDoc();
+  cluster(withCa).server = "prod.example.com:6443";
+  assert.equal((await build(yaml(withCa))).host, "https://prod.example.com:6443");
+  const insecure = baseDoc();
+  delete cluster(insecure)["certificate-authority-data"];
+  Object.assign(cluster(insecure), { server: "prod.example.com", "insecure-skip-tls-verify": true });
+  assert.equal((await build(yaml(insecure))).host, "https://prod.example.com");
+  for (const server of ["prod.example.com/api", "prod.example.com:6443/prefix/", "localhost:8080/x"]) {
+    const d = baseDoc();
+    cluster(d).server = server;
+    await assert.rejects(build(yaml(d)), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, server);
+      assert.equal(e.field, "clusters[prod].cluster.server");
+      assert.match(e.message, /host must be a URL or a host:port pair/);
+      return true;
+    });
+  }
+  // With a scheme, a path is a prefix, as before.
+  const prefixed = baseDoc();
+  cluster(prefixed).server = "https://prod.example.com/k8s/";
+  assert.equal((await build(yaml(prefixed))).host, "https://prod.example.com/k8s");
+});
+
+Deno.test("an exec plugin of client.authentication.k8s.io/v1 without interactiveMode is an error", async () => {
+  const d = baseDoc();
+  delete user(d, "dave").exec.interactiveMode;
+  await assert.rejects(build(yaml(d), { context: "prod-dave" }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.file, FILE);
+    assert.equal(e.field, "users[dave].user.exec.interactiveMode");
+    assert.match(e.message, /interactiveMode must be specified for client\.authentication\.k8s\.io\/v1/);
+    assertNoSecrets(e);
+    return true;
+  });
+  // v1beta1 defaults to IfAvailable, as client-go does.
+  user(d, "dave").exec.apiVersion = "client.authentication.k8s.io/v1beta1";
+  const config = await build(yaml(d), { context: "prod-dave" });
+  assert.ok(config.auth instanceof ExecAuthProvider);
+});

@@ -23,6 +23,7 @@ const REASONS: Record<string, string> = {
   EACCES: "permission denied",
   EISDIR: "it is a directory",
   ENOTDIR: "a parent is not a directory",
+  EEXIST: "the file exists",
 };
 
 function codeOf(e: unknown): string | undefined {
@@ -32,14 +33,15 @@ function codeOf(e: unknown): string | undefined {
   if (name === "NotFound") return "ENOENT";
   if (name === "PermissionDenied" || name === "NotCapable") return "EACCES";
   if (name === "IsADirectory") return "EISDIR";
+  if (name === "AlreadyExists") return "EEXIST";
   return undefined;
 }
 
-/** The error for a file that could not be read: names the path and the reason. */
-export function fileError(path: string, cause: unknown): RuntimeIoError {
+/** The error for a file that could not be read (or written, ...): names the path and the reason. */
+export function fileError(path: string, cause: unknown, verb = "read"): RuntimeIoError {
   const code = codeOf(cause);
   const reason = (code && REASONS[code]) ?? (cause instanceof Error ? cause.message : String(cause));
-  return new RuntimeIoError(`Cannot read file ${path}: ${reason}`, code, { cause });
+  return new RuntimeIoError(`Cannot ${verb} file ${path}: ${reason}`, code, { cause });
 }
 
 /** The error for a program that was not found (code "ENOENT"). */

@@ -17,6 +17,7 @@ import {
   type TlsOptions,
   type Transport,
 } from "./runtime.ts";
+import { nodeFileWriting } from "./_node_files.ts";
 import { fileError, isNotFound, notFoundError } from "./_errors.ts";
 import { nodeHttpsTransport } from "./_node_https.ts";
 
@@ -144,6 +145,7 @@ export const bunRuntime: Runtime = {
       throw fileError(path, e);
     }
   },
+  ...nodeFileWriting,
   env: (name: string): string | undefined => bun().env[name],
   homeDir: (): string | undefined => bun().env.HOME ?? bun().env.USERPROFILE,
   spawn: bunSpawn,

@@ -119,6 +119,41 @@ export const denoRuntime: Runtime = {
       throw fileError(path, e);
     }
   },
+  async writeTextFile(path, text, options = {}): Promise<void> {
+    try {
+      await Deno.writeTextFile(path, text, { mode: options.mode ?? 0o600, createNew: options.createNew });
+    } catch (e) {
+      throw fileError(path, e, "write");
+    }
+  },
+  async rename(from: string, to: string): Promise<void> {
+    try {
+      await Deno.rename(from, to);
+    } catch (e) {
+      throw fileError(to, e, "replace");
+    }
+  },
+  async removeFile(path: string): Promise<void> {
+    try {
+      await Deno.remove(path);
+    } catch (e) {
+      throw fileError(path, e, "remove");
+    }
+  },
+  async makeDir(path: string): Promise<void> {
+    try {
+      await Deno.mkdir(path, { recursive: true, mode: 0o755 });
+    } catch (e) {
+      throw fileError(path, e, "create the folder of");
+    }
+  },
+  cwd: (): string | undefined => {
+    try {
+      return Deno.cwd();
+    } catch {
+      return undefined;
+    }
+  },
   env: denoEnv,
   homeDir: () => denoEnv("HOME") ?? denoEnv("USERPROFILE"),
   spawn: denoSpawn,

@@ -10,6 +10,7 @@ import type * as NodeFs from "node:fs/promises";
 import type * as NodeOs from "node:os";
 import type { Runtime, SpawnOptions, SpawnResult } from "./runtime.ts";
 import { nodeBuiltin, nodeHttpsTransport } from "./_node_https.ts";
+import { nodeFileWriting } from "./_node_files.ts";
 import { fileError, isNotFound, notFoundError } from "./_errors.ts";
 
 interface NodeProcessEnv {
@@ -77,6 +78,7 @@ export const nodeRuntime: Runtime = {
       throw fileError(path, e);
     }
   },
+  ...nodeFileWriting,
   env: (name: string): string | undefined => processEnv()[name],
   homeDir: (): string | undefined => nodeBuiltin<typeof NodeOs>("node:os")?.homedir() || undefined,
   spawn: nodeSpawn,

@@ -60,6 +60,14 @@ export interface SpawnOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@linkcode Runtime.writeTextFile}. */
+export interface WriteFileOptions {
+  /** Permission bits of a file that is created (default 0o600: readable by its owner only). */
+  mode?: number;
+  /** Fail with code "EEXIST" when the file exists instead of replacing it. */
+  createNew?: boolean;
+}
+
 /** What a runtime can do for kubeweb. Missing capabilities are undefined. */
 export interface Runtime {
   /** "deno", "bun", "node" or "web". */
@@ -68,6 +76,16 @@ export interface Runtime {
   createTransport(tls: TlsOptions): Transport;
   /** Reads a UTF-8 file. Rejects with an error whose message names the path. */
   readTextFile?: (path: string) => Promise<string>;
+  /** Writes a UTF-8 file. Rejects with an error whose message names the path and a system `code`. */
+  writeTextFile?: (path: string, text: string, options?: WriteFileOptions) => Promise<void>;
+  /** Renames a file, atomically replacing `to` when it exists (same file system). */
+  rename?: (from: string, to: string) => Promise<void>;
+  /** Removes a file. */
+  removeFile?: (path: string) => Promise<void>;
+  /** Creates a folder and its missing parents (mode 0o755). */
+  makeDir?: (path: string) => Promise<void>;
+  /** The working directory, against which relative paths resolve. */
+  cwd?: () => string | undefined;
   /** Reads an environment variable. */
   env?: (name: string) => string | undefined;
   /** The user's home directory. */
