@@ -4,4 +4,11 @@
  *
  * @module
  */
-export { parse as parseYaml, stringify as stringifyYaml } from "npm:yaml@^2.9.1";
+export {
+  isMap as yamlIsMap,
+  isSeq as yamlIsSeq,
+  parse as parseYaml,
+  parseDocument as parseYamlDocument,
+  stringify as stringifyYaml,
+} from "npm:yaml@^2.9.1";
+export type { Document as YamlDocument, YAMLMap as YamlMap, YAMLSeq as YamlSeq } from "npm:yaml@^2.9.1";

@@ -141,3 +141,16 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
   }
   return out;
 }
+
+/**
+ * How kubeconfig YAML is read: as kubectl, YAML 1.1 (yes/no are booleans, 0777 is octal), but with
+ * timestamps and sexagesimal numbers ("1:20") kept as strings.
+ */
+export const KUBECONFIG_YAML_OPTIONS = {
+  version: "1.1" as const,
+  customTags: <T>(tags: T[]): T[] =>
+    tags.filter((t) => {
+      const tag = t as { tag?: string; format?: string };
+      return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
+    }),
+};

@@ -9,7 +9,13 @@ import type { Runtime } from "./runtime/runtime.ts";
 import { detectRuntime } from "./runtime/detect.ts";
 import { ConfigError, type ConfigWarningHandler, defaultConfigWarning } from "./config_error.ts";
 import { hasPemBlock, isNotFoundError, readConfigFile } from "./_config_util.ts";
-import { hideRestConfigSecrets, type RestConfig, TokenFileAuthProvider } from "./rest_config.ts";
+import {
+  hideRestConfigSecrets,
+  type RestConfig,
+  StaticTokenAuthProvider,
+  TokenFileAuthProvider,
+} from "./rest_config.ts";
+import type { ConfigOverrides } from "./config_overrides.ts";
 
 /** The folder where Kubernetes mounts a pod's service account credentials. */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -30,6 +36,12 @@ export interface InClusterConfigOptions {
   tokenRefreshMs?: number;
   /** Receives problems that do not stop the configuration, such as an unusable CA file (default: `console.warn`). */
   onWarning?: ConfigWarningHandler;
+  /**
+   * Overrides, as client-go applies them in a pod: `clusterInfo.server`, `clusterInfo.certificateAuthority`
+   * (read instead of the service account CA), `authInfo.token` (sent instead of the token file's) and
+   * `context.namespace`. The others do not apply to the in-cluster configuration.
+   */
+  overrides?: ConfigOverrides;
 }
 
 /**
@@ -77,7 +89,8 @@ export async function inClusterConfig(options: InClusterConfigOptions = {}): Pro
     });
   }
   const tokenPath = options.tokenPath ?? `${SERVICE_ACCOUNT_DIR}/token`;
-  const caPath = options.caPath ?? `${SERVICE_ACCOUNT_DIR}/ca.crt`;
+  const caOverride = options.overrides?.clusterInfo?.certificateAuthority || undefined;
+  const caPath = caOverride ?? options.caPath ?? `${SERVICE_ACCOUNT_DIR}/ca.crt`;
   const namespacePath = options.namespacePath ?? `${SERVICE_ACCOUNT_DIR}/namespace`;
 
   const auth = new TokenFileAuthProvider(tokenPath, {
@@ -99,10 +112,16 @@ export async function inClusterConfig(options: InClusterConfigOptions = {}): Pro
     }
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
+    if (caOverride !== undefined) {
+      throw new ConfigError(e.message.replace(`${caPath}: `, ""), {
+        field: "overrides.clusterInfo.certificateAuthority",
+        cause: e,
+      });
+    }
     const warn = options.onWarning ?? defaultConfigWarning;
     warn(`${e.message}; going on without it (the runtime's trusted certificate authorities apply)`);
   }
-  let namespace = env("POD_NAMESPACE");
+  let namespace = options.overrides?.context?.namespace || env("POD_NAMESPACE");
   if (!namespace) {
     try {
       namespace = (await readConfigFile(runtime, namespacePath, { what: "service account namespace file" }))
@@ -112,11 +131,39 @@ export async function inClusterConfig(options: InClusterConfigOptions = {}): Pro
     }
   }
   const config: RestConfig = {
-    host: `https://${url.hostname}:${port}`,
+    host: serverOverride(options.overrides) ?? `https://${url.hostname}:${port}`,
     namespace: namespace || "default",
     ...(caPem === undefined ? {} : { caPem, caFile: caPath }),
     bearerTokenFile: tokenPath,
     auth,
   };
+  const token = options.overrides?.authInfo?.token;
+  if (token) {
+    delete config.bearerTokenFile;
+    config.bearerToken = token;
+    config.auth = new StaticTokenAuthProvider(token);
+  }
   return hideRestConfigSecrets(config);
+}
+
+function serverOverride(overrides: ConfigOverrides | undefined): string | undefined {
+  const raw = overrides?.clusterInfo?.server?.trim();
+  if (!raw) return undefined;
+  // The in-cluster configuration always has TLS settings, so a host:port pair means https.
+  const withScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw) ? raw : `https://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new ConfigError("overrides.clusterInfo.server is not a valid URL or host:port pair", {
+      field: "overrides.clusterInfo.server",
+    });
+  }
+  if (url.protocol !== "https:") {
+    // The service account token must not travel over plain http.
+    throw new ConfigError("overrides.clusterInfo.server must use https in a pod", {
+      field: "overrides.clusterInfo.server",
+    });
+  }
+  return url.pathname === "/" ? url.origin : `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }

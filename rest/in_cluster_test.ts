@@ -163,3 +163,33 @@ Deno.test("in-cluster: reads real files at overridden paths through a Deno-backe
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("in-cluster: the server, CA file, token and namespace overrides apply, as client-go's", async () => {
+  const env = { KUBERNETES_SERVICE_HOST: "10.0.0.1", KUBERNETES_SERVICE_PORT: "443" };
+  const other = "-----BEGIN CERTIFICATE-----\nT1RIRVI=\n-----END CERTIFICATE-----\n";
+  const runtime = pod(env, { "/etc/other-ca.pem": other });
+  const config = await inClusterConfig({
+    runtime,
+    overrides: {
+      clusterInfo: { server: "kube.internal:6443", certificateAuthority: "/etc/other-ca.pem" },
+      authInfo: { token: "override-token" },
+      context: { namespace: "ns-override" },
+    },
+  });
+  assert.equal(config.host, "https://kube.internal:6443");
+  assert.equal(config.caPem, other);
+  assert.equal(config.caFile, "/etc/other-ca.pem");
+  assert.equal(config.namespace, "ns-override");
+  assert.equal(config.bearerTokenFile, undefined);
+  assert.equal(await bearer(config), "Bearer override-token");
+  assert.ok(!runtime.reads.includes(`${SA}/ca.crt`));
+  // An override CA that cannot be used is an error, not a warning: it was asked for.
+  await assert.rejects(
+    inClusterConfig({ runtime, overrides: { clusterInfo: { certificateAuthority: "/etc/gone.pem" } } }),
+    (e: unknown) => e instanceof ConfigError && e.field === "overrides.clusterInfo.certificateAuthority",
+  );
+  await assert.rejects(
+    inClusterConfig({ runtime, overrides: { clusterInfo: { server: "http://kube.internal" } } }),
+    /must use https in a pod/,
+  );
+});

@@ -14,6 +14,7 @@ import {
   isAbsolutePath,
   isNotFoundError,
   joinPath,
+  KUBECONFIG_YAML_OPTIONS,
   readConfigFile,
   resolvePath,
 } from "./_config_util.ts";
@@ -382,17 +383,6 @@ function emptyKubeConfig(): KubeConfig {
   return { clusters: {}, users: {}, contexts: {}, preferences: {}, files: [] };
 }
 
-// kubectl reads kubeconfig as YAML 1.1 (yes/no are booleans, 0777 is octal) but keeps timestamps and
-// sexagesimal numbers ("1:20") as strings.
-const YAML_OPTIONS = {
-  version: "1.1" as const,
-  customTags: <T>(tags: T[]): T[] =>
-    tags.filter((t) => {
-      const tag = t as { tag?: string; format?: string };
-      return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
-    }),
-};
-
 function yamlError(e: unknown, file: string | undefined): ConfigError {
   // The YAML library's message carries an excerpt of the offending line, which may hold a secret:
   // keep only its first sentence and the position.
@@ -432,7 +422,7 @@ export function parseKubeConfig(text: string, options: ParseKubeConfigOptions = 
   const file = options.file;
   let doc: unknown;
   try {
-    doc = parseYaml(text, YAML_OPTIONS);
+    doc = parseYaml(text, KUBECONFIG_YAML_OPTIONS);
   } catch (e) {
     throw yamlError(e, file);
   }

@@ -8,6 +8,7 @@ import type { Clock } from "../_internal/clock.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { detectRuntime } from "./runtime/detect.ts";
 import { ConfigError } from "./config_error.ts";
+import type { ConfigOverrides } from "./config_overrides.ts";
 import { defaultKubeConfigPath, type KubeConfig, loadKubeConfig } from "./kubeconfig.ts";
 import { type RestConfig, restConfigFromKubeConfig } from "./rest_config.ts";
 import { inClusterConfig } from "./in_cluster.ts";
@@ -18,13 +19,19 @@ export interface LoadRestConfigOptions {
   kubeconfig?: string;
   /** The context to use (default: the current context). When given, in-cluster is not tried. */
   context?: string;
+  /**
+   * Settings that take precedence over the kubeconfig, as kubectl's flags (client-go's
+   * `ConfigOverrides`). In a pod, the server, CA file, token and namespace overrides apply to the
+   * in-cluster configuration too; `overrides.currentContext` rules it out, as `context` does.
+   */
+  overrides?: ConfigOverrides;
   /** Where files, environment and exec plugins are found (default: the detected runtime). */
   runtime?: Runtime;
   /** Clock for token re-reads and exec credential expiry (default: the real clock). */
   clock?: Clock;
   /**
-   * Receives the loader's warnings, such as credentials left out because the server is plain http
-   * (default: `console.warn`).
+   * Receives the loader's warnings, such as credentials left out because the server is plain http, or
+   * an unusable in-cluster CA file left out (default: `console.warn`).
    */
   onWarning?: (message: string) => void;
 }
@@ -64,6 +71,7 @@ export async function loadRestConfig(options: LoadRestConfigOptions = {}): Promi
   const fromKubeConfig = (kc: KubeConfig): Promise<RestConfig> =>
     restConfigFromKubeConfig(kc, {
       context: options.context,
+      overrides: options.overrides,
       runtime,
       clock: options.clock,
       onWarning: options.onWarning,
@@ -109,11 +117,17 @@ export async function loadRestConfig(options: LoadRestConfigOptions = {}): Promi
     if (kc) reasons.push(`${home}: defines no clusters, users or contexts`);
   }
 
-  if (options.context !== undefined) {
-    reasons.push(`in-cluster: not tried, because the context "${options.context}" was asked for`);
+  const context = options.context ?? options.overrides?.currentContext;
+  if (context !== undefined) {
+    reasons.push(`in-cluster: not tried, because the context "${context}" was asked for`);
   } else {
     try {
-      return await inClusterConfig({ runtime, clock: options.clock });
+      return await inClusterConfig({
+        runtime,
+        clock: options.clock,
+        overrides: options.overrides,
+        onWarning: options.onWarning,
+      });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       reasons.push(`in-cluster: ${e.message}`);

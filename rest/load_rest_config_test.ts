@@ -165,3 +165,25 @@ Deno.test("KUBECONFIG naming only missing or empty files never falls back to ~/.
     assert.ok(!outside.reads.includes("/home/me/.kube/config"), list);
   }
 });
+
+Deno.test("overrides reach the kubeconfig and the in-cluster configuration; overrides.currentContext rules out in-cluster", async () => {
+  const runtime = new FakeRuntime({
+    env: IN_CLUSTER_ENV,
+    home: "/home/me",
+    files: { "/home/me/.kube/config": doc("https://home"), ...SA_FILES },
+  });
+  const fromFile = await loadRestConfig({
+    runtime,
+    overrides: { currentContext: "prod-bob", context: { namespace: "apps" } },
+  });
+  assert.equal(fromFile.username, "bob");
+  assert.equal(fromFile.namespace, "apps");
+  const pod = new FakeRuntime({ env: IN_CLUSTER_ENV, home: "/root", files: SA_FILES });
+  const inPod = await loadRestConfig({ runtime: pod, overrides: { context: { namespace: "apps" } } });
+  assert.equal(inPod.host, "https://10.96.0.1:443");
+  assert.equal(inPod.namespace, "apps");
+  await assert.rejects(
+    loadRestConfig({ runtime: pod, overrides: { currentContext: "prod" } }),
+    /in-cluster: not tried, because the context "prod"/,
+  );
+});

@@ -26,6 +26,8 @@ export * from "./types.ts";
 export * from "./errors.ts";
 export * from "./config_error.ts";
 export * from "./kubeconfig.ts";
+export * from "./config_overrides.ts";
+export * from "./kubeconfig_writer.ts";
 export * from "./rest_config.ts";
 export * from "./exec_credential.ts";
 export * from "./in_cluster.ts";

@@ -9,7 +9,16 @@ import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import type { Runtime, TlsOptions } from "./runtime/runtime.ts";
 import { detectRuntime } from "./runtime/detect.ts";
 import { ConfigError } from "./config_error.ts";
-import type { ExecConfig, KubeConfig, KubeConfigCluster, KubeConfigUser } from "./kubeconfig.ts";
+import {
+  absolutePath,
+  type ExecConfig,
+  type KubeConfig,
+  type KubeConfigCluster,
+  type KubeConfigContext,
+  type KubeConfigUser,
+} from "./kubeconfig.ts";
+import type { ConfigOverrides } from "./config_overrides.ts";
+import { applyContextOverrides, applyEntryOverrides } from "./_config_overrides.ts";
 import { ExecAuthProvider, type ExecClusterInfo } from "./exec_credential.ts";
 import { decodeBase64, encodeBase64, hasPemBlock, type PemKind, readConfigFile } from "./_config_util.ts";
 import { INVALID_HEADER_VALUE, isValidHeaderValue } from "./_header_value.ts";
@@ -358,8 +367,10 @@ export function hideRestConfigSecrets<T extends RestConfig>(config: T): T {
 
 /** Options of {@linkcode restConfigFromKubeConfig}. */
 export interface RestConfigFromKubeConfigOptions {
-  /** The context to use (default: the kubeconfig's current context). */
+  /** The context to use (default: `overrides.currentContext`, else the kubeconfig's current context). */
   context?: string;
+  /** Settings that take precedence over the kubeconfig, as kubectl's flags (client-go's `ConfigOverrides`). */
+  overrides?: ConfigOverrides;
   /** Where referenced files are read and exec plugins run (default: the detected runtime). */
   runtime?: Runtime;
   /** Clock for token file refreshes and exec credential expiry (default: the real clock). */
@@ -394,12 +405,20 @@ function fail(where: Where, problem: string): never {
   throw new ConfigError(`${where.field} ${problem}`, { file: where.file, field: where.field });
 }
 
+// For entries merged with ConfigOverrides: the kubeconfig keys an override set, and the override's name.
+const OVERRIDDEN = new WeakMap<object, Map<string, string>>();
+
+function overrideWhere(entry: object, key: string): Where | undefined {
+  const field = OVERRIDDEN.get(entry)?.get(key);
+  return field === undefined ? undefined : { file: undefined, field };
+}
+
 function clusterWhere(c: KubeConfigCluster, key: string): Where {
-  return { file: c.source, field: `clusters[${c.name}].cluster.${key}` };
+  return overrideWhere(c, key) ?? { file: c.source, field: `clusters[${c.name}].cluster.${key}` };
 }
 
 function userWhere(u: KubeConfigUser, key: string): Where {
-  return { file: u.source, field: `users[${u.name}].user.${key}` };
+  return overrideWhere(u, key) ?? { file: u.source, field: `users[${u.name}].user.${key}` };
 }
 
 function parseServer(cluster: KubeConfigCluster, tlsConfigured: boolean): string {
@@ -498,46 +517,71 @@ export async function restConfigFromKubeConfig(
   kc: KubeConfig,
   options: RestConfigFromKubeConfigOptions = {},
 ): Promise<RestConfig> {
-  const contextName = options.context ?? kc.currentContext;
+  const overrides = options.overrides ?? {};
+  const serverOverride = !!overrides.clusterInfo?.server;
+  const contextName = options.context || overrides.currentContext || kc.currentContext;
+  let chosen: KubeConfigContext | undefined;
   if (!contextName) {
-    throw new ConfigError("No context chosen: current-context is not set and no context was given", {
-      file: kc.files[0],
-      field: "current-context",
-    });
+    // client-go: with no context, the overrides alone may describe the cluster.
+    if (!serverOverride) {
+      throw new ConfigError("No context chosen: current-context is not set and no context was given", {
+        file: kc.files[0],
+        field: "current-context",
+      });
+    }
+    chosen = { name: "" };
+  } else {
+    chosen = Object.hasOwn(kc.contexts, contextName) ? kc.contexts[contextName] : undefined;
   }
-  const ctx = Object.hasOwn(kc.contexts, contextName) ? kc.contexts[contextName] : undefined;
-  if (!ctx) {
-    const fromOption = options.context !== undefined;
+  if (!chosen) {
+    const field = options.context
+      ? "context"
+      : overrides.currentContext
+      ? "overrides.currentContext"
+      : undefined;
     const names = Object.keys(kc.contexts);
     const defined = names.length === 0
       ? " (no contexts are defined)"
       : ` (defined: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", ..." : ""})`;
     throw new ConfigError(
       `${
-        fromOption ? "The context option" : "current-context"
+        field === "context" ? "The context option" : field ?? "current-context"
       } names context "${contextName}", which is not defined${defined}`,
       {
-        file: fromOption ? kc.files[0] : kc.currentContextSource ?? kc.files[0],
-        field: fromOption ? "context" : "current-context",
+        file: field ? kc.files[0] : kc.currentContextSource ?? kc.files[0],
+        field: field ?? "current-context",
       },
     );
   }
-  const ctxWhere: Where = { file: ctx.source, field: `contexts[${ctx.name}].context.cluster` };
-  if (!ctx.cluster) fail(ctxWhere, "is missing");
-  const cluster = Object.hasOwn(kc.clusters, ctx.cluster) ? kc.clusters[ctx.cluster] : undefined;
-  if (!cluster) fail(ctxWhere, `names cluster "${ctx.cluster}", which is not defined`);
-  let user: KubeConfigUser | undefined;
+  const ctx = applyContextOverrides(chosen, overrides);
+  const runtime = options.runtime ?? detectRuntime();
+  const clock = options.clock ?? REAL_CLOCK;
+  const ctxWhere: Where = overrides.context?.cluster
+    ? { file: undefined, field: "overrides.context.cluster" }
+    : { file: ctx.source, field: `contexts[${ctx.name}].context.cluster` };
+  const named = ctx.cluster && Object.hasOwn(kc.clusters, ctx.cluster) ? kc.clusters[ctx.cluster] : undefined;
+  // A server override stands in for a missing cluster, unless the cluster was asked for by name.
+  if (!named && (overrides.context?.cluster || !serverOverride)) {
+    if (!ctx.cluster) fail(ctxWhere, "is missing");
+    fail(ctxWhere, `names cluster "${ctx.cluster}", which is not defined`);
+  }
+  let namedUser: KubeConfigUser | undefined;
   if (ctx.user) {
-    user = Object.hasOwn(kc.users, ctx.user) ? kc.users[ctx.user] : undefined;
-    if (!user) {
+    namedUser = Object.hasOwn(kc.users, ctx.user) ? kc.users[ctx.user] : undefined;
+    if (!namedUser) {
       fail(
-        { file: ctx.source, field: `contexts[${ctx.name}].context.user` },
+        overrides.context?.user
+          ? { file: undefined, field: "overrides.context.user" }
+          : { file: ctx.source, field: `contexts[${ctx.name}].context.user` },
         `names user "${ctx.user}", which is not defined`,
       );
     }
   }
-  const runtime = options.runtime ?? detectRuntime();
-  const clock = options.clock ?? REAL_CLOCK;
+  const merged = applyEntryOverrides(ctx, named, namedUser, overrides, (p) => absolutePath(runtime, p));
+  const cluster = merged.cluster!;
+  const user = merged.user;
+  OVERRIDDEN.set(cluster, merged.overridden);
+  if (user) OVERRIDDEN.set(user, merged.overridden);
 
   // Cluster: server and TLS.
   const hasCa = !!(cluster.certificateAuthority || cluster.certificateAuthorityData);
