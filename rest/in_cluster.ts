@@ -119,7 +119,8 @@ export async function inClusterConfig(options: InClusterConfigOptions = {}): Pro
       });
     }
     const warn = options.onWarning ?? defaultConfigWarning;
-    warn(`${e.message}; going on without it (the runtime's trusted certificate authorities apply)`);
+    const why = e.message.startsWith(`${caPath}: `) ? e.message.slice(caPath.length + 2) : e.message;
+    warn(`${why}; going on without it (the runtime's trusted certificate authorities apply)`);
   }
   let namespace = options.overrides?.context?.namespace || env("POD_NAMESPACE");
   if (!namespace) {

@@ -272,7 +272,7 @@ async function lock(runtime: Runtime, path: string): Promise<() => Promise<void>
  * rename), under a `<file>.lock` taken as client-go does.
  *
  * @example Switching context and adding a cluster
- * ```ts ignore
+ * ```ts
  * import { loadKubeConfig, modifyKubeConfig } from "@kubeweb/client/rest";
  *
  * const kc = await loadKubeConfig();

@@ -433,10 +433,13 @@ function parseServer(cluster: KubeConfigCluster, tlsConfigured: boolean): string
   try {
     url = new URL(withScheme);
   } catch {
-    fail(where, schemeless ? "host must be a URL or a host:port pair" : "is not a valid URL");
+    fail(where, schemeless ? "is not valid: host must be a URL or a host:port pair" : "is not a valid URL");
   }
   if (schemeless && url.pathname !== "/") {
-    fail(where, `host must be a URL or a host:port pair: "${raw}" has a path but no scheme`);
+    fail(
+      where,
+      `is "${raw}": host must be a URL or a host:port pair (a path needs a scheme, such as https://)`,
+    );
   }
   if (url.username || url.password) fail(where, "must not contain a user name or password");
   if (url.search || url.hash) fail(where, "must not contain a query or fragment");
