@@ -1,9 +1,9 @@
 /**
  * The base of kubeweb (client-go's rest, transport, clientcmd and apimachinery errors in one):
  * configuration from kubeconfig files (with kubectl's overrides, and writing changes back), in-cluster
- * service accounts and exec credential plugins; a
- * transport for every runtime; the {@linkcode RESTClient} request builder with client-side rate limiting
- * and retries; typed API errors; and watch stream decoding.
+ * service accounts and exec credential plugins; a transport for every runtime; the
+ * {@linkcode RESTClient} request builder with client-side rate limiting and retries; typed API errors;
+ * and watch stream decoding.
  *
  * @example List pods with the current kubeconfig context
  * ```ts ignore
