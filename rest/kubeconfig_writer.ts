@@ -266,8 +266,9 @@ async function lock(runtime: Runtime, path: string): Promise<() => Promise<void>
  * Writes the changes made to a loaded kubeconfig back to its files, as client-go's `ModifyConfig`:
  * the files of `config.files` are read again and compared with `config`; each cluster, user and
  * context that was added, changed or removed is written into the file it came from (its `source`;
- * new entries go to the default file), a new `current-context` goes to the default file, and clearing
- * it clears it where it was set. Only the fields that changed are touched, so unknown fields, comments
+ * new entries, and entries whose source is not one of `config.files`, go to the default file), a new
+ * `current-context` goes to the default file, and clearing it clears it where it was set.
+ * Preferences are not written. Only the fields that changed are touched, so unknown fields, comments
  * and relative paths stay. Each file is replaced atomically (a new file with mode 0600, then a
  * rename), under a `<file>.lock` taken as client-go does.
  *
@@ -305,9 +306,9 @@ export async function modifyKubeConfig(
   if (!files.includes(defaultFile)) files.push(defaultFile);
   const unlocks: (() => Promise<void>)[] = [];
   try {
+    // In a fixed order, as client-go, so that two writers cannot deadlock.
     for (const path of [...files].sort()) {
-      if (!files.includes(path)) continue;
-      await need(runtime, "makeDir")(dirnameOf(path));
+      await runtime.makeDir?.(dirnameOf(path));
       unlocks.push(await lock(runtime, path));
     }
     const edited = new Map<string, EditedFile>();
