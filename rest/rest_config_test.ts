@@ -855,6 +855,7 @@ Deno.test("a plain http server gets no credentials from the kubeconfig, and a wa
 Deno.test("a server without a scheme: host:port is http without TLS settings, https with them; a path is an error", async () => {
   const plain = baseDoc();
   delete cluster(plain)["certificate-authority-data"];
+  delete plain.contexts[0].context.user; // no credentials, so no warning about plain http
   cluster(plain).server = "127.0.0.1:8080";
   assert.equal((await build(yaml(plain))).host, "http://127.0.0.1:8080");
   cluster(plain).server = "localhost:8080";
