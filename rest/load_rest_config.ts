@@ -7,7 +7,7 @@
 import type { Clock } from "../_internal/clock.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { detectRuntime } from "./runtime/detect.ts";
-import { ConfigError } from "./config_error.ts";
+import { ConfigError, type ConfigWarningHandler } from "./config_error.ts";
 import type { ConfigOverrides } from "./config_overrides.ts";
 import { defaultKubeConfigPath, type KubeConfig, loadKubeConfig } from "./kubeconfig.ts";
 import { type RestConfig, restConfigFromKubeConfig } from "./rest_config.ts";
@@ -33,7 +33,7 @@ export interface LoadRestConfigOptions {
    * Receives the loader's warnings, such as credentials left out because the server is plain http, or
    * an unusable in-cluster CA file left out (default: `console.warn`).
    */
-  onWarning?: (message: string) => void;
+  onWarning?: ConfigWarningHandler;
 }
 
 function isEmpty(kc: KubeConfig): boolean {

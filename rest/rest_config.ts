@@ -8,7 +8,7 @@
 import { type Clock, REAL_CLOCK } from "../_internal/clock.ts";
 import type { Runtime, TlsOptions } from "./runtime/runtime.ts";
 import { detectRuntime } from "./runtime/detect.ts";
-import { ConfigError } from "./config_error.ts";
+import { ConfigError, type ConfigWarningHandler, defaultConfigWarning } from "./config_error.ts";
 import {
   absolutePath,
   type ExecConfig,
@@ -387,7 +387,7 @@ export interface RestConfigFromKubeConfigOptions {
    * Receives the loader's warnings, such as credentials left out because the server is plain http
    * (default: `console.warn`).
    */
-  onWarning?: (message: string) => void;
+  onWarning?: ConfigWarningHandler;
 }
 
 const REMOVED_AUTH_PROVIDERS: Record<string, string> = {
@@ -751,7 +751,7 @@ function plainHttpConfig(
   cluster: KubeConfigCluster,
   contextName: string,
   user: KubeConfigUser | undefined,
-  onWarning: ((message: string) => void) | undefined,
+  onWarning: ConfigWarningHandler | undefined,
 ): RestConfig {
   const ignored: string[] = [];
   if (user) {
@@ -776,7 +776,7 @@ function plainHttpConfig(
       );
     }
     if (tls.length > 0) parts.push(`the TLS settings (${tls.join(", ")}) are ignored`);
-    const warn = onWarning ?? ((m: string) => console.warn(m));
+    const warn = onWarning ?? defaultConfigWarning;
     try {
       warn(
         `${
