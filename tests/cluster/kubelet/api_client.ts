@@ -38,7 +38,11 @@ export class ApiClient {
 
   constructor(options: ApiClientOptions) {
     this.server = options.server;
-    this.#client = Deno.createHttpClient({ caCerts: [options.caPem], cert: options.certPem, key: options.keyPem });
+    this.#client = Deno.createHttpClient({
+      caCerts: [options.caPem],
+      cert: options.certPem,
+      key: options.keyPem,
+    });
   }
 
   /** Sends a request and returns the decoded JSON body; throws {@linkcode ApiError} on a non-2xx status. */
@@ -87,7 +91,9 @@ export class ApiClient {
     try {
       res = await fetch(`${this.server}${path}`, { client: this.#client, signal });
     } catch (e) {
-      throw new ApiError(`watch ${path}: ${e instanceof Error ? e.message : e}`, 0, "Unreachable", { cause: e });
+      throw new ApiError(`watch ${path}: ${e instanceof Error ? e.message : e}`, 0, "Unreachable", {
+        cause: e,
+      });
     }
     if (!res.ok || !res.body) {
       const text = await res.text();

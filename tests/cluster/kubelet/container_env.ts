@@ -52,7 +52,7 @@ function fieldValue(pod: Pod, path: string, hostIP: string): string {
 
 /** The container's environment: `base` first, then the container's `env` in order. */
 export async function containerEnv(
-  api: ApiClient,
+  api: Pick<ApiClient, "request">,
   pod: Pod,
   c: Container,
   base: Record<string, string>,

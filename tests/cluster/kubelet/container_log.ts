@@ -86,7 +86,8 @@ export class ContainerLog {
     if (this.#bytes >= MAX_LOG_BYTES) return;
     let line = `${formatTimestamp(this.#now())} ${stream} F ${text}\n`;
     if (this.#bytes + line.length > MAX_LOG_BYTES) {
-      line = `${formatTimestamp(this.#now())} stderr F kubelet: log limit of ${MAX_LOG_BYTES} bytes reached; ` +
+      line =
+        `${formatTimestamp(this.#now())} stderr F kubelet: log limit of ${MAX_LOG_BYTES} bytes reached; ` +
         `further output dropped\n`;
       this.#bytes = MAX_LOG_BYTES;
     }
@@ -147,10 +148,14 @@ export class ContainerLog {
     let first = true;
     const format = (e: Entry) => options.timestamps ? `${e.time} ${e.text}\n` : `${e.text}\n`;
     const keep = (e: Entry) => since === undefined || Date.parse(e.time) >= since;
+    // Ends a follower when the caller aborts or the reader cancels (the client went away).
+    const stop = new AbortController();
+    options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
     return new ReadableStream<Uint8Array>({
+      cancel: () => stop.abort(),
       pull: async (controller) => {
         while (true) {
-          if (options.signal?.aborted || left <= 0) return controller.close();
+          if (stop.signal.aborted || left <= 0) return controller.close();
           const changed = this.#changed;
           const wasClosed = this.#closed;
           const r = await this.#readFrom(offset);
@@ -170,9 +175,9 @@ export class ContainerLog {
           if (!options.follow || wasClosed) return controller.close();
           await new Promise<void>((resolve) => {
             const onAbort = () => resolve();
-            options.signal?.addEventListener("abort", onAbort, { once: true });
+            stop.signal.addEventListener("abort", onAbort, { once: true });
             changed.then(() => {
-              options.signal?.removeEventListener("abort", onAbort);
+              stop.signal.removeEventListener("abort", onAbort);
               resolve();
             });
           });

@@ -77,7 +77,9 @@ export class ContainerProcess {
     await Promise.race([pumps, new Promise((r) => setTimeout(r, 2000))]);
     o.log.close();
     await Deno.remove(marker).catch(() => {});
-    if (status.signal) return { exitCode: 128 + (SIGNALS[status.signal] ?? 0), signal: SIGNALS[status.signal] };
+    if (status.signal) {
+      return { exitCode: 128 + (SIGNALS[status.signal] ?? 0), signal: SIGNALS[status.signal] };
+    }
     // `setsid` itself reports a program it could not run with 126/127 and a message on stderr.
     return { exitCode: status.code };
   }

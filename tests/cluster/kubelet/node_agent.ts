@@ -56,7 +56,12 @@ export class NodeAgent {
       capacity: this.#o.capacity,
       allocatable: this.#o.capacity,
       conditions: [
-        cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+        cond(
+          "MemoryPressure",
+          "False",
+          "KubeletHasSufficientMemory",
+          "kubelet has sufficient memory available",
+        ),
         cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
         cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
         cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
@@ -134,7 +139,9 @@ export class NodeAgent {
         });
       }
     } catch (e) {
-      this.#o.log(`node ${this.name}: heartbeat failed (next in ${this.#o.heartbeatMs} ms): ${(e as Error).message}`);
+      this.#o.log(
+        `node ${this.name}: heartbeat failed (next in ${this.#o.heartbeatMs} ms): ${(e as Error).message}`,
+      );
     } finally {
       this.#beating = false;
     }

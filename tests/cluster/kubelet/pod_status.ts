@@ -99,7 +99,14 @@ export function podStatus(input: PodStatusInput): PodStatus {
         "ContainersNotInitialized",
         `containers with incomplete status: [${pendingInit.join(" ")}]`,
       ),
-      condition("Ready", ready, previous, now, terminal ? "PodCompleted" : "ContainersNotReady", unreadyMessage),
+      condition(
+        "Ready",
+        ready,
+        previous,
+        now,
+        terminal ? "PodCompleted" : "ContainersNotReady",
+        unreadyMessage,
+      ),
       condition(
         "ContainersReady",
         ready,

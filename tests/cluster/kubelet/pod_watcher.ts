@@ -85,7 +85,9 @@ export class PodWatcher {
         if (e instanceof ApiError && e.status === 410) rv = "";
         failures++;
         const delay = Math.min(200 * 2 ** failures, 5000);
-        if (failures > 1) this.#log(`node ${this.#node}: pod watch failed (retry in ${delay} ms): ${(e as Error).message}`);
+        if (failures > 1) {
+          this.#log(`node ${this.#node}: pod watch failed (retry in ${delay} ms): ${(e as Error).message}`);
+        }
         await new Promise((r) => setTimeout(r, delay));
         if (failures > 3) rv = "";
       }

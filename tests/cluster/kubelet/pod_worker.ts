@@ -10,7 +10,7 @@ import { ApiError } from "./api_client.ts";
 import type { ApiClient } from "./api_client.ts";
 import { ContainerLog } from "./container_log.ts";
 import { type ContainerExit, ContainerProcess } from "./container_process.ts";
-import { containerArgv, containerEnv, ContainerConfigError } from "./container_env.ts";
+import { containerArgv, ContainerConfigError, containerEnv } from "./container_env.ts";
 import { podStatus } from "./pod_status.ts";
 import type { Container, ContainerStatus, Pod, PodCondition } from "./types.ts";
 
@@ -219,7 +219,8 @@ export class PodWorker {
       slot.status.state = {
         waiting: {
           reason: "CrashLoopBackOff",
-          message: `back-off ${Math.round(slot.delayMs / 1000)}s restarting failed container=${slot.spec.name} ` +
+          message:
+            `back-off ${Math.round(slot.delayMs / 1000)}s restarting failed container=${slot.spec.name} ` +
             `pod=${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
         },
       };
@@ -242,7 +243,9 @@ export class PodWorker {
 
   async #terminate(graceSeconds: number, deleteAfter: boolean): Promise<void> {
     if (this.#terminating) {
-      if (graceSeconds === 0) for (const s of [...this.#init, ...this.#main]) s.process?.signal("SIGKILL");
+      if (graceSeconds === 0) {
+        for (const s of [...this.#init, ...this.#main]) s.process?.signal("SIGKILL");
+      }
       await this.#done;
       return;
     }

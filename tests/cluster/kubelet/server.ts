@@ -33,7 +33,9 @@ export function logOptions(q: URLSearchParams, nowMs: number): LogReadOptions | 
     const v = q.get(name);
     if (v === null || v === "") return undefined;
     const n = Number(v);
-    return Number.isInteger(n) && n >= 0 ? n : `${name} must be a non-negative integer, got ${JSON.stringify(v)}`;
+    return Number.isInteger(n) && n >= 0
+      ? n
+      : `${name} must be a non-negative integer, got ${JSON.stringify(v)}`;
   };
   const tail = int("tailLines"), limit = int("limitBytes"), since = int("sinceSeconds");
   for (const v of [tail, limit, since]) if (typeof v === "string") return v;
@@ -54,7 +56,9 @@ function containerLogs(req: Request, parts: string[], o: ServerOptions): Respons
   const [ns, name, container] = parts.map(decodeURIComponent);
   const worker = o.findPod(ns, name);
   if (!worker) return text(404, `pod ${ns}/${name} not found on this kubelet`);
-  if (!worker.hasContainer(container)) return text(404, `container "${container}" not found in pod ${ns}/${name}`);
+  if (!worker.hasContainer(container)) {
+    return text(404, `container "${container}" not found in pod ${ns}/${name}`);
+  }
   const q = new URL(req.url).searchParams;
   const options = logOptions(q, Date.now());
   if (typeof options === "string") return text(400, options);
@@ -68,7 +72,6 @@ function containerLogs(req: Request, parts: string[], o: ServerOptions): Respons
         : `container "${container}" in pod "${name}" is waiting to start`,
     );
   }
-  options.signal = req.signal;
   return new Response(log.read(options), { headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
