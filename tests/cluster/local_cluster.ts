@@ -496,6 +496,10 @@ current-context: admin
       `--cluster-signing-cert-file=${pki.caFile}`,
       `--cluster-signing-key-file=${pki.caKeyFile}`,
       "--use-service-account-credentials=false",
+      // Every controller but root-ca-cert-publisher: its kube-root-ca.crt ConfigMap in every namespace serves
+      // projected service-account token volumes, which v1.20 does not use by default (and the test kubelet
+      // mounts no volumes); tests that count a namespace's ConfigMaps would see it.
+      "--controllers=*,-root-ca-cert-publisher",
       "--v=1",
     ], `${this.info.dir}/controller-manager.log`);
     this.#parts.set("controller-manager", proc);
