@@ -25,6 +25,8 @@ export class ApiError extends Error {
   }
 }
 
+const REQUEST_TIMEOUT_MS = 15_000;
+
 /** One event of a watch stream. */
 export interface WatchEvent<T> {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -45,28 +47,34 @@ export class ApiClient {
     });
   }
 
-  /** Sends a request and returns the decoded JSON body; throws {@linkcode ApiError} on a non-2xx status. */
+  /**
+   * Sends a request and returns the decoded JSON body; throws {@linkcode ApiError} on a non-2xx status, and
+   * with status 0 when the server cannot be reached or does not answer within 15 s.
+   */
   async request<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
     options: { contentType?: string; signal?: AbortSignal } = {},
   ): Promise<T> {
+    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let res: Response;
+    let text: string;
     try {
       res = await fetch(`${this.server}${path}`, {
         method,
         client: this.#client,
-        signal: options.signal,
+        signal,
         headers: body === undefined ? {} : { "content-type": options.contentType ?? "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
+      text = await res.text();
     } catch (e) {
       throw new ApiError(`${method} ${path}: ${e instanceof Error ? e.message : e}`, 0, "Unreachable", {
         cause: e,
       });
     }
-    const text = await res.text();
     if (!res.ok) {
       let reason = res.statusText;
       let message = text.slice(0, 500);
@@ -85,8 +93,12 @@ export class ApiClient {
     return this.request<T>("PATCH", path, patch, { contentType: "application/merge-patch+json", signal });
   }
 
-  /** Streams the events of a watch request (`path` must carry `watch=1`) until the server ends it. */
-  async *watch<T>(path: string, signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
+  /**
+   * Streams the events of a watch request (`path` must carry `watch=1`) until the server ends it, or until
+   * `maxMs` have passed (so a connection that died silently cannot stall the watch for ever).
+   */
+  async *watch<T>(path: string, signal: AbortSignal, maxMs: number): AsyncGenerator<WatchEvent<T>> {
+    signal = AbortSignal.any([signal, AbortSignal.timeout(maxMs)]);
     let res: Response;
     try {
       res = await fetch(`${this.server}${path}`, { client: this.#client, signal });

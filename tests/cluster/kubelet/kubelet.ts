@@ -113,13 +113,30 @@ export class Kubelet {
     const uid = pod.metadata.uid!;
     const existing = this.#workers.get(uid);
     if (existing) return existing.update(pod);
+    if (pod.metadata.deletionTimestamp) {
+      // Being deleted and not run by this kubelet (it started after the pod ended): nothing to stop.
+      void this.#deleteNow(pod);
+      return;
+    }
     const terminal = pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
-    if (terminal && !pod.metadata.deletionTimestamp) return; // finished before this kubelet started
+    if (terminal) return; // finished before this kubelet started
     const worker = new PodWorker(pod, this.#workerOptions);
     this.#workers.set(uid, worker);
     this.#byName.set(`${pod.metadata.namespace}/${pod.metadata.name}`, uid);
     this.#log(`pod ${pod.metadata.namespace}/${pod.metadata.name} (${uid}): started`);
     worker.update(pod);
+  }
+
+  async #deleteNow(pod: Pod): Promise<void> {
+    const path = `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`;
+    await this.#api.request("DELETE", path, {
+      apiVersion: "v1",
+      kind: "DeleteOptions",
+      gracePeriodSeconds: 0,
+      preconditions: { uid: pod.metadata.uid },
+    }).catch((e) =>
+      this.#log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: delete failed: ${e.message}`)
+    );
   }
 
   #remove(uid: string): void {
@@ -139,7 +156,8 @@ export class Kubelet {
     await Promise.all(this.#watchers.map((w) => w.stop()));
     for (const a of this.#agents) a.stop();
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown()));
-    await this.#server?.shutdown();
+    // Open log streams end with their containers; do not wait long for slow readers.
+    await Promise.race([this.#server?.shutdown(), new Promise((r) => setTimeout(r, 1000))]);
     this.#api.close();
   }
 }

@@ -59,9 +59,10 @@ export class PodWatcher {
     while (!signal.aborted) {
       try {
         if (!rv) rv = await this.#list();
+        const seconds = 240 + Math.floor(Math.random() * 60);
         const path = `/api/v1/pods?fieldSelector=${sel}&watch=1&allowWatchBookmarks=true` +
-          `&resourceVersion=${rv}&timeoutSeconds=${240 + Math.floor(Math.random() * 60)}`;
-        for await (const ev of this.#api.watch<Pod | Status>(path, signal)) {
+          `&resourceVersion=${rv}&timeoutSeconds=${seconds}`;
+        for await (const ev of this.#api.watch<Pod | Status>(path, signal, (seconds + 30) * 1000)) {
           failures = 0;
           if (ev.type === "ERROR") {
             const st = ev.object as Status;
@@ -84,7 +85,7 @@ export class PodWatcher {
         if (signal.aborted) return;
         if (e instanceof ApiError && e.status === 410) rv = "";
         failures++;
-        const delay = Math.min(200 * 2 ** failures, 5000);
+        const delay = Math.min(200 * 2 ** failures, 2000);
         if (failures > 1) {
           this.#log(`node ${this.#node}: pod watch failed (retry in ${delay} ms): ${(e as Error).message}`);
         }

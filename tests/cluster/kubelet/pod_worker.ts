@@ -167,7 +167,10 @@ export class PodWorker {
     const run = slot.logs.length;
     const log = new ContainerLog(`${dir}/${run}.log`);
     slot.logs.push(log);
-    if (slot.logs.length > 2) slot.logs.splice(0, slot.logs.length - 2); // current and previous only
+    // Only the current and the previous run's logs are kept (as `kubectl logs --previous` can ask for).
+    for (const old of slot.logs.splice(0, Math.max(0, slot.logs.length - 2))) {
+      await Deno.remove(old.path).catch(() => {});
+    }
     const containerID = `kubeweb-process://${this.uid}-${slot.spec.name}-${run}`;
     let cwd = dir;
     if (slot.spec.workingDir) {
@@ -183,6 +186,7 @@ export class PodWorker {
       log,
       groupsDir: this.#o.groupsDir,
     });
+    this.#o.log(`pod ${this.#key}: container ${slot.spec.name} run ${run} started`);
     slot.status.containerID = containerID;
     slot.status.state = { running: { startedAt } };
     slot.status.started = true;
@@ -190,6 +194,7 @@ export class PodWorker {
     this.#report();
     const exit = await slot.process.exited;
     slot.process = undefined;
+    this.#o.log(`pod ${this.#key}: container ${slot.spec.name} run ${run} exited with ${exit.exitCode}`);
     let message: string | undefined = exit.startError;
     if (!message && exit.exitCode !== 0 && slot.spec.terminationMessagePolicy === "FallbackToLogsOnError") {
       message = await log.lastText(80, 2048);
