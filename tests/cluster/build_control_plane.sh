@@ -41,7 +41,7 @@ export KUBE_GIT_VERSION=$version KUBE_GIT_TREE_STATE=clean KUBE_GIT_MAJOR=1 KUBE
 # hack/lib/golang.sh links with GOLDFLAGS, by default "-s -w -buildid=" (no symbol table or DWARF): smaller
 # binaries and a shorter link; kept as it is.
 what=$(printf 'cmd/%s ' "${missing[@]}")
-log "compiling ${missing[*]} (kube-apiserver alone takes about 4-6 minutes on 2 cores; progress below)"
+log "compiling ${missing[*]} (all three from scratch: about 6-11 minutes on 2 cores; progress below)"
 start=$(date +%s)
 ( while sleep 30; do log "still compiling... $(( $(date +%s) - start ))s"; done ) &
 ticker=$!
