@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What a fresh machine needs before the tests or the demo run: the pinned toolchain from npm and, unless
-# an existing cluster is used, the Debian packages and the (cached) kube-apiserver build.
+# an existing cluster is used, the Debian packages and the (cached) control plane build.
 # Usage: bash scripts/setup.sh [--no-cluster]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,5 +10,5 @@ if [ ! -x node_modules/deno/deno ] || [ ! -f node_modules/.package-lock.json ] \
   npm ci --no-audit --no-fund >&2
 fi
 if [ "${1:-}" != "--no-cluster" ]; then
-  bash tests/cluster/build_apiserver.sh >/dev/null
+  bash tests/cluster/build_control_plane.sh >/dev/null
 fi

@@ -37,6 +37,9 @@ function deployment(name: string, replicas: number): Deployment {
   return {
     metadata: { name, labels: { app: name } },
     spec: {
+      // Paused: the deployment controller, when the cluster runs one, makes no ReplicaSet and no pods, so
+      // the pod lister holds the test's own pods only.
+      paused: true,
       replicas,
       selector: { matchLabels: { app: name } },
       template: {

@@ -25,7 +25,7 @@ export async function newNamespace(config: RestConfig, prefix: string): Promise<
   return name;
 }
 
-/** Deletes a namespace (it stays Terminating: the test cluster runs no namespace controller). */
+/** Starts deleting a namespace (the namespace controller, when the cluster runs one, finishes it). */
 export async function dropNamespace(config: RestConfig, name: string): Promise<void> {
   await newCoreV1Client(config).namespaces().delete(name).catch(() => {});
 }

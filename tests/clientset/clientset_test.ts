@@ -6,6 +6,8 @@ import type { Deployment } from "../../clientset/apps/v1/mod.ts";
 import type { ConfigMap } from "../../clientset/core/v1/mod.ts";
 import { ApiError, isConflict, isNotFound } from "../../rest/errors.ts";
 import { dropNamespace, kubectlJson, kubectlNotFound, newNamespace, setup, waitFor } from "./_helpers.ts";
+import { DEFAULT_RETRY } from "../../retry/backoff.ts";
+import { retryOnConflict } from "../../retry/retry_on_conflict.ts";
 
 const { c, config } = await setup();
 const clientset = newClientset(config);
@@ -167,19 +169,19 @@ Deno.test("typed CRUD of ConfigMaps, Secrets, Services, Deployments, Jobs, Lease
 
 Deno.test("updateStatus on a Deployment writes the status only; kubectl sees it", async () => {
   const deployments = clientset.appsV1().deployments(ns);
-  const d = await deployments.create(deployment("status"));
-  d.status = {
-    replicas: 1,
-    readyReplicas: 1,
-    availableReplicas: 1,
-    updatedReplicas: 1,
-    observedGeneration: 1,
-  };
-  d.spec!.replicas = 7; // ignored by the status subresource
-  const updated = await deployments.updateStatus(d);
-  assert.equal(updated.status?.readyReplicas, 1);
+  await deployments.create(deployment("status"));
+  // The deployment controller writes this status too: read-modify-write until no write comes between, and
+  // check collisionCount, a field the controller keeps as it finds it.
+  const updated = await retryOnConflict(DEFAULT_RETRY, async () => {
+    const d = await deployments.get("status");
+    d.status = { ...d.status, collisionCount: 3, observedGeneration: 1 };
+    d.spec!.replicas = 7; // ignored by the status subresource
+    return await deployments.updateStatus(d);
+  });
+  assert.equal(updated.status?.collisionCount, 3);
+  assert.equal(updated.spec?.replicas, 1);
   const seen = await kubectlJson(c, ["get", "deployment", "status", "-n", ns]);
-  assert.equal(seen.status.readyReplicas, 1);
+  assert.equal(seen.status.collisionCount, 3);
   assert.equal(seen.status.observedGeneration, 1);
   assert.equal(seen.spec.replicas, 1, "spec is not written through the status subresource");
   const applied = await deployments.applyStatus(
@@ -197,8 +199,12 @@ Deno.test("scale subresource: getScale and updateScale change spec.replicas", as
   assert.equal(scale.kind, "Scale");
   assert.equal(scale.spec?.replicas, 1);
   assert.equal(scale.status?.selector, "app=scaled");
-  scale.spec = { replicas: 4 };
-  const updated = await deployments.updateScale("scaled", scale);
+  // The Scale carries the Deployment's resourceVersion, which the deployment controller's status writes move.
+  const updated = await retryOnConflict(DEFAULT_RETRY, async () => {
+    const current = await deployments.getScale("scaled");
+    current.spec = { replicas: 4 };
+    return await deployments.updateScale("scaled", current);
+  });
   assert.equal(updated.spec?.replicas, 4);
   assert.equal((await kubectlJson(c, ["get", "deployment", "scaled", "-n", ns])).spec.replicas, 4);
   const out = await c.kubectl(["scale", "deployment", "scaled", "-n", ns, "--replicas=2"]);
@@ -287,21 +293,50 @@ Deno.test("1,200 objects listed in pages of 100: every object seen exactly once"
   await dropNamespace(config, bulk);
 });
 
-Deno.test("delete with propagationPolicy: Foreground and Orphan leave their finalizer (no garbage collector here)", async () => {
+Deno.test("delete with propagationPolicy: Foreground and Orphan set their finalizer; the garbage collector finishes", async () => {
+  await c.ensureParts(["controller-manager"]); // its garbage collector finishes these deletions
   const cms = clientset.coreV1().configMaps(ns);
   for (const [policy, finalizer] of [["Foreground", "foregroundDeletion"], ["Orphan", "orphan"]] as const) {
     const name = `owner-${policy.toLowerCase()}`;
-    await cms.create({ metadata: { name } });
+    const owner = await cms.create({ metadata: { name } });
+    // A dependent that blocks its owner's deletion and holds its own finalizer keeps a Foreground deletion
+    // waiting, so the owner's finalizer can be seen; an Orphan deletion only drops the dependent's reference.
+    const ref = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      name,
+      uid: owner.metadata!.uid!,
+      blockOwnerDeletion: true,
+    };
+    await cms.create({
+      metadata: { name: `${name}-dependent`, ownerReferences: [ref], finalizers: ["kubeweb.test/hold"] },
+    });
     await cms.delete(name, { propagationPolicy: policy });
-    const seen = await kubectlJson(c, ["get", "configmap", name, "-n", ns]);
-    assert.ok(seen.metadata.deletionTimestamp, `${policy}: marked for deletion`);
-    assert.deepEqual(seen.metadata.finalizers, [finalizer]);
-    // Play the garbage collector: drop the finalizer, and the object goes.
-    await cms.patch(name, "merge", { metadata: { finalizers: null } });
+    if (policy === "Foreground") {
+      const seen = await waitFor(`${name} waiting for its dependent`, async () => {
+        const o = await kubectlJson(c, ["get", "configmap", name, "-n", ns]);
+        const d = await kubectlJson(c, ["get", "configmap", `${name}-dependent`, "-n", ns]);
+        return d.metadata.deletionTimestamp ? o : undefined;
+      });
+      assert.ok(seen.metadata.deletionTimestamp, `${policy}: marked for deletion`);
+      assert.deepEqual(seen.metadata.finalizers, [finalizer]);
+    }
+    // Release the dependent; the garbage collector removes the owner's finalizer and the owner goes.
+    await cms.patch(`${name}-dependent`, "merge", { metadata: { finalizers: null } });
     await waitFor(
       `${name} to go`,
       async () => (await kubectlNotFound(c, ["configmap", name, "-n", ns])) || undefined,
     );
+    if (policy === "Orphan") {
+      const orphan = await kubectlJson(c, ["get", "configmap", `${name}-dependent`, "-n", ns]);
+      assert.equal(orphan.metadata.ownerReferences, undefined, "the orphan has no owner left");
+      await cms.delete(`${name}-dependent`);
+    } else {
+      await waitFor(
+        `${name}-dependent to go`,
+        async () => (await kubectlNotFound(c, ["configmap", `${name}-dependent`, "-n", ns])) || undefined,
+      );
+    }
   }
   await cms.create({ metadata: { name: "owner-background" } });
   await cms.delete("owner-background", { propagationPolicy: "Background", gracePeriodSeconds: 0 });
@@ -331,9 +366,10 @@ Deno.test("watch sees what the library writes", async () => {
   assert.deepEqual(events, ["ADDED watched", "DELETED watched"]);
 });
 
-Deno.test("pod eviction and binding on a server without scheduler or kubelet", async () => {
+Deno.test("pod eviction and binding of pods no scheduler or kubelet takes", async () => {
   const pods = clientset.coreV1().pods(ns);
-  const spec = { containers: [{ name: "app", image: "nginx" }] };
+  // A scheduler name no scheduler has: the cluster's scheduler (when it runs one) leaves these pods alone.
+  const spec = { schedulerName: "kubeweb-nobody", containers: [{ name: "app", image: "nginx" }] };
   await pods.create({ metadata: { name: "bound" }, spec });
   await pods.bind({
     metadata: { name: "bound" },

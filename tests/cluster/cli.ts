@@ -1,12 +1,14 @@
 /**
- * `deno task cluster`: starts the local test cluster for manual use, prints its kubeconfig path and
- * waits; Ctrl-C stops it and removes its files.
+ * `deno task cluster`: starts the local test cluster for manual use (with every optional part unless
+ * `KUBEWEB_CLUSTER_PARTS` names fewer), prints its kubeconfig path and waits; Ctrl-C stops it and removes
+ * its files.
  *
  * @module
  */
-import { LocalCluster } from "./local_cluster.ts";
+import { LocalCluster, parseParts } from "./local_cluster.ts";
 
-const cluster = await LocalCluster.start({ verbose: true });
+const parts = parseParts(Deno.env.get("KUBEWEB_CLUSTER_PARTS") ?? "all");
+const cluster = await LocalCluster.start({ verbose: true, parts });
 console.log(cluster.info.kubeconfigPath);
 console.error(`cluster: try  kubectl --kubeconfig ${cluster.info.kubeconfigPath} get namespaces`);
 console.error("cluster: press Ctrl-C to stop");

@@ -9,9 +9,14 @@
  *   unavailable (`c.canInjectFaults` is false) and tests that need it are skipped.
  * - Otherwise (a single test file run by hand) a cluster is started in this process and killed when it exits.
  *
+ * Tests that need the optional parts (controller-manager, scheduler, test kubelet) say so with
+ * `await c.ensureParts(["controller-manager", "scheduler", "kubelet"])`: parts not running yet are started
+ * (the runner starts all of them by default; `KUBEWEB_CLUSTER_PARTS` chooses). Against an existing cluster
+ * the call assumes the cluster runs its own controllers and nodes.
+ *
  * @module
  */
-import { type ClusterInfo, LocalCluster } from "./local_cluster.ts";
+import { type ClusterInfo, type ClusterPart, LocalCluster } from "./local_cluster.ts";
 import { parseYaml } from "../../_internal/deps.ts";
 
 /** A running cluster as the integration tests see it. */
@@ -26,6 +31,10 @@ export interface TestCluster {
   inCluster: ClusterInfo["inCluster"];
   /** Path of the API server's log file (undefined against an external cluster). */
   apiserverLog?: string;
+  /** Folder of every process's log file (`kubelet.log`, `controller-manager.log`, ...); undefined when external. */
+  logDir?: string;
+  /** Starts the optional parts not running yet and waits until they are ready. */
+  ensureParts(parts: ClusterPart[]): Promise<void>;
   /** False against an external cluster: stopApiserver/startApiserver/compactEtcd then throw. */
   canInjectFaults: boolean;
   /** Runs the machine's kubectl against the cluster (admin context unless `context` is given). */
@@ -62,6 +71,7 @@ async function connect(): Promise<TestCluster> {
       stopApiserver: () => control("apiserver/stop"),
       startApiserver: () => control("apiserver/start"),
       compactEtcd: () => control("etcd/compact"),
+      ensureParts: (parts) => control(`parts/start?names=${parts.join(",")}`),
     });
   }
   const external = Deno.env.get("KUBEWEB_TEST_KUBECONFIG");
@@ -72,10 +82,11 @@ async function connect(): Promise<TestCluster> {
     stopApiserver: () => cluster.stopApiserver(),
     startApiserver: () => cluster.startApiserver(),
     compactEtcd: async () => void await cluster.compactEtcd(),
+    ensureParts: (parts) => cluster.startParts(parts),
   });
 }
 
-type Faults = Pick<TestCluster, "stopApiserver" | "startApiserver" | "compactEtcd">;
+type Faults = Pick<TestCluster, "stopApiserver" | "startApiserver" | "compactEtcd" | "ensureParts">;
 
 async function fromInfo(info: ClusterInfo, faults: Faults): Promise<TestCluster> {
   return {
@@ -93,6 +104,7 @@ async function fromInfo(info: ClusterInfo, faults: Faults): Promise<TestCluster>
     nobodyToken: info.nobodyToken,
     inCluster: info.inCluster,
     apiserverLog: `${info.dir}/apiserver.log`,
+    logDir: info.dir,
     canInjectFaults: true,
     kubectl: (args, options) => kubectl(info.kubeconfigPath, args, options),
     ...faults,
@@ -137,6 +149,7 @@ async function fromKubeconfig(path: string): Promise<TestCluster> {
     stopApiserver: unsupported,
     startApiserver: unsupported,
     compactEtcd: unsupported,
+    ensureParts: () => Promise.resolve(),
   };
 }
 

@@ -1,9 +1,12 @@
 /**
  * A real Kubernetes control plane on loopback for the integration tests: etcd from Debian and
- * kube-apiserver v1.20.2 built from Debian's source package (see build_apiserver.sh).
+ * kube-apiserver v1.20.2 built from Debian's source package (see build_control_plane.sh), and, as parts
+ * chosen per run, kube-controller-manager and kube-scheduler from the same build and the test kubelet
+ * (kubelet/), which registers Nodes and runs their pods' containers as local processes.
  *
  * Everything binds 127.0.0.1 on random free ports. A watchdog process (in its own session, so Ctrl-C
- * does not reach it) kills etcd and the API server when the owning process dies, however it dies.
+ * does not reach it) kills every process of the cluster, containers included, when the owning process dies,
+ * however it dies.
  *
  * @module
  */
@@ -32,14 +35,50 @@ export interface ClusterInfo {
     caFile: string;
     namespaceFile: string;
   };
-  /** URL of the control endpoint (stop/start the API server, compact etcd), when one is served. */
+  /** URL of the control endpoint (stop/start the API server, compact etcd, start parts), when one is served. */
   controlUrl?: string;
+  /** The optional parts running besides etcd and the API server. */
+  parts: ClusterPart[];
+  /** Names of the test kubelet's nodes (when the kubelet part runs). */
+  nodes: string[];
+}
+
+/** An optional part of the local cluster. */
+export type ClusterPart = "controller-manager" | "scheduler" | "kubelet";
+
+/** Every optional part, in start order. */
+export const ALL_PARTS: readonly ClusterPart[] = ["kubelet", "controller-manager", "scheduler"];
+
+/** Parses a comma-separated list of parts (`all` and `none` allowed), naming any unknown part. */
+export function parseParts(list: string): ClusterPart[] {
+  const words = list.split(",").map((w) => w.trim()).filter((w) => w !== "");
+  if (words.length === 1 && words[0] === "all") return [...ALL_PARTS];
+  if (words.length === 1 && words[0] === "none") return [];
+  for (const w of words) {
+    if (!(ALL_PARTS as readonly string[]).includes(w)) {
+      throw new TypeError(
+        `unknown cluster part ${JSON.stringify(w)}; expected all, none or ${ALL_PARTS.join(", ")}`,
+      );
+    }
+  }
+  return ALL_PARTS.filter((p) => words.includes(p));
+}
+
+/** The cached binaries of the control plane. */
+export interface ControlPlaneBinaries {
+  apiserver: string;
+  controllerManager: string;
+  scheduler: string;
 }
 
 /** Options of {@linkcode LocalCluster.start}. */
 export interface StartOptions {
-  /** Path of the kube-apiserver binary; built (or taken from the cache) when absent. */
-  apiserverBinary?: string;
+  /** The binaries; built (or taken from the cache) when absent. */
+  binaries?: ControlPlaneBinaries;
+  /** Optional parts to start with the cluster (default none; more can be started later with startParts). */
+  parts?: ClusterPart[];
+  /** Names of the test kubelet's nodes (default one node, `kubeweb-node-0`). */
+  nodes?: string[];
   /** Print progress to stderr. */
   verbose?: boolean;
 }
@@ -60,33 +99,37 @@ function randomToken(): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-/** Builds (first time) or finds the cached kube-apiserver binary, showing build progress. */
-export async function ensureApiserverBinary(): Promise<string> {
+/** Builds (first time) or finds the cached control plane binaries, showing build progress. */
+export async function ensureBinaries(): Promise<ControlPlaneBinaries> {
   const out = await new Deno.Command("bash", {
-    args: [`${here}build_apiserver.sh`],
+    args: [`${here}build_control_plane.sh`],
     stdout: "piped",
     stderr: "inherit",
   }).output();
-  if (!out.success) throw new Error("building kube-apiserver failed (see the messages above)");
-  return new TextDecoder().decode(out.stdout).trim().split("\n").pop()!;
+  if (!out.success) throw new Error("building the control plane failed (see the messages above)");
+  const paths = new TextDecoder().decode(out.stdout).trim().split("\n").slice(-3);
+  const [apiserver, controllerManager, scheduler] = paths;
+  return { apiserver, controllerManager, scheduler };
 }
 
-/** A running etcd + kube-apiserver pair. */
+/** A running etcd + kube-apiserver pair, with the optional parts started. */
 export class LocalCluster {
   readonly info: ClusterInfo;
   #pki: Pki;
-  #apiserverBinary: string;
+  #binaries: ControlPlaneBinaries;
   #etcd?: Deno.ChildProcess;
   #apiserver?: Deno.ChildProcess;
+  #parts = new Map<ClusterPart, Deno.ChildProcess>();
+  #starting?: Promise<void>;
   #apiserverArgs: string[];
   #watchdog?: Deno.ChildProcess;
   #client: Deno.HttpClient;
   #stopped = false;
 
-  private constructor(info: ClusterInfo, pki: Pki, binary: string, apiserverArgs: string[]) {
+  private constructor(info: ClusterInfo, pki: Pki, binaries: ControlPlaneBinaries, apiserverArgs: string[]) {
     this.info = info;
     this.#pki = pki;
-    this.#apiserverBinary = binary;
+    this.#binaries = binaries;
     this.#apiserverArgs = apiserverArgs;
     this.#client = Deno.createHttpClient({
       caCerts: [Deno.readTextFileSync(pki.caFile)],
@@ -98,7 +141,7 @@ export class LocalCluster {
   /** Starts etcd and the API server, waits until the API is ready, and writes the kubeconfig. */
   static async start(options: StartOptions = {}): Promise<LocalCluster> {
     const t0 = performance.now();
-    const binary = options.apiserverBinary ?? await ensureApiserverBinary();
+    const binaries = options.binaries ?? await ensureBinaries();
     // etcd's data lives in memory when /dev/shm exists: no fsync cost on the tests' thousands of writes.
     let base = "/tmp";
     try {
@@ -137,6 +180,11 @@ export class LocalCluster {
       "--allow-privileged=true",
       "--endpoint-reconciler-type=none",
       "--enable-priority-and-fairness=false",
+      // Calls to the test kubelet (logs) verify its serving certificate and present a client certificate.
+      `--kubelet-certificate-authority=${pki.caFile}`,
+      `--kubelet-client-certificate=${pki.kubeletClientCertFile}`,
+      `--kubelet-client-key=${pki.kubeletClientKeyFile}`,
+      "--kubelet-preferred-address-types=InternalIP",
       "--profiling=false",
       "--v=1",
     ];
@@ -158,8 +206,10 @@ export class LocalCluster {
         caFile: `${dir}/in-cluster/ca.crt`,
         namespaceFile: `${dir}/in-cluster/namespace`,
       },
+      parts: [],
+      nodes: options.nodes ?? ["kubeweb-node-0"],
     };
-    const cluster = new LocalCluster(info, pki, binary, apiserverArgs);
+    const cluster = new LocalCluster(info, pki, binaries, apiserverArgs);
     try {
       cluster.#startWatchdog();
       cluster.#etcd = cluster.#spawn("etcd", [
@@ -177,6 +227,7 @@ export class LocalCluster {
       await cluster.startApiserver();
       await cluster.#writeKubeconfig();
       await cluster.#setUpInCluster();
+      await cluster.startParts(options.parts ?? []);
       if (options.verbose) log(`ready at ${server} in ${Math.round(performance.now() - t0)} ms (${dir})`);
       return cluster;
     } catch (e) {
@@ -204,6 +255,7 @@ export class LocalCluster {
     const script = `trap '' INT TERM HUP
 while kill -0 "$KW_OWNER" 2>/dev/null; do sleep 0.5; done
 pkill -TERM -f -- "$KW_DIR/"; sleep 2; pkill -KILL -f -- "$KW_DIR/"
+for g in "$KW_DIR"/kubelet/process-groups/*; do [ -e "$g" ] && kill -KILL -- "-\${g##*/}" 2>/dev/null; done
 [ -f "$KW_DIR/keep" ] || rm -rf "$KW_DIR"`;
     this.#watchdog = new Deno.Command("setsid", {
       args: ["bash", "-c", script],
@@ -250,7 +302,7 @@ pkill -TERM -f -- "$KW_DIR/"; sleep 2; pkill -KILL -f -- "$KW_DIR/"
     if (this.#apiserver) return;
     const start = performance.now();
     this.#apiserver = this.#spawn(
-      this.#apiserverBinary,
+      this.#binaries.apiserver,
       this.#apiserverArgs,
       `${this.info.dir}/apiserver.log`,
     );
@@ -366,11 +418,173 @@ current-context: admin
     await Deno.writeTextFile(ic.namespaceFile, "default");
   }
 
-  /** Stops both processes and removes the cluster's folder (kept, with its logs, when `keepLogs`). */
+  /**
+   * Starts the given optional parts that are not running yet and waits until each is ready: the kubelet's
+   * nodes are Ready, the controller-manager has created the `default` ServiceAccount, the scheduler has
+   * started its informers.
+   */
+  async startParts(parts: ClusterPart[]): Promise<void> {
+    // One start at a time: concurrent callers (tests in parallel) wait for the one in progress.
+    while (this.#starting) await this.#starting.catch(() => {});
+    const p = this.#startParts(parts);
+    this.#starting = p;
+    try {
+      await p;
+    } finally {
+      this.#starting = undefined;
+    }
+  }
+
+  async #startParts(parts: ClusterPart[]): Promise<void> {
+    for (const part of ALL_PARTS) {
+      if (!parts.includes(part) || this.#parts.has(part)) continue;
+      const start = performance.now();
+      if (part === "kubelet") await this.#startKubelet();
+      else if (part === "controller-manager") await this.#startControllerManager();
+      else await this.#startScheduler();
+      this.info.parts = ALL_PARTS.filter((p) => this.#parts.has(p));
+      if (Deno.env.get("KUBEWEB_CLUSTER_VERBOSE")) {
+        log(`${part} ready in ${Math.round(performance.now() - start)} ms`);
+      }
+    }
+  }
+
+  async #startKubelet(): Promise<void> {
+    const dataDir = `${this.info.dir}/kubelet`;
+    await Deno.mkdir(dataDir, { recursive: true });
+    const config = {
+      server: this.info.server,
+      caFile: this.#pki.caFile,
+      clientCertFile: this.#pki.adminCertFile,
+      clientKeyFile: this.#pki.adminKeyFile,
+      servingCertFile: this.#pki.kubeletCertFile,
+      servingKeyFile: this.#pki.kubeletKeyFile,
+      nodes: this.info.nodes,
+      dataDir,
+    };
+    await Deno.writeTextFile(`${dataDir}/config.json`, JSON.stringify(config, null, 2));
+    const proc = this.#spawn(Deno.execPath(), [
+      "run",
+      "--allow-all",
+      "--no-prompt",
+      `${here}kubelet/main.ts`,
+      `${dataDir}/config.json`,
+    ], `${this.info.dir}/kubelet.log`);
+    this.#parts.set("kubelet", proc);
+    await this.#waitUntil("the test kubelet's nodes to be Ready", 60_000, proc, async () => {
+      for (const name of this.info.nodes) {
+        const res = await this.api("GET", `/api/v1/nodes/${name}`);
+        if (!res.ok) return `${res.status} ${(await res.text()).slice(0, 200)}`;
+        const node = await res.json();
+        // deno-lint-ignore no-explicit-any
+        const ready = node.status?.conditions?.find((c: any) => c.type === "Ready")?.status;
+        if (ready !== "True") return `node ${name} Ready=${ready}`;
+      }
+      return true;
+    });
+  }
+
+  async #startControllerManager(): Promise<void> {
+    const pki = this.#pki;
+    const proc = this.#spawn(this.#binaries.controllerManager, [
+      `--kubeconfig=${this.info.kubeconfigPath}`,
+      "--leader-elect=false",
+      "--port=0",
+      "--secure-port=0",
+      `--service-account-private-key-file=${pki.saKeyFile}`,
+      `--root-ca-file=${pki.caFile}`,
+      `--cluster-signing-cert-file=${pki.caFile}`,
+      `--cluster-signing-key-file=${pki.caKeyFile}`,
+      "--use-service-account-credentials=false",
+      // Every controller but root-ca-cert-publisher: its kube-root-ca.crt ConfigMap in every namespace serves
+      // projected service-account token volumes, which v1.20 does not use by default (and the test kubelet
+      // mounts no volumes); tests that count a namespace's ConfigMaps would see it.
+      "--controllers=*,-root-ca-cert-publisher",
+      "--v=1",
+    ], `${this.info.dir}/controller-manager.log`);
+    this.#parts.set("controller-manager", proc);
+    await this.#waitUntil(
+      "kube-controller-manager to create the default ServiceAccount",
+      60_000,
+      proc,
+      async () => {
+        const res = await this.api("GET", "/api/v1/namespaces/default/serviceaccounts/default");
+        const text = await res.text();
+        return res.ok ? true : `${res.status} ${text.slice(0, 200)}`;
+      },
+    );
+  }
+
+  async #startScheduler(): Promise<void> {
+    const logFile = `${this.info.dir}/scheduler.log`;
+    const proc = this.#spawn(this.#binaries.scheduler, [
+      `--kubeconfig=${this.info.kubeconfigPath}`,
+      "--leader-elect=false",
+      "--port=0",
+      "--secure-port=0",
+      "--v=1",
+    ], logFile);
+    this.#parts.set("scheduler", proc);
+    await this.#waitUntil("kube-scheduler to start", 60_000, proc, async () => {
+      const text = await Deno.readTextFile(logFile).catch(() => "");
+      return /Caches populated|Starting Kubernetes Scheduler/.test(text)
+        ? true
+        : "no start message in its log yet";
+    });
+  }
+
+  async #waitUntil(
+    what: string,
+    timeoutMs: number,
+    proc: Deno.ChildProcess,
+    check: () => Promise<true | string>,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exited: Deno.CommandStatus | undefined;
+    proc.status.then((s) => exited = s);
+    let last = "";
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(`waiting for ${what}: the process exited with code ${exited.code}`);
+      try {
+        const r = await check();
+        if (r === true) return;
+        last = r;
+      } catch (e) {
+        last = String(e);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`waiting for ${what}: not ready after ${timeoutMs} ms: ${last}`);
+  }
+
+  /** Stops the optional parts (the kubelet first, so its containers end while the API server still runs). */
+  async #stopParts(): Promise<void> {
+    for (const part of ALL_PARTS) {
+      const p = this.#parts.get(part);
+      this.#parts.delete(part);
+      if (p) await stopProcess(p, 10_000);
+    }
+    this.info.parts = [];
+    this.#killProcessGroups();
+  }
+
+  /** Kills the test kubelet's container process groups (left over when the kubelet itself died). */
+  #killProcessGroups(): void {
+    try {
+      for (const e of Deno.readDirSync(`${this.info.dir}/kubelet/process-groups`)) {
+        try {
+          Deno.kill(-Number(e.name), "SIGKILL");
+        } catch { /* gone */ }
+      }
+    } catch { /* no kubelet ran */ }
+  }
+
+  /** Stops every process and removes the cluster's folder (kept, with its logs, when `keepLogs`). */
   async stop(options: { keepLogs?: boolean } = {}): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     if (options.keepLogs) await Deno.writeTextFile(`${this.info.dir}/keep`, "");
+    await this.#stopParts();
     const ps: Promise<void>[] = [];
     if (this.#apiserver) ps.push(stopProcess(this.#apiserver, 10_000));
     this.#apiserver = undefined;
@@ -386,13 +600,14 @@ current-context: admin
     }
   }
 
-  /** Kills both processes at once, synchronously (for unload handlers). */
+  /** Kills every process at once, synchronously (for unload handlers). */
   killSync(): void {
-    for (const p of [this.#apiserver, this.#etcd, this.#watchdog]) {
+    for (const p of [...this.#parts.values(), this.#apiserver, this.#etcd, this.#watchdog]) {
       try {
         p?.kill("SIGKILL");
       } catch { /* gone */ }
     }
+    this.#killProcessGroups();
     try {
       Deno.removeSync(this.info.dir, { recursive: true });
     } catch { /* gone */ }

@@ -1,7 +1,8 @@
 /**
  * Test PKI for the local cluster, made with the machine's `openssl`. Every certificate is X.509 v3
  * (Deno's rustls rejects v1 certificates): a CA, the API server's serving certificate for 127.0.0.1 and
- * localhost, an admin client certificate in group system:masters, and a service-account signing key pair.
+ * localhost, an admin client certificate in group system:masters, a service-account signing key pair, the test
+ * kubelet's serving certificate for 127.0.0.1 and the API server's client certificate for calls to the kubelet.
  *
  * @module
  */
@@ -17,6 +18,12 @@ export interface Pki {
   adminKeyFile: string;
   saKeyFile: string;
   saPubFile: string;
+  /** The test kubelet's serving certificate (IP 127.0.0.1, DNS localhost). */
+  kubeletCertFile: string;
+  kubeletKeyFile: string;
+  /** The API server's client certificate towards kubelets (group system:masters). */
+  kubeletClientCertFile: string;
+  kubeletClientKeyFile: string;
 }
 
 /** Runs `openssl` with `args` in `cwd`; rejects with its standard error when it fails. */
@@ -105,6 +112,31 @@ export async function generatePki(dir: string): Promise<Pki> {
       "",
     ].join("\n"),
   );
+  await signed(
+    dir,
+    "kubelet",
+    "/CN=kubeweb-kubelet",
+    [
+      "basicConstraints=critical,CA:FALSE",
+      "keyUsage=critical,digitalSignature,keyEncipherment",
+      "extendedKeyUsage=serverAuth",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      "authorityKeyIdentifier=keyid",
+      "",
+    ].join("\n"),
+  );
+  await signed(
+    dir,
+    "apiserver-kubelet-client",
+    "/O=system:masters/CN=kube-apiserver-kubelet-client",
+    [
+      "basicConstraints=critical,CA:FALSE",
+      "keyUsage=critical,digitalSignature,keyEncipherment",
+      "extendedKeyUsage=clientAuth",
+      "authorityKeyIdentifier=keyid",
+      "",
+    ].join("\n"),
+  );
   await openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "sa.key"], dir);
   await openssl(["pkey", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
   return {
@@ -117,5 +149,9 @@ export async function generatePki(dir: string): Promise<Pki> {
     adminKeyFile: `${dir}/admin.key`,
     saKeyFile: `${dir}/sa.key`,
     saPubFile: `${dir}/sa.pub`,
+    kubeletCertFile: `${dir}/kubelet.crt`,
+    kubeletKeyFile: `${dir}/kubelet.key`,
+    kubeletClientCertFile: `${dir}/apiserver-kubelet-client.crt`,
+    kubeletClientKeyFile: `${dir}/apiserver-kubelet-client.key`,
   };
 }

@@ -1,14 +1,17 @@
 /**
- * `deno task test`: starts the local cluster once (building kube-apiserver the first time), runs every
+ * `deno task test`: starts the local cluster once (building the control plane the first time), runs every
  * unit and integration test against it, and stops it — also on failure and on Ctrl-C. Logs of a failed
- * run are kept in `.cache/cluster-logs/`.
+ * run (every process's) are kept in `.cache/cluster-logs/`.
+ *
+ * The optional parts (controller-manager, scheduler, test kubelet) all run unless `KUBEWEB_CLUSTER_PARTS`
+ * names fewer (a comma-separated list, `all` or `none`); tests start what they need with `ensureParts`.
  *
  * Arguments are passed to `deno test` (for example a folder or file to run only those tests).
  * With `KUBEWEB_TEST_KUBECONFIG` set, no cluster is started: the tests use that one.
  *
  * @module
  */
-import { LocalCluster } from "./local_cluster.ts";
+import { LocalCluster, parseParts } from "./local_cluster.ts";
 
 const args = Deno.args.length > 0 ? Deno.args : ["."];
 const env: Record<string, string> = {};
@@ -28,8 +31,9 @@ async function shutdown(code: number, keepLogs: boolean): Promise<never> {
     if (keepLogs) {
       const dest = `.cache/cluster-logs/${new Date().toISOString().replace(/[:.]/g, "-")}`;
       await Deno.mkdir(dest, { recursive: true });
-      for (const f of ["apiserver.log", "etcd.log"]) {
-        await Deno.copyFile(`${cluster.info.dir}/${f}`, `${dest}/${f}`).catch(() => {});
+      for (const e of Deno.readDirSync(cluster.info.dir)) {
+        if (!e.isFile || !e.name.endsWith(".log")) continue;
+        await Deno.copyFile(`${cluster.info.dir}/${e.name}`, `${dest}/${e.name}`).catch(() => {});
       }
       console.error(`cluster: logs kept in ${dest}`);
     }
@@ -48,16 +52,19 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 
 if (!Deno.env.get("KUBEWEB_TEST_KUBECONFIG")) {
   try {
-    cluster = await LocalCluster.start({ verbose: true });
+    const parts = parseParts(Deno.env.get("KUBEWEB_CLUSTER_PARTS") ?? "all");
+    cluster = await LocalCluster.start({ verbose: true, parts });
   } catch (e) {
     console.error(e instanceof Error ? `${e.message}\n  cause: ${e.cause}` : e);
     await shutdown(1, false);
   }
   const c = cluster!;
   control = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    const op = new URL(req.url).pathname;
+    const url = new URL(req.url);
+    const op = url.pathname;
     try {
-      if (op === "/apiserver/stop") await c.stopApiserver();
+      if (op === "/parts/start") await c.startParts(parseParts(url.searchParams.get("names") ?? ""));
+      else if (op === "/apiserver/stop") await c.stopApiserver();
       else if (op === "/apiserver/start") await c.startApiserver();
       else if (op === "/etcd/compact") await c.compactEtcd();
       else return new Response(`unknown operation ${op}`, { status: 404 });

@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { newDynamicClient } from "../../dynamic/mod.ts";
 import { isConflict, isNotFound } from "../../rest/errors.ts";
 import { dropNamespace, kubectlJson, kubectlNotFound, newNamespace, setup } from "../clientset/_helpers.ts";
+import { DEFAULT_RETRY } from "../../retry/backoff.ts";
+import { retryOnConflict } from "../../retry/retry_on_conflict.ts";
 
 const { c, config } = await setup();
 const ns = await newNamespace(config, "dynamic");
@@ -61,13 +63,22 @@ Deno.test("unstructured Deployments: strategic patch, status and scale subresour
     "nginx:1.20",
     "busybox",
   ]);
-  const scale = await deployments.getScale("web");
-  assert.equal(scale.kind, "Scale");
-  await deployments.updateScale("web", { ...scale, spec: { replicas: 5 } });
+  // The deployment controller (when the cluster runs one) writes the status too: read-modify-write until no
+  // write comes between, and check collisionCount, a status field the controller keeps as it finds it.
+  await retryOnConflict(DEFAULT_RETRY, async () => {
+    const scale = await deployments.getScale("web");
+    assert.equal(scale.kind, "Scale");
+    await deployments.updateScale("web", { ...scale, spec: { replicas: 5 } });
+  });
   assert.equal((await kubectlJson(c, ["get", "deployment", "web", "-n", ns])).spec.replicas, 5);
-  const current = await deployments.get("web");
-  await deployments.updateStatus({ ...current, status: { replicas: 5, observedGeneration: 2 } });
-  assert.equal((await kubectlJson(c, ["get", "deployment", "web", "-n", ns])).status.replicas, 5);
+  await retryOnConflict(DEFAULT_RETRY, async () => {
+    const current = await deployments.get("web");
+    await deployments.updateStatus({
+      ...current,
+      status: { ...(current.status as Record<string, unknown>), collisionCount: 2 },
+    });
+  });
+  assert.equal((await kubectlJson(c, ["get", "deployment", "web", "-n", ns])).status.collisionCount, 2);
   await deployments.delete("web", { propagationPolicy: "Background" });
 });
 

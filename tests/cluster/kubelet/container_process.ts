@@ -1,0 +1,94 @@
+/**
+ * One run of a container: a local process in its own session and process group (`setsid`), so that
+ * signals reach everything it started, as they would in a container's PID namespace. Its stdout and stderr
+ * go to a {@linkcode ContainerLog}. When the main process exits, the rest of its group is killed.
+ *
+ * The group id is recorded as a file in `groupsDir` while the process lives, so the cluster's watchdog can
+ * kill it even when the kubelet itself died.
+ *
+ * @module
+ */
+import type { ContainerLog } from "./container_log.ts";
+
+/** How a container process ended. */
+export interface ContainerExit {
+  exitCode: number;
+  /** The signal number that ended it, when a signal did. */
+  signal?: number;
+  /** Set when the process could not be started at all. */
+  startError?: string;
+}
+
+/** What to run. */
+export interface ContainerProcessOptions {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  log: ContainerLog;
+  groupsDir: string;
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+
+/** A running container process. */
+export class ContainerProcess {
+  /** Resolves when the process (and its output) has ended. */
+  readonly exited: Promise<ContainerExit>;
+  #child?: Deno.ChildProcess;
+  #done = false;
+
+  constructor(options: ContainerProcessOptions) {
+    this.exited = this.#run(options);
+  }
+
+  async #run(o: ContainerProcessOptions): Promise<ContainerExit> {
+    let child: Deno.ChildProcess;
+    try {
+      child = this.#child = new Deno.Command("setsid", {
+        args: o.argv,
+        env: o.env,
+        clearEnv: true,
+        cwd: o.cwd,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (e) {
+      this.#done = true;
+      const msg = `starting ${JSON.stringify(o.argv)}: ${e instanceof Error ? e.message : e}`;
+      o.log.append("stderr", `${msg}\n`);
+      o.log.close();
+      return { exitCode: 128, startError: msg };
+    }
+    const marker = `${o.groupsDir}/${child.pid}`;
+    await Deno.writeTextFile(marker, "").catch(() => {});
+    const pump = async (stream: ReadableStream<Uint8Array>, name: "stdout" | "stderr") => {
+      try {
+        for await (const text of stream.pipeThrough(new TextDecoderStream())) o.log.append(name, text);
+      } catch { /* the pipe broke: the process is gone */ }
+    };
+    const pumps = Promise.all([pump(child.stdout, "stdout"), pump(child.stderr, "stderr")]);
+    const status = await child.status;
+    this.#done = true;
+    // The main process is gone: end the rest of its group, as a container runtime ends the container.
+    try {
+      Deno.kill(-child.pid, "SIGKILL");
+    } catch { /* no one left */ }
+    await Promise.race([pumps, new Promise((r) => setTimeout(r, 2000))]);
+    o.log.close();
+    await Deno.remove(marker).catch(() => {});
+    if (status.signal) {
+      return { exitCode: 128 + (SIGNALS[status.signal] ?? 0), signal: SIGNALS[status.signal] };
+    }
+    // `setsid` itself reports a program it could not run with 126/127 and a message on stderr.
+    return { exitCode: status.code };
+  }
+
+  /** Sends `signal` to the container's whole process group. */
+  signal(signal: "SIGTERM" | "SIGKILL"): void {
+    if (this.#done || !this.#child) return;
+    try {
+      Deno.kill(-this.#child.pid, signal);
+    } catch { /* already gone */ }
+  }
+}
