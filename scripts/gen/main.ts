@@ -22,6 +22,7 @@ import { relativeSpecifier } from "./_imports.ts";
 import { emitInformerFiles } from "./_emit_informers.ts";
 import { buildModel, type GroupVersionModel, locateDefinition } from "./_openapi_model.ts";
 import { fmtFlags, formatFiles, syncFiles } from "./_output.ts";
+import { emitFakeTables } from "./_fake_tables.ts";
 import { apiVersionOf, GENERATED_HEADER, type Schema } from "./_schema.ts";
 
 /** The pinned spec, relative to the repository root. */
@@ -108,6 +109,12 @@ export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<st
   files.set("clientset.ts", emitClientset(model.groupVersions));
   for (const [path, text] of emitInformerFiles(model.groupVersions)) files.set(path, text);
   return files;
+}
+
+/** The generated data tables of the fake API server, keyed by path relative to `testing/`. */
+export function generateFakeTables(spec: Parameters<typeof buildModel>[0]): Map<string, string> {
+  const model = buildModel({ ...spec, definitions: withSpelledOutUnions(spec.definitions) });
+  return new Map([["_tables.ts", emitFakeTables(model)]]);
 }
 
 function emitClientset(gvs: GroupVersionModel[]): string {
@@ -231,6 +238,13 @@ async function main(args: string[]): Promise<number> {
     changed.push(...r.changed.map((p) => prefix + p));
     removed.push(...r.removed.map((p) => prefix + p));
   }
+  const fake = await syncFiles(
+    `${root}/testing`,
+    await formatFiles(generateFakeTables(spec), await fmtFlags(root)),
+    check,
+  );
+  changed.push(...fake.changed.map((p) => `../testing/${p}`));
+  removed.push(...fake.removed.map((p) => `../testing/${p}`));
   if (check) {
     if (changed.length === 0 && removed.length === 0) return 0;
     for (const p of changed) console.error(`stale: ${OUT_DIR}/${p}`);
