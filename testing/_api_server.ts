@@ -28,7 +28,8 @@ import { jsonPatch, mergePatch, sortKeys } from "./_patch.ts";
 import { strategicMergePatch } from "./_strategic_merge.ts";
 import { applyConfiguration } from "./_apply.ts";
 import { trackUpdate, type Writer } from "./_managed_fields.ts";
-import { applyDefaults, ClusterIpAllocator, GENERATION_KINDS } from "./_defaulting.ts";
+import { applyDefaults, ClusterIpAllocator, GENERATION_KINDS, prepareForCreate } from "./_defaulting.ts";
+import { dropEmpty, withSkeleton } from "./_skeleton.ts";
 import * as discovery from "./_discovery.ts";
 import { openWatch } from "./_watch.ts";
 import { crdServedResources } from "./_crd.ts";
@@ -78,6 +79,11 @@ export function statusResponse(e: StatusError): Response {
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+/** A Conflict naming the kind (the storage layer's precondition failures). */
+function conflictKind(r: ServedResource, name: string, why: string): StatusError {
+  return statusError(409, "Conflict", `Operation cannot be fulfilled on ${r.kind} "${name}": ${why}`, r.group === "" ? { name, kind: r.kind } : { name, group: r.group, kind: r.kind });
 }
 
 /** The fake API server. */
@@ -276,10 +282,10 @@ export class ApiServer {
       try {
         token = JSON.parse(atob(cont.replace(/-/g, "+").replace(/_/g, "/")));
       } catch {
-        throw badRequest("continue key is not valid: illegal base64 data at input byte 0");
+        throw badRequest("invalid continue token: continue key is not valid: illegal base64 data at input byte 0");
       }
       if (token.v !== "meta.k8s.io/v1" || typeof token.rv !== "number" || typeof token.start !== "string") {
-        throw badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+        throw badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
       }
       atRv = token.rv;
       start = token.start;
@@ -349,11 +355,14 @@ export class ApiServer {
       if (causes.length > 0) throw invalid("", "ListOptions", "", causes);
     }
     if (rv !== "" && !/^\d+$/.test(rv)) {
-      throw invalid("meta.k8s.io", "ListOptions", "", [{
-        reason: "FieldValueInvalid",
-        message: `Invalid value: ${JSON.stringify(rv)}: must be a valid resource version`,
-        field: "resourceVersion",
-      }]);
+      throw new StatusError({
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`,
+        code: 500,
+      });
     }
     const t = q.get("timeoutSeconds");
     const ac = new AbortController();
@@ -385,7 +394,7 @@ export class ApiServer {
     const apiVersion = apiVersionOf(r.group, r.version);
     if (obj.apiVersion !== undefined && obj.apiVersion !== "" && obj.apiVersion !== apiVersion) {
       throw badRequest(
-        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})`,
+        `${r.kind} in version ${JSON.stringify(r.version)} cannot be handled as a ${r.kind}: no kind ${JSON.stringify(r.kind)} is registered for version ${JSON.stringify(obj.apiVersion)} in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`,
       );
     }
     if (obj.kind !== undefined && obj.kind !== "" && obj.kind !== r.kind) {
@@ -422,7 +431,13 @@ export class ApiServer {
   }
 
   /** Creates an object (also used by seeding and apply). */
-  #create(r: ServedResource, namespace: string | undefined, body: Obj, req: ApiRequest | undefined): Obj {
+  #create(
+    r: ServedResource,
+    namespace: string | undefined,
+    body: Obj,
+    req: ApiRequest | undefined,
+    managedFields?: unknown[],
+  ): Obj {
     const obj = structuredClone(body);
     this.#checkIdentity(r, namespace, obj);
     const meta = obj.metadata;
@@ -440,18 +455,24 @@ export class ApiServer {
     }
     delete obj.apiVersion;
     delete obj.kind;
-    if (!r.custom) applyDefaults(r.group, r.kind, obj, true);
+    if (!r.custom) {
+      applyDefaults(r.group, r.kind, obj, true);
+      dropEmpty(obj, r.type);
+    }
+    if (managedFields !== undefined) meta.managedFields = managedFields;
+    else if (req) trackUpdate(undefined, obj, this.#writer(r, req, undefined));
+    if (!r.custom) withSkeleton(obj, r.type);
     else if ("status" in r.subresources) delete obj.status;
-    if (r.group === "" && r.kind === "Service") this.#allocateIp(obj);
     meta.uid = this.#uid();
     meta.creationTimestamp = this.#now();
+    if (!r.custom) prepareForCreate(r.group, r.kind, obj);
+    if (r.group === "" && r.kind === "Service") this.#allocateIp(obj);
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.selfLink;
     if (GENERATION_KINDS.has(`${r.group}/${r.kind}`) || r.custom) meta.generation = 1;
     else delete meta.generation;
-    if (req) trackUpdate(undefined, obj, this.#writer(r, req, undefined));
     if (r.group === "apiextensions.k8s.io" && r.kind === "CustomResourceDefinition") this.#crdAccepted(obj);
     const stored = this.store.put(storageKey(r), obj);
     this.#changed(r, "ADDED", stored);
@@ -542,7 +563,16 @@ export class ApiServer {
       if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
       else delete meta.generation;
       delete meta.selfLink;
-      if (!r.custom) applyDefaults(r.group, r.kind, next, false);
+      if (!r.custom) {
+        applyDefaults(r.group, r.kind, next, false);
+        dropEmpty(next, r.type);
+        withSkeleton(next, r.type);
+      }
+      if (r.group === "apps" && r.kind === "DaemonSet") {
+        const gen = Number(old.metadata.annotations?.["deprecated.daemonset.template.generation"] ?? "1");
+        const bumped = !same(old.spec?.template, next.spec?.template) ? gen + 1 : gen;
+        next.metadata.annotations = { ...next.metadata.annotations, "deprecated.daemonset.template.generation": String(bumped) };
+      }
       if (r.group === "" && r.kind === "Service") {
         next.spec.clusterIP ??= old.spec?.clusterIP;
         next.spec.clusterIPs ??= old.spec?.clusterIPs;
@@ -608,7 +638,11 @@ export class ApiServer {
     const writer = this.#writer(r, req, route.subresource);
     if (type === "application/apply-patch+yaml") {
       if (!req.url.searchParams.get("fieldManager")) {
-        throw badRequest("PATCH, application/apply-patch+yaml requires fieldManager parameter");
+        throw invalid("meta.k8s.io", "PatchOptions", "", [{
+          reason: "FieldValueRequired",
+          message: "Required value: is required for apply patch",
+          field: "fieldManager",
+        }]);
       }
       const applied = patch as Obj;
       if (typeof applied !== "object" || applied === null) throw badRequest("error decoding YAML: not an object");
@@ -621,12 +655,8 @@ export class ApiServer {
         if (route.subresource !== undefined) throw notFound(r.group, r.resource, route.name!);
         const next = applyConfiguration({ live: undefined, applied: { ...applied, metadata: { ...applied.metadata, name: route.name } }, force, writer });
         const managed = next.metadata.managedFields;
-        const created = this.#create(r, route.namespace, { ...next, apiVersion: applied.apiVersion, kind: applied.kind }, undefined);
-        const stored = this.store.get(storageKey(r), route.namespace ?? "", route.name!);
-        stored.metadata.managedFields = managed;
-        const again = this.store.put(storageKey(r), stored);
-        void created;
-        return jsonResponse(this.serve(r, again), 201);
+        const body = { ...next, apiVersion: applied.apiVersion, kind: applied.kind };
+        return jsonResponse(this.#create(r, route.namespace, body, req, managed), 201);
       }
       this.#checkIdentity(r, route.namespace, structuredClone(applied));
       const served = this.serve(r, live);
@@ -644,7 +674,7 @@ export class ApiServer {
       }
       next = strategicMergePatch(current, patch, route.subresource === "scale" ? "autoscaling.v1.Scale" : r.type);
     } else {
-      throw statusError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+      throw statusError(415, "UnsupportedMediaType", "415: Unsupported Media Type", {});
     }
     if (route.subresource === "scale") return jsonResponse(this.#scaleWrite(r, old, next, req));
     if (next?.metadata?.resourceVersion === undefined) {
@@ -732,10 +762,10 @@ export class ApiServer {
     const old = this.#existing(r, namespace, name);
     const pre = opts.preconditions ?? {};
     if (pre.uid !== undefined && pre.uid !== old.metadata.uid) {
-      throw conflict(r.group, r.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw conflictKind(r, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${old.metadata.uid}). The object might have been deleted and then recreated`);
     }
     if (pre.resourceVersion !== undefined && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(r.group, r.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+      throw conflictKind(r, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`);
     }
     const finalizers: string[] = [...(old.metadata.finalizers ?? [])];
     const policy = opts.propagationPolicy;

@@ -71,6 +71,23 @@ export class ClusterIpAllocator {
   }
 }
 
+/** What the Job registry adds on create: the generated selector and the pod template labels. */
+export function jobSelector(obj: Obj): void {
+  const uid = obj.metadata.uid;
+  const spec = obj.spec ??= {};
+  if (spec.manualSelector === true) return;
+  spec.selector ??= { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
+  spec.template ??= {};
+  spec.template.metadata ??= {};
+  spec.template.metadata.labels = {
+    ...spec.template.metadata.labels,
+    "batch.kubernetes.io/controller-uid": uid,
+    "batch.kubernetes.io/job-name": obj.metadata.name,
+    "controller-uid": uid,
+    "job-name": obj.metadata.name,
+  };
+}
+
 /** Defaults an object of a built-in kind on create (`create`) or update. */
 export function applyDefaults(group: string, kind: string, obj: Obj, create: boolean): void {
   const spec = obj.spec;
@@ -78,9 +95,7 @@ export function applyDefaults(group: string, kind: string, obj: Obj, create: boo
     case "/Pod":
       obj.spec ??= {};
       defaultPodSpec(obj.spec);
-      if (create) {
-        obj.status = { phase: "Pending", qosClass: "BestEffort" };
-      }
+      set(obj.spec, "enableServiceLinks", true);
       break;
     case "apps/Deployment":
       obj.spec ??= {};
@@ -94,13 +109,11 @@ export function applyDefaults(group: string, kind: string, obj: Obj, create: boo
       set(obj.spec, "revisionHistoryLimit", 10);
       set(obj.spec, "progressDeadlineSeconds", 600);
       template(obj.spec);
-      if (create) obj.status = {};
       break;
     case "apps/ReplicaSet":
       obj.spec ??= {};
       set(obj.spec, "replicas", 1);
       template(obj.spec);
-      if (create) obj.status = { replicas: 0 };
       break;
     case "apps/StatefulSet":
       obj.spec ??= {};
@@ -114,7 +127,6 @@ export function applyDefaults(group: string, kind: string, obj: Obj, create: boo
       set(obj.spec, "revisionHistoryLimit", 10);
       set(obj.spec, "persistentVolumeClaimRetentionPolicy", { whenDeleted: "Retain", whenScaled: "Retain" });
       template(obj.spec);
-      if (create) obj.status = { replicas: 0, availableReplicas: 0 };
       break;
     case "apps/DaemonSet":
       obj.spec ??= {};
@@ -127,7 +139,7 @@ export function applyDefaults(group: string, kind: string, obj: Obj, create: boo
       set(obj.spec, "revisionHistoryLimit", 10);
       template(obj.spec);
       if (create) {
-        obj.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+        obj.metadata.annotations = { ...obj.metadata.annotations, "deprecated.daemonset.template.generation": "1" };
       }
       break;
     case "batch/Job":
@@ -139,7 +151,6 @@ export function applyDefaults(group: string, kind: string, obj: Obj, create: boo
       set(obj.spec, "suspend", false);
       set(obj.spec, "podReplacementPolicy", "TerminatingOrFailed");
       template(obj.spec);
-      if (create) obj.status = {};
       break;
     case "batch/CronJob":
       obj.spec ??= {};
@@ -152,7 +163,6 @@ export function applyDefaults(group: string, kind: string, obj: Obj, create: boo
         set(obj.spec.jobTemplate.metadata, "creationTimestamp", null);
         template(obj.spec.jobTemplate.spec);
       }
-      if (create) obj.status = {};
       break;
     case "/Service":
       obj.spec ??= {};
@@ -162,24 +172,77 @@ export function applyDefaults(group: string, kind: string, obj: Obj, create: boo
         set(p, "protocol", "TCP");
         set(p, "targetPort", p.port);
       }
-      if (obj.spec.type === "ClusterIP" || obj.spec.type === "NodePort" || obj.spec.type === "LoadBalancer") {
-        set(obj.spec, "internalTrafficPolicy", "Cluster");
-      }
-      if (create) obj.status = { loadBalancer: {} };
       break;
     case "/Namespace":
       if (create) {
-        obj.spec ??= {};
-        set(obj.spec, "finalizers", ["kubernetes"]);
-        obj.status = { phase: "Active" };
-        obj.metadata.labels ??= {};
-        obj.metadata.labels["kubernetes.io/metadata.name"] = obj.metadata.name;
+        obj.status = { ...obj.status, phase: "Active" };
+        obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name };
       }
       break;
     case "/ServiceAccount":
       break;
+    case "/Secret":
+      if (obj.stringData !== undefined) {
+        obj.data ??= {};
+        for (const [k, v] of Object.entries(obj.stringData as Record<string, string>)) {
+          obj.data[k] = btoa(String.fromCharCode(...new TextEncoder().encode(v)));
+        }
+        delete obj.stringData;
+      }
+      set(obj, "type", "Opaque");
+      break;
   }
   void spec;
+}
+
+/**
+ * What the registry strategies and the default admission plugins do on create, after field
+ * ownership is recorded (so no manager owns these fields): status resets, generated Job selectors,
+ * Namespace finalizers, Pod priority and tolerations.
+ */
+export function prepareForCreate(group: string, kind: string, obj: Obj): void {
+  switch (`${group}/${kind}`) {
+    case "/Pod":
+      set(obj.spec, "priority", 0);
+      set(obj.spec, "preemptionPolicy", "PreemptLowerPriority");
+      obj.spec.tolerations ??= [];
+      for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
+        if (!obj.spec.tolerations.some((t: Obj) => t.key === key)) {
+          obj.spec.tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
+        }
+      }
+      obj.status = { phase: "Pending", qosClass: "BestEffort" };
+      break;
+    case "apps/Deployment":
+    case "batch/CronJob":
+      obj.status = {};
+      break;
+    case "batch/Job":
+      obj.status = {};
+      jobSelector(obj);
+      if (!obj.metadata.labels || Object.keys(obj.metadata.labels).length === 0) {
+        obj.metadata.labels = { ...obj.spec.template.metadata.labels };
+      }
+      break;
+    case "apps/ReplicaSet":
+      obj.status = { replicas: 0 };
+      break;
+    case "apps/StatefulSet":
+      obj.status = { replicas: 0, availableReplicas: 0 };
+      break;
+    case "apps/DaemonSet":
+      obj.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+      break;
+    case "/Service":
+      if (obj.spec.type === "ClusterIP" || obj.spec.type === "NodePort" || obj.spec.type === "LoadBalancer") {
+        set(obj.spec, "internalTrafficPolicy", "Cluster");
+      }
+      obj.status = { loadBalancer: {} };
+      break;
+    case "/Namespace":
+      obj.spec = { ...obj.spec, finalizers: ["kubernetes"] };
+      break;
+  }
 }
 
 /** The kinds whose generation counts spec changes (the others have no metadata.generation). */

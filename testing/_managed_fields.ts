@@ -7,6 +7,7 @@
  */
 import { elementInfo, type FieldSchema, fieldsOf, keysOf, shapeOf } from "./_schema.ts";
 import type { Obj } from "./_store.ts";
+import { withSkeleton } from "./_skeleton.ts";
 
 /** A path element: "f:name", "k:{...}", "v:...", "i:N". */
 export type PathElement = string;
@@ -33,61 +34,143 @@ export function keyElement(item: Obj, keys: string[]): PathElement {
   return `k:${JSON.stringify(o)}`;
 }
 
-function walk(value: unknown, info: FieldSchema | undefined, path: PathElement[], out: FieldSet): void {
+/** How a field set is computed: `apply` (the applied configuration's fields) or `all` (every node). */
+type Mode = "apply" | "all";
+
+function walk(value: unknown, info: FieldSchema | undefined, path: PathElement[], out: FieldSet, mode: Mode): void {
   const shape = shapeOf(info, value);
   if (shape === "struct" || shape === "map") {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      out.add(JSON.stringify(path));
+      if (value !== null || mode === "all") out.add(JSON.stringify(path));
       return;
     }
     const entries = Object.entries(value as Record<string, unknown>);
-    if (shape === "map" || entries.length === 0) out.add(JSON.stringify(path));
+    if (entries.length === 0 || mode === "all") out.add(JSON.stringify(path));
     const fields = shape === "struct" ? fieldsOf(info?.t) : undefined;
     for (const [k, v] of entries) {
       if (v === null && shape === "struct") continue;
       const child = shape === "struct" ? fields?.[k] : elementInfo(info);
-      walk(v, child, [...path, `f:${k}`], out);
+      walk(v, child, [...path, `f:${k}`], out, mode);
     }
     return;
   }
   if (shape === "assoc" && Array.isArray(value)) {
     const keys = keysOf(info);
+    if (mode === "all") out.add(JSON.stringify(path));
     for (const item of value) {
       const p = [...path, keyElement(item, keys)];
       out.add(JSON.stringify(p));
       const fields = fieldsOf(info?.t);
-      for (const [k, v] of Object.entries(item ?? {})) walk(v, fields?.[k], [...p, `f:${k}`], out);
+      for (const [k, v] of Object.entries(item ?? {})) {
+        if (v !== null) walk(v, fields?.[k], [...p, `f:${k}`], out, mode);
+      }
     }
     return;
   }
   if (shape === "set" && Array.isArray(value)) {
+    if (mode === "all") out.add(JSON.stringify(path));
     for (const item of value) out.add(JSON.stringify([...path, `v:${JSON.stringify(item)}`]));
     return;
   }
   out.add(JSON.stringify(path));
 }
 
+/**
+ * The paths an Update changed (structured-merge-diff's compare: added or modified): a container
+ * (map, pointer struct, list) that did not exist is itself a member; one that existed is not, only
+ * what changed inside it.
+ */
+function changed(before: unknown, after: unknown, info: FieldSchema | undefined, path: PathElement[], out: FieldSet): void {
+  if (after === undefined) return;
+  const shape = shapeOf(info, after);
+  const isContainer = (shape === "struct" || shape === "map") && typeof after === "object" && after !== null &&
+      !Array.isArray(after) || ((shape === "assoc" || shape === "set") && Array.isArray(after));
+  if (!isContainer) {
+    if (after === null && (before === undefined || before === null)) return;
+    if (before === undefined || JSON.stringify(before) !== JSON.stringify(after)) out.add(JSON.stringify(path));
+    return;
+  }
+  if (before === undefined) out.add(JSON.stringify(path));
+  if (shape === "struct" || shape === "map") {
+    const fields = shape === "struct" ? fieldsOf(info?.t) : undefined;
+    const b = (typeof before === "object" && before !== null && !Array.isArray(before) ? before : {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(after as Record<string, unknown>)) {
+      if (v === null && shape === "struct") continue;
+      changed(b[k], v, shape === "struct" ? fields?.[k] : elementInfo(info), [...path, `f:${k}`], out);
+    }
+    return;
+  }
+  const oldItems = Array.isArray(before) ? before : [];
+  if (shape === "assoc") {
+    const keys = keysOf(info);
+    const fields = fieldsOf(info?.t);
+    for (const item of after as Obj[]) {
+      const el = keyElement(item, keys);
+      const prev = oldItems.find((x) => keyElement(x, keys) === el);
+      const p = [...path, el];
+      if (prev === undefined) out.add(JSON.stringify(p));
+      for (const [k, v] of Object.entries(item ?? {})) {
+        if (v !== null) changed(prev?.[k], v, fields?.[k], [...p, `f:${k}`], out);
+      }
+    }
+    return;
+  }
+  for (const item of after as unknown[]) {
+    if (!oldItems.some((x) => JSON.stringify(x) === JSON.stringify(item))) {
+      out.add(JSON.stringify([...path, `v:${JSON.stringify(item)}`]));
+    }
+  }
+}
+
+interface Scope {
+  ignoreStatus: boolean;
+  onlyStatus: boolean;
+}
+
+function topFields(obj: Obj, scope: Scope): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(obj ?? {})) {
+    if (k === "apiVersion" || k === "kind" || k === "metadata") continue;
+    if (scope.ignoreStatus && k === "status") continue;
+    if (scope.onlyStatus && k !== "status") continue;
+    out.push([k, v]);
+  }
+  return out;
+}
+
+function metaFields(obj: Obj, scope: Scope): [string, unknown][] {
+  if (scope.onlyStatus) return [];
+  return Object.entries((obj?.metadata ?? {}) as Record<string, unknown>).filter(([k, v]) =>
+    !IGNORED_META.has(k) && v !== null && v !== undefined
+  );
+}
+
+const META = "meta.v1.ObjectMeta";
+
 /** The field set of an object (the identity and server-set metadata excluded). */
-export function fieldSetOf(obj: Obj, type: string | undefined, ignoreStatus: boolean, onlyStatus = false): FieldSet {
+export function fieldSetOf(
+  obj: Obj,
+  type: string | undefined,
+  ignoreStatus: boolean,
+  onlyStatus = false,
+  mode: Mode = "apply",
+): FieldSet {
+  const out: FieldSet = new Set();
+  const scope = { ignoreStatus, onlyStatus };
+  const fields = fieldsOf(type);
+  for (const [k, v] of metaFields(obj, scope)) {
+    walk(v, fieldsOf(META)?.[k], ["f:metadata", `f:${k}`], out, mode);
+  }
+  for (const [k, v] of topFields(obj, scope)) if (v !== null) walk(v, fields?.[k], [`f:${k}`], out, mode);
+  return out;
+}
+
+function changedSet(before: Obj, after: Obj, type: string | undefined, scope: Scope): FieldSet {
   const out: FieldSet = new Set();
   const fields = fieldsOf(type);
-  for (const [k, v] of Object.entries(obj ?? {})) {
-    if (k === "apiVersion" || k === "kind") continue;
-    if (ignoreStatus && k === "status") continue;
-    if (onlyStatus && k !== "status") continue;
-    if (k === "metadata") {
-      for (const [mk, mv] of Object.entries((v ?? {}) as Record<string, unknown>)) {
-        if (IGNORED_META.has(mk) || mv === null || mv === undefined) continue;
-        walk(mv, fieldsOf("meta.v1.ObjectMeta")?.[mk], [
-          "f:metadata",
-          `f:${mk}`,
-        ], out);
-      }
-      continue;
-    }
-    if (v === null) continue;
-    walk(v, fields?.[k], [`f:${k}`], out);
-  }
+  const bm = Object.fromEntries(metaFields(before, scope));
+  for (const [k, v] of metaFields(after, scope)) changed(bm[k], v, fieldsOf(META)?.[k], ["f:metadata", `f:${k}`], out);
+  for (const [k, v] of topFields(after, scope)) changed(before?.[k], v, fields?.[k], [`f:${k}`], out);
   return out;
 }
 
@@ -232,30 +315,26 @@ export interface Writer {
   hasStatus: boolean;
 }
 
-function setFor(obj: Obj, w: Writer): FieldSet {
-  const status = w.subresource === "status";
-  return fieldSetOf(obj, w.type, w.hasStatus && !status, w.hasStatus && status);
-}
-
 /** An Update operation (create, update, patch): the writer takes the fields it changed. */
 export function trackUpdate(live: Obj | undefined, next: Obj, w: Writer): void {
   const m = readManagers(live ?? {});
-  const before = live === undefined ? new Set<string>() : setFor(live, w);
-  const after = setFor(next, w);
-  const changed = new Set<string>();
-  for (const p of after) {
-    if (!before.has(p) || !same(valueAt(live, JSON.parse(p)), valueAt(next, JSON.parse(p)))) changed.add(p);
-  }
-  const removed = [...before].filter((p) => !after.has(p));
+  const status = w.subresource === "status";
+  const scope = { ignoreStatus: w.hasStatus && !status, onlyStatus: w.hasStatus && status };
+  const before = withSkeleton(structuredClone(live ?? { metadata: {} }), w.type);
+  const after = withSkeleton(structuredClone(next), w.type);
+  const changes = changedSet(before, after, w.type, scope);
+  const allBefore = fieldSetOf(before, w.type, scope.ignoreStatus, scope.onlyStatus, "all");
+  const allAfter = fieldSetOf(after, w.type, scope.ignoreStatus, scope.onlyStatus, "all");
+  const removed = [...allBefore].filter((p) => !allAfter.has(p));
   for (const e of m.entries) {
     for (const p of removed) e.set.delete(p);
-    for (const p of changed) e.set.delete(p);
+    for (const p of changes) e.set.delete(p);
   }
   let mine = m.entries.find((e) =>
     e.entry.manager === w.manager && e.entry.operation === "Update" && e.entry.apiVersion === w.apiVersion &&
     (e.entry.subresource ?? "") === (w.subresource ?? "")
   );
-  if (changed.size > 0) {
+  if (changes.size > 0) {
     if (!mine) {
       mine = {
         entry: {
@@ -272,7 +351,7 @@ export function trackUpdate(live: Obj | undefined, next: Obj, w: Writer): void {
       m.entries.push(mine);
     }
     mine.entry.time = w.time;
-    for (const p of changed) mine.set.add(p);
+    for (const p of changes) mine.set.add(p);
   }
   writeManagers(next, m);
 }

@@ -1,7 +1,6 @@
 /**
- * JSON patch (RFC 6902) and JSON merge patch (RFC 7386), as the API server applies them (errors
- * answered as the server does: a failed JSON patch test or a bad path is 422 Invalid... no: the
- * server answers them 500 InternalError for bad operations and 422 for test failures; see below).
+ * JSON patch (RFC 6902) and JSON merge patch (RFC 7386), as the API server applies them (a JSON
+ * patch that does not apply is answered 422 Invalid, without saying why, as the server does).
  *
  * @module
  */
@@ -157,9 +156,9 @@ export function jsonPatch(doc: Obj, ops: unknown): Obj {
       }
     }
   } catch (e) {
-    if (e instanceof PatchFailure) throw statusError(500, "InternalError", e.message, {});
+    // the server answers every failed JSON patch the same way, without the reason
     if (e instanceof StatusError) throw e;
-    throw statusError(500, "InternalError", e instanceof Error ? e.message : String(e), {});
+    throw statusError(422, "Invalid", "the server rejected our request due to an error in our request", {});
   }
   return out;
 }

@@ -157,6 +157,11 @@ export function fieldMatcher(
     else if (t.field === "metadata.namespace" && resource.namespaced) g = (o) => o.metadata?.namespace ?? "";
     else if (t.field === "metadata.namespace") g = () => "";
     else g = extra[t.field];
+    if (g === undefined && Object.keys(extra).length === 0) {
+      throw badRequest(
+        `${JSON.stringify(t.field)} is not a known field selector: only "metadata.name", "metadata.namespace"`,
+      );
+    }
     if (g === undefined) {
       throw badRequest(
         `Unable to find {${JSON.stringify(resource.group)} ${JSON.stringify(resource.version)} ${

@@ -70,7 +70,11 @@ export const MODIFIED =
 export function invalid(group: string, kind: string, name: string, causes: StatusCause[]): StatusError {
   const list = causes.map((c) => `${c.field}: ${c.message}`);
   const msg = list.length === 1 ? list[0] : `[${list.join(", ")}]`;
-  const details: Status["details"] = group === "" ? { name, kind, causes } : { name, group, kind, causes };
+  const details: Status["details"] = {};
+  if (name !== "") details.name = name;
+  if (group !== "") details.group = group;
+  details.kind = kind;
+  details.causes = causes;
   return failure(422, "Invalid", `${kind}${group === "" ? "" : `.${group}`} "${name}" is invalid: ${msg}`, details);
 }
 
@@ -89,10 +93,6 @@ export function expired(message: string): StatusError {
   return failure(410, "Expired", message);
 }
 
-/** 415 UnsupportedMediaType. */
-export function unsupportedMediaType(contentType: string): StatusError {
-  return failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`.replace("", "") + (contentType ? "" : ""));
-}
 
 /** 500 InternalError. */
 export function internalError(message: string): StatusError {

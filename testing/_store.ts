@@ -44,6 +44,7 @@ export class Store {
   #historySize: number;
   /** Changes with a resourceVersion at or below this one are no longer in the history. */
   #floor = 1;
+  #lastByKey = new Map<string, number>();
   #listeners = new Set<{ key: string; fn: StoreListener }>();
 
   /** Creates an empty store. */
@@ -67,6 +68,7 @@ export class Store {
   /** Forgets the history up to now (the watch window starts here), as a fresh watch cache does. */
   resetHistory(): void {
     this.#history = [];
+    this.#lastByKey.clear();
     this.#floor = this.#rv;
   }
 
@@ -134,7 +136,13 @@ export class Store {
     return structuredClone(last);
   }
 
+  /** The resourceVersion of the last change to a resource (the watch cache's own resourceVersion). */
+  lastRv(key: string): number {
+    return this.#lastByKey.get(key) ?? this.#floor;
+  }
+
   #record(e: StoreEvent): void {
+    this.#lastByKey.set(e.key, e.rv);
     this.#history.push(e);
     while (this.#history.length > this.#historySize) this.#floor = this.#history.shift()!.rv;
     for (const l of [...this.#listeners]) if (l.key === e.key) l.fn(e);

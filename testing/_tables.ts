@@ -881,8 +881,8 @@ export const SCHEMAS: TypeSchemas = {
       "t": "admissionregistration.v1.NamedRuleWithOperations",
       "l": "atomic",
     },
-    "namespaceSelector": { "t": "meta.v1.LabelSelector" },
-    "objectSelector": { "t": "meta.v1.LabelSelector" },
+    "namespaceSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
+    "objectSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "resourceRules": { "a": 1, "t": "admissionregistration.v1.NamedRuleWithOperations", "l": "atomic" },
   },
   "admissionregistration.v1.MutatingAdmissionPolicy": {
@@ -898,8 +898,8 @@ export const SCHEMAS: TypeSchemas = {
     "metadata": { "t": "meta.v1.ListMeta" },
   },
   "admissionregistration.v1.MutatingAdmissionPolicyBindingSpec": {
-    "matchResources": { "t": "admissionregistration.v1.MatchResources" },
-    "paramRef": { "t": "admissionregistration.v1.ParamRef" },
+    "matchResources": { "t": "admissionregistration.v1.MatchResources", "x": 1 },
+    "paramRef": { "t": "admissionregistration.v1.ParamRef", "x": 1 },
   },
   "admissionregistration.v1.MutatingAdmissionPolicyList": {
     "items": { "a": 1, "t": "admissionregistration.v1.MutatingAdmissionPolicy" },
@@ -914,9 +914,9 @@ export const SCHEMAS: TypeSchemas = {
       "l": "map",
       "mk": ["name"],
     },
-    "matchConstraints": { "t": "admissionregistration.v1.MatchResources" },
+    "matchConstraints": { "t": "admissionregistration.v1.MatchResources", "x": 1 },
     "mutations": { "a": 1, "t": "admissionregistration.v1.Mutation", "l": "atomic" },
-    "paramKind": { "t": "admissionregistration.v1.ParamKind" },
+    "paramKind": { "t": "admissionregistration.v1.ParamKind", "x": 1 },
     "variables": { "a": 1, "t": "admissionregistration.v1.Variable", "l": "atomic" },
   },
   "admissionregistration.v1.MutatingWebhook": {
@@ -930,8 +930,8 @@ export const SCHEMAS: TypeSchemas = {
       "l": "map",
       "mk": ["name"],
     },
-    "namespaceSelector": { "t": "meta.v1.LabelSelector" },
-    "objectSelector": { "t": "meta.v1.LabelSelector" },
+    "namespaceSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
+    "objectSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "rules": { "a": 1, "t": "admissionregistration.v1.RuleWithOperations", "l": "atomic" },
   },
   "admissionregistration.v1.MutatingWebhookConfiguration": {
@@ -960,7 +960,7 @@ export const SCHEMAS: TypeSchemas = {
     "resourceNames": { "a": 1, "l": "atomic" },
     "resources": { "a": 1, "l": "atomic" },
   },
-  "admissionregistration.v1.ParamRef": { "selector": { "t": "meta.v1.LabelSelector" } },
+  "admissionregistration.v1.ParamRef": { "selector": { "t": "meta.v1.LabelSelector", "x": 1 } },
   "admissionregistration.v1.RuleWithOperations": {
     "apiGroups": { "a": 1, "l": "atomic" },
     "apiVersions": { "a": 1, "l": "atomic" },
@@ -984,8 +984,8 @@ export const SCHEMAS: TypeSchemas = {
     "metadata": { "t": "meta.v1.ListMeta" },
   },
   "admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec": {
-    "matchResources": { "t": "admissionregistration.v1.MatchResources" },
-    "paramRef": { "t": "admissionregistration.v1.ParamRef" },
+    "matchResources": { "t": "admissionregistration.v1.MatchResources", "x": 1 },
+    "paramRef": { "t": "admissionregistration.v1.ParamRef", "x": 1 },
     "validationActions": { "a": 1, "l": "set" },
   },
   "admissionregistration.v1.ValidatingAdmissionPolicyList": {
@@ -1002,8 +1002,8 @@ export const SCHEMAS: TypeSchemas = {
       "l": "map",
       "mk": ["name"],
     },
-    "matchConstraints": { "t": "admissionregistration.v1.MatchResources" },
-    "paramKind": { "t": "admissionregistration.v1.ParamKind" },
+    "matchConstraints": { "t": "admissionregistration.v1.MatchResources", "x": 1 },
+    "paramKind": { "t": "admissionregistration.v1.ParamKind", "x": 1 },
     "validations": { "a": 1, "t": "admissionregistration.v1.Validation", "l": "atomic" },
     "variables": {
       "a": 1,
@@ -1029,8 +1029,8 @@ export const SCHEMAS: TypeSchemas = {
       "l": "map",
       "mk": ["name"],
     },
-    "namespaceSelector": { "t": "meta.v1.LabelSelector" },
-    "objectSelector": { "t": "meta.v1.LabelSelector" },
+    "namespaceSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
+    "objectSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "rules": { "a": 1, "t": "admissionregistration.v1.RuleWithOperations", "l": "atomic" },
   },
   "admissionregistration.v1.ValidatingWebhookConfiguration": {
@@ -1057,8 +1057,8 @@ export const SCHEMAS: TypeSchemas = {
       "t": "admissionregistration.v1alpha1.NamedRuleWithOperations",
       "l": "atomic",
     },
-    "namespaceSelector": { "t": "meta.v1.LabelSelector" },
-    "objectSelector": { "t": "meta.v1.LabelSelector" },
+    "namespaceSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
+    "objectSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "resourceRules": { "a": 1, "t": "admissionregistration.v1alpha1.NamedRuleWithOperations", "l": "atomic" },
   },
   "admissionregistration.v1alpha1.MutatingAdmissionPolicy": {
@@ -1074,8 +1074,8 @@ export const SCHEMAS: TypeSchemas = {
     "metadata": { "t": "meta.v1.ListMeta" },
   },
   "admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec": {
-    "matchResources": { "t": "admissionregistration.v1alpha1.MatchResources" },
-    "paramRef": { "t": "admissionregistration.v1alpha1.ParamRef" },
+    "matchResources": { "t": "admissionregistration.v1alpha1.MatchResources", "x": 1 },
+    "paramRef": { "t": "admissionregistration.v1alpha1.ParamRef", "x": 1 },
   },
   "admissionregistration.v1alpha1.MutatingAdmissionPolicyList": {
     "items": { "a": 1, "t": "admissionregistration.v1alpha1.MutatingAdmissionPolicy" },
@@ -1090,9 +1090,9 @@ export const SCHEMAS: TypeSchemas = {
       "l": "map",
       "mk": ["name"],
     },
-    "matchConstraints": { "t": "admissionregistration.v1alpha1.MatchResources" },
+    "matchConstraints": { "t": "admissionregistration.v1alpha1.MatchResources", "x": 1 },
     "mutations": { "a": 1, "t": "admissionregistration.v1alpha1.Mutation", "l": "atomic" },
-    "paramKind": { "t": "admissionregistration.v1alpha1.ParamKind" },
+    "paramKind": { "t": "admissionregistration.v1alpha1.ParamKind", "x": 1 },
     "variables": { "a": 1, "t": "admissionregistration.v1alpha1.Variable", "l": "atomic" },
   },
   "admissionregistration.v1alpha1.Mutation": {
@@ -1106,15 +1106,15 @@ export const SCHEMAS: TypeSchemas = {
     "resourceNames": { "a": 1, "l": "atomic" },
     "resources": { "a": 1, "l": "atomic" },
   },
-  "admissionregistration.v1alpha1.ParamRef": { "selector": { "t": "meta.v1.LabelSelector" } },
+  "admissionregistration.v1alpha1.ParamRef": { "selector": { "t": "meta.v1.LabelSelector", "x": 1 } },
   "admissionregistration.v1beta1.MatchResources": {
     "excludeResourceRules": {
       "a": 1,
       "t": "admissionregistration.v1beta1.NamedRuleWithOperations",
       "l": "atomic",
     },
-    "namespaceSelector": { "t": "meta.v1.LabelSelector" },
-    "objectSelector": { "t": "meta.v1.LabelSelector" },
+    "namespaceSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
+    "objectSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "resourceRules": { "a": 1, "t": "admissionregistration.v1beta1.NamedRuleWithOperations", "l": "atomic" },
   },
   "admissionregistration.v1beta1.MutatingAdmissionPolicy": {
@@ -1130,8 +1130,8 @@ export const SCHEMAS: TypeSchemas = {
     "metadata": { "t": "meta.v1.ListMeta" },
   },
   "admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec": {
-    "matchResources": { "t": "admissionregistration.v1beta1.MatchResources" },
-    "paramRef": { "t": "admissionregistration.v1beta1.ParamRef" },
+    "matchResources": { "t": "admissionregistration.v1beta1.MatchResources", "x": 1 },
+    "paramRef": { "t": "admissionregistration.v1beta1.ParamRef", "x": 1 },
   },
   "admissionregistration.v1beta1.MutatingAdmissionPolicyList": {
     "items": { "a": 1, "t": "admissionregistration.v1beta1.MutatingAdmissionPolicy" },
@@ -1146,9 +1146,9 @@ export const SCHEMAS: TypeSchemas = {
       "l": "map",
       "mk": ["name"],
     },
-    "matchConstraints": { "t": "admissionregistration.v1beta1.MatchResources" },
+    "matchConstraints": { "t": "admissionregistration.v1beta1.MatchResources", "x": 1 },
     "mutations": { "a": 1, "t": "admissionregistration.v1beta1.Mutation", "l": "atomic" },
-    "paramKind": { "t": "admissionregistration.v1beta1.ParamKind" },
+    "paramKind": { "t": "admissionregistration.v1beta1.ParamKind", "x": 1 },
     "variables": { "a": 1, "t": "admissionregistration.v1beta1.Variable", "l": "atomic" },
   },
   "admissionregistration.v1beta1.Mutation": {
@@ -1162,7 +1162,7 @@ export const SCHEMAS: TypeSchemas = {
     "resourceNames": { "a": 1, "l": "atomic" },
     "resources": { "a": 1, "l": "atomic" },
   },
-  "admissionregistration.v1beta1.ParamRef": { "selector": { "t": "meta.v1.LabelSelector" } },
+  "admissionregistration.v1beta1.ParamRef": { "selector": { "t": "meta.v1.LabelSelector", "x": 1 } },
   "apiserverinternal.v1alpha1.ServerStorageVersion": {
     "decodableVersions": { "a": 1, "l": "set" },
     "servedVersions": { "a": 1, "l": "set" },
@@ -1210,7 +1210,7 @@ export const SCHEMAS: TypeSchemas = {
     "metadata": { "t": "meta.v1.ListMeta" },
   },
   "apps.v1.DaemonSetSpec": {
-    "selector": { "t": "meta.v1.LabelSelector" },
+    "selector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "template": { "t": "core.v1.PodTemplateSpec" },
     "updateStrategy": { "t": "apps.v1.DaemonSetUpdateStrategy" },
   },
@@ -1239,7 +1239,7 @@ export const SCHEMAS: TypeSchemas = {
     "metadata": { "t": "meta.v1.ListMeta" },
   },
   "apps.v1.DeploymentSpec": {
-    "selector": { "t": "meta.v1.LabelSelector" },
+    "selector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "strategy": { "t": "apps.v1.DeploymentStrategy", "s": "retainKeys" },
     "template": { "t": "core.v1.PodTemplateSpec" },
   },
@@ -1265,7 +1265,7 @@ export const SCHEMAS: TypeSchemas = {
     "metadata": { "t": "meta.v1.ListMeta" },
   },
   "apps.v1.ReplicaSetSpec": {
-    "selector": { "t": "meta.v1.LabelSelector" },
+    "selector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "template": { "t": "core.v1.PodTemplateSpec" },
   },
   "apps.v1.ReplicaSetStatus": {
@@ -1304,7 +1304,7 @@ export const SCHEMAS: TypeSchemas = {
     "persistentVolumeClaimRetentionPolicy": {
       "t": "apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy",
     },
-    "selector": { "t": "meta.v1.LabelSelector" },
+    "selector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "template": { "t": "core.v1.PodTemplateSpec" },
     "updateStrategy": { "t": "apps.v1.StatefulSetUpdateStrategy" },
     "volumeClaimTemplates": { "a": 1, "t": "core.v1.PersistentVolumeClaim", "l": "atomic" },
@@ -1412,7 +1412,7 @@ export const SCHEMAS: TypeSchemas = {
     "metadata": { "t": "meta.v1.ListMeta" },
   },
   "autoscaling.v1.HorizontalPodAutoscalerSpec": {
-    "scaleTargetRef": { "t": "autoscaling.v1.CrossVersionObjectReference" },
+    "scaleTargetRef": { "t": "autoscaling.v1.CrossVersionObjectReference", "x": 1 },
   },
   "autoscaling.v1.HorizontalPodAutoscalerStatus": { "lastScaleTime": { "t": "meta.v1.Time" } },
   "autoscaling.v1.Scale": {
@@ -1465,7 +1465,7 @@ export const SCHEMAS: TypeSchemas = {
     "currentMetrics": { "a": 1, "t": "autoscaling.v2.MetricStatus", "l": "atomic" },
     "lastScaleTime": { "t": "meta.v1.Time" },
   },
-  "autoscaling.v2.MetricIdentifier": { "selector": { "t": "meta.v1.LabelSelector" } },
+  "autoscaling.v2.MetricIdentifier": { "selector": { "t": "meta.v1.LabelSelector", "x": 1 } },
   "autoscaling.v2.MetricSpec": {
     "containerResource": { "t": "autoscaling.v2.ContainerResourceMetricSource" },
     "external": { "t": "autoscaling.v2.ExternalMetricSource" },
@@ -1535,7 +1535,7 @@ export const SCHEMAS: TypeSchemas = {
   "batch.v1.JobList": { "items": { "a": 1, "t": "batch.v1.Job" }, "metadata": { "t": "meta.v1.ListMeta" } },
   "batch.v1.JobSpec": {
     "podFailurePolicy": { "t": "batch.v1.PodFailurePolicy" },
-    "selector": { "t": "meta.v1.LabelSelector" },
+    "selector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "successPolicy": { "t": "batch.v1.SuccessPolicy" },
     "template": { "t": "core.v1.PodTemplateSpec" },
   },
@@ -1661,32 +1661,32 @@ export const SCHEMAS: TypeSchemas = {
   },
   "core.v1.Binding": {
     "metadata": { "t": "meta.v1.ObjectMeta" },
-    "target": { "t": "core.v1.ObjectReference" },
+    "target": { "t": "core.v1.ObjectReference", "x": 1 },
   },
   "core.v1.CSIPersistentVolumeSource": {
-    "controllerExpandSecretRef": { "t": "core.v1.SecretReference" },
-    "controllerPublishSecretRef": { "t": "core.v1.SecretReference" },
-    "nodeExpandSecretRef": { "t": "core.v1.SecretReference" },
-    "nodePublishSecretRef": { "t": "core.v1.SecretReference" },
-    "nodeStageSecretRef": { "t": "core.v1.SecretReference" },
+    "controllerExpandSecretRef": { "t": "core.v1.SecretReference", "x": 1 },
+    "controllerPublishSecretRef": { "t": "core.v1.SecretReference", "x": 1 },
+    "nodeExpandSecretRef": { "t": "core.v1.SecretReference", "x": 1 },
+    "nodePublishSecretRef": { "t": "core.v1.SecretReference", "x": 1 },
+    "nodeStageSecretRef": { "t": "core.v1.SecretReference", "x": 1 },
     "volumeAttributes": { "m": 1 },
   },
   "core.v1.CSIVolumeSource": {
-    "nodePublishSecretRef": { "t": "core.v1.LocalObjectReference" },
+    "nodePublishSecretRef": { "t": "core.v1.LocalObjectReference", "x": 1 },
     "volumeAttributes": { "m": 1 },
   },
   "core.v1.Capabilities": { "add": { "a": 1, "l": "atomic" }, "drop": { "a": 1, "l": "atomic" } },
   "core.v1.CephFSPersistentVolumeSource": {
     "monitors": { "a": 1, "l": "atomic" },
-    "secretRef": { "t": "core.v1.SecretReference" },
+    "secretRef": { "t": "core.v1.SecretReference", "x": 1 },
   },
   "core.v1.CephFSVolumeSource": {
     "monitors": { "a": 1, "l": "atomic" },
-    "secretRef": { "t": "core.v1.LocalObjectReference" },
+    "secretRef": { "t": "core.v1.LocalObjectReference", "x": 1 },
   },
-  "core.v1.CinderPersistentVolumeSource": { "secretRef": { "t": "core.v1.SecretReference" } },
-  "core.v1.CinderVolumeSource": { "secretRef": { "t": "core.v1.LocalObjectReference" } },
-  "core.v1.ClusterTrustBundleProjection": { "labelSelector": { "t": "meta.v1.LabelSelector" } },
+  "core.v1.CinderPersistentVolumeSource": { "secretRef": { "t": "core.v1.SecretReference", "x": 1 } },
+  "core.v1.CinderVolumeSource": { "secretRef": { "t": "core.v1.LocalObjectReference", "x": 1 } },
+  "core.v1.ClusterTrustBundleProjection": { "labelSelector": { "t": "meta.v1.LabelSelector", "x": 1 } },
   "core.v1.ComponentStatus": {
     "conditions": {
       "a": 1,
@@ -1792,14 +1792,14 @@ export const SCHEMAS: TypeSchemas = {
     "items": { "a": 1, "t": "core.v1.DownwardAPIVolumeFile", "l": "atomic" },
   },
   "core.v1.DownwardAPIVolumeFile": {
-    "fieldRef": { "t": "core.v1.ObjectFieldSelector" },
-    "resourceFieldRef": { "t": "core.v1.ResourceFieldSelector" },
+    "fieldRef": { "t": "core.v1.ObjectFieldSelector", "x": 1 },
+    "resourceFieldRef": { "t": "core.v1.ResourceFieldSelector", "x": 1 },
   },
   "core.v1.DownwardAPIVolumeSource": {
     "items": { "a": 1, "t": "core.v1.DownwardAPIVolumeFile", "l": "atomic" },
   },
   "core.v1.EmptyDirVolumeSource": { "sizeLimit": { "t": "apimachinery.pkg.api.resource.Quantity" } },
-  "core.v1.EndpointAddress": { "targetRef": { "t": "core.v1.ObjectReference" } },
+  "core.v1.EndpointAddress": { "targetRef": { "t": "core.v1.ObjectReference", "x": 1 } },
   "core.v1.EndpointSubset": {
     "addresses": { "a": 1, "t": "core.v1.EndpointAddress", "l": "atomic" },
     "notReadyAddresses": { "a": 1, "t": "core.v1.EndpointAddress", "l": "atomic" },
@@ -1819,11 +1819,11 @@ export const SCHEMAS: TypeSchemas = {
   },
   "core.v1.EnvVar": { "valueFrom": { "t": "core.v1.EnvVarSource" } },
   "core.v1.EnvVarSource": {
-    "configMapKeyRef": { "t": "core.v1.ConfigMapKeySelector" },
-    "fieldRef": { "t": "core.v1.ObjectFieldSelector" },
-    "fileKeyRef": { "t": "core.v1.FileKeySelector" },
-    "resourceFieldRef": { "t": "core.v1.ResourceFieldSelector" },
-    "secretKeyRef": { "t": "core.v1.SecretKeySelector" },
+    "configMapKeyRef": { "t": "core.v1.ConfigMapKeySelector", "x": 1 },
+    "fieldRef": { "t": "core.v1.ObjectFieldSelector", "x": 1 },
+    "fileKeyRef": { "t": "core.v1.FileKeySelector", "x": 1 },
+    "resourceFieldRef": { "t": "core.v1.ResourceFieldSelector", "x": 1 },
+    "secretKeyRef": { "t": "core.v1.SecretKeySelector", "x": 1 },
   },
   "core.v1.EphemeralContainer": {
     "args": { "a": 1, "l": "atomic" },
@@ -1869,10 +1869,10 @@ export const SCHEMAS: TypeSchemas = {
   "core.v1.Event": {
     "eventTime": { "t": "meta.v1.MicroTime" },
     "firstTimestamp": { "t": "meta.v1.Time" },
-    "involvedObject": { "t": "core.v1.ObjectReference" },
+    "involvedObject": { "t": "core.v1.ObjectReference", "x": 1 },
     "lastTimestamp": { "t": "meta.v1.Time" },
     "metadata": { "t": "meta.v1.ObjectMeta" },
-    "related": { "t": "core.v1.ObjectReference" },
+    "related": { "t": "core.v1.ObjectReference", "x": 1 },
     "series": { "t": "core.v1.EventSeries" },
     "source": { "t": "core.v1.EventSource" },
   },
@@ -1882,9 +1882,12 @@ export const SCHEMAS: TypeSchemas = {
   "core.v1.FCVolumeSource": { "targetWWNs": { "a": 1, "l": "atomic" }, "wwids": { "a": 1, "l": "atomic" } },
   "core.v1.FlexPersistentVolumeSource": {
     "options": { "m": 1 },
-    "secretRef": { "t": "core.v1.SecretReference" },
+    "secretRef": { "t": "core.v1.SecretReference", "x": 1 },
   },
-  "core.v1.FlexVolumeSource": { "options": { "m": 1 }, "secretRef": { "t": "core.v1.LocalObjectReference" } },
+  "core.v1.FlexVolumeSource": {
+    "options": { "m": 1 },
+    "secretRef": { "t": "core.v1.LocalObjectReference", "x": 1 },
+  },
   "core.v1.HTTPGetAction": {
     "httpHeaders": { "a": 1, "t": "core.v1.HTTPHeader", "l": "atomic" },
     "port": { "t": "apimachinery.pkg.util.intstr.IntOrString" },
@@ -1892,11 +1895,11 @@ export const SCHEMAS: TypeSchemas = {
   "core.v1.HostAlias": { "hostnames": { "a": 1, "l": "atomic" } },
   "core.v1.ISCSIPersistentVolumeSource": {
     "portals": { "a": 1, "l": "atomic" },
-    "secretRef": { "t": "core.v1.SecretReference" },
+    "secretRef": { "t": "core.v1.SecretReference", "x": 1 },
   },
   "core.v1.ISCSIVolumeSource": {
     "portals": { "a": 1, "l": "atomic" },
-    "secretRef": { "t": "core.v1.LocalObjectReference" },
+    "secretRef": { "t": "core.v1.LocalObjectReference", "x": 1 },
   },
   "core.v1.Lifecycle": {
     "postStart": { "t": "core.v1.LifecycleHandler" },
@@ -1959,7 +1962,7 @@ export const SCHEMAS: TypeSchemas = {
       "t": "core.v1.PreferredSchedulingTerm",
       "l": "atomic",
     },
-    "requiredDuringSchedulingIgnoredDuringExecution": { "t": "core.v1.NodeSelector" },
+    "requiredDuringSchedulingIgnoredDuringExecution": { "t": "core.v1.NodeSelector", "x": 1 },
   },
   "core.v1.NodeAllocatableResourceClaimStatus": {
     "containers": { "a": 1, "l": "set" },
@@ -2039,10 +2042,10 @@ export const SCHEMAS: TypeSchemas = {
   },
   "core.v1.PersistentVolumeClaimSpec": {
     "accessModes": { "a": 1, "l": "atomic" },
-    "dataSource": { "t": "core.v1.TypedLocalObjectReference" },
+    "dataSource": { "t": "core.v1.TypedLocalObjectReference", "x": 1 },
     "dataSourceRef": { "t": "core.v1.TypedObjectReference" },
     "resources": { "t": "core.v1.VolumeResourceRequirements" },
-    "selector": { "t": "meta.v1.LabelSelector" },
+    "selector": { "t": "meta.v1.LabelSelector", "x": 1 },
   },
   "core.v1.PersistentVolumeClaimStatus": {
     "accessModes": { "a": 1, "l": "atomic" },
@@ -2075,7 +2078,7 @@ export const SCHEMAS: TypeSchemas = {
     "capacity": { "m": 1, "t": "apimachinery.pkg.api.resource.Quantity" },
     "cephfs": { "t": "core.v1.CephFSPersistentVolumeSource" },
     "cinder": { "t": "core.v1.CinderPersistentVolumeSource" },
-    "claimRef": { "t": "core.v1.ObjectReference" },
+    "claimRef": { "t": "core.v1.ObjectReference", "x": 1 },
     "csi": { "t": "core.v1.CSIPersistentVolumeSource" },
     "fc": { "t": "core.v1.FCVolumeSource" },
     "flexVolume": { "t": "core.v1.FlexPersistentVolumeSource" },
@@ -2115,10 +2118,10 @@ export const SCHEMAS: TypeSchemas = {
     },
   },
   "core.v1.PodAffinityTerm": {
-    "labelSelector": { "t": "meta.v1.LabelSelector" },
+    "labelSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "matchLabelKeys": { "a": 1, "l": "atomic" },
     "mismatchLabelKeys": { "a": 1, "l": "atomic" },
-    "namespaceSelector": { "t": "meta.v1.LabelSelector" },
+    "namespaceSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "namespaces": { "a": 1, "l": "atomic" },
   },
   "core.v1.PodAntiAffinity": {
@@ -2269,7 +2272,7 @@ export const SCHEMAS: TypeSchemas = {
     "metadata": { "t": "meta.v1.ObjectMeta" },
     "spec": { "t": "core.v1.PodSpec" },
   },
-  "core.v1.PreferredSchedulingTerm": { "preference": { "t": "core.v1.NodeSelectorTerm" } },
+  "core.v1.PreferredSchedulingTerm": { "preference": { "t": "core.v1.NodeSelectorTerm", "x": 1 } },
   "core.v1.Probe": {
     "exec": { "t": "core.v1.ExecAction" },
     "grpc": { "t": "core.v1.GRPCAction" },
@@ -2279,11 +2282,11 @@ export const SCHEMAS: TypeSchemas = {
   "core.v1.ProjectedVolumeSource": { "sources": { "a": 1, "t": "core.v1.VolumeProjection", "l": "atomic" } },
   "core.v1.RBDPersistentVolumeSource": {
     "monitors": { "a": 1, "l": "atomic" },
-    "secretRef": { "t": "core.v1.SecretReference" },
+    "secretRef": { "t": "core.v1.SecretReference", "x": 1 },
   },
   "core.v1.RBDVolumeSource": {
     "monitors": { "a": 1, "l": "atomic" },
-    "secretRef": { "t": "core.v1.LocalObjectReference" },
+    "secretRef": { "t": "core.v1.LocalObjectReference", "x": 1 },
   },
   "core.v1.ReplicationController": {
     "metadata": { "t": "meta.v1.ObjectMeta" },
@@ -2321,7 +2324,7 @@ export const SCHEMAS: TypeSchemas = {
   },
   "core.v1.ResourceQuotaSpec": {
     "hard": { "m": 1, "t": "apimachinery.pkg.api.resource.Quantity" },
-    "scopeSelector": { "t": "core.v1.ScopeSelector" },
+    "scopeSelector": { "t": "core.v1.ScopeSelector", "x": 1 },
     "scopes": { "a": 1, "l": "atomic" },
   },
   "core.v1.ResourceQuotaStatus": {
@@ -2336,8 +2339,8 @@ export const SCHEMAS: TypeSchemas = {
   "core.v1.ResourceStatus": {
     "resources": { "a": 1, "t": "core.v1.ResourceHealth", "l": "map", "mk": ["resourceID"] },
   },
-  "core.v1.ScaleIOPersistentVolumeSource": { "secretRef": { "t": "core.v1.SecretReference" } },
-  "core.v1.ScaleIOVolumeSource": { "secretRef": { "t": "core.v1.LocalObjectReference" } },
+  "core.v1.ScaleIOPersistentVolumeSource": { "secretRef": { "t": "core.v1.SecretReference", "x": 1 } },
+  "core.v1.ScaleIOVolumeSource": { "secretRef": { "t": "core.v1.LocalObjectReference", "x": 1 } },
   "core.v1.ScopeSelector": {
     "matchExpressions": { "a": 1, "t": "core.v1.ScopedResourceSelectorRequirement", "l": "atomic" },
   },
@@ -2407,8 +2410,8 @@ export const SCHEMAS: TypeSchemas = {
     "loadBalancer": { "t": "core.v1.LoadBalancerStatus" },
   },
   "core.v1.SessionAffinityConfig": { "clientIP": { "t": "core.v1.ClientIPConfig" } },
-  "core.v1.StorageOSPersistentVolumeSource": { "secretRef": { "t": "core.v1.ObjectReference" } },
-  "core.v1.StorageOSVolumeSource": { "secretRef": { "t": "core.v1.LocalObjectReference" } },
+  "core.v1.StorageOSPersistentVolumeSource": { "secretRef": { "t": "core.v1.ObjectReference", "x": 1 } },
+  "core.v1.StorageOSVolumeSource": { "secretRef": { "t": "core.v1.LocalObjectReference", "x": 1 } },
   "core.v1.TCPSocketAction": { "port": { "t": "apimachinery.pkg.util.intstr.IntOrString" } },
   "core.v1.Taint": { "timeAdded": { "t": "meta.v1.Time" } },
   "core.v1.TopologySelectorLabelRequirement": { "values": { "a": 1, "l": "atomic" } },
@@ -2416,7 +2419,7 @@ export const SCHEMAS: TypeSchemas = {
     "matchLabelExpressions": { "a": 1, "t": "core.v1.TopologySelectorLabelRequirement", "l": "atomic" },
   },
   "core.v1.TopologySpreadConstraint": {
-    "labelSelector": { "t": "meta.v1.LabelSelector" },
+    "labelSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "matchLabelKeys": { "a": 1, "l": "atomic" },
   },
   "core.v1.Volume": {
@@ -2452,7 +2455,7 @@ export const SCHEMAS: TypeSchemas = {
     "vsphereVolume": { "t": "core.v1.VsphereVirtualDiskVolumeSource" },
   },
   "core.v1.VolumeMountStatus": { "volumeStatus": { "t": "core.v1.VolumeStatus" } },
-  "core.v1.VolumeNodeAffinity": { "required": { "t": "core.v1.NodeSelector" } },
+  "core.v1.VolumeNodeAffinity": { "required": { "t": "core.v1.NodeSelector", "x": 1 } },
   "core.v1.VolumeProjection": {
     "clusterTrustBundle": { "t": "core.v1.ClusterTrustBundleProjection" },
     "configMap": { "t": "core.v1.ConfigMapProjection" },
@@ -2472,7 +2475,7 @@ export const SCHEMAS: TypeSchemas = {
     "conditions": { "t": "discovery.v1.EndpointConditions" },
     "deprecatedTopology": { "m": 1 },
     "hints": { "t": "discovery.v1.EndpointHints" },
-    "targetRef": { "t": "core.v1.ObjectReference" },
+    "targetRef": { "t": "core.v1.ObjectReference", "x": 1 },
   },
   "discovery.v1.EndpointHints": {
     "forNodes": { "a": 1, "t": "discovery.v1.ForNode", "l": "atomic" },
@@ -2493,8 +2496,8 @@ export const SCHEMAS: TypeSchemas = {
     "deprecatedSource": { "t": "core.v1.EventSource" },
     "eventTime": { "t": "meta.v1.MicroTime" },
     "metadata": { "t": "meta.v1.ObjectMeta" },
-    "regarding": { "t": "core.v1.ObjectReference" },
-    "related": { "t": "core.v1.ObjectReference" },
+    "regarding": { "t": "core.v1.ObjectReference", "x": 1 },
+    "related": { "t": "core.v1.ObjectReference", "x": 1 },
     "series": { "t": "events.v1.EventSeries" },
   },
   "events.v1.EventList": {
@@ -2595,7 +2598,7 @@ export const SCHEMAS: TypeSchemas = {
     "status": { "t": "networking.v1.IngressStatus" },
   },
   "networking.v1.IngressBackend": {
-    "resource": { "t": "core.v1.TypedLocalObjectReference" },
+    "resource": { "t": "core.v1.TypedLocalObjectReference", "x": 1 },
     "service": { "t": "networking.v1.IngressServiceBackend" },
   },
   "networking.v1.IngressClass": {
@@ -2620,7 +2623,7 @@ export const SCHEMAS: TypeSchemas = {
     "ingress": { "a": 1, "t": "networking.v1.IngressLoadBalancerIngress", "l": "atomic" },
   },
   "networking.v1.IngressRule": { "http": { "t": "networking.v1.HTTPIngressRuleValue" } },
-  "networking.v1.IngressServiceBackend": { "port": { "t": "networking.v1.ServiceBackendPort" } },
+  "networking.v1.IngressServiceBackend": { "port": { "t": "networking.v1.ServiceBackendPort", "x": 1 } },
   "networking.v1.IngressSpec": {
     "defaultBackend": { "t": "networking.v1.IngressBackend" },
     "rules": { "a": 1, "t": "networking.v1.IngressRule", "l": "atomic" },
@@ -2646,14 +2649,14 @@ export const SCHEMAS: TypeSchemas = {
   },
   "networking.v1.NetworkPolicyPeer": {
     "ipBlock": { "t": "networking.v1.IPBlock" },
-    "namespaceSelector": { "t": "meta.v1.LabelSelector" },
-    "podSelector": { "t": "meta.v1.LabelSelector" },
+    "namespaceSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
+    "podSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
   },
   "networking.v1.NetworkPolicyPort": { "port": { "t": "apimachinery.pkg.util.intstr.IntOrString" } },
   "networking.v1.NetworkPolicySpec": {
     "egress": { "a": 1, "t": "networking.v1.NetworkPolicyEgressRule", "l": "atomic" },
     "ingress": { "a": 1, "t": "networking.v1.NetworkPolicyIngressRule", "l": "atomic" },
-    "podSelector": { "t": "meta.v1.LabelSelector" },
+    "podSelector": { "t": "meta.v1.LabelSelector", "x": 1 },
     "policyTypes": { "a": 1, "l": "atomic" },
   },
   "networking.v1.ServiceCIDR": {
@@ -2721,7 +2724,7 @@ export const SCHEMAS: TypeSchemas = {
   "policy.v1.PodDisruptionBudgetSpec": {
     "maxUnavailable": { "t": "apimachinery.pkg.util.intstr.IntOrString" },
     "minAvailable": { "t": "apimachinery.pkg.util.intstr.IntOrString" },
-    "selector": { "t": "meta.v1.LabelSelector", "s": "replace" },
+    "selector": { "t": "meta.v1.LabelSelector", "x": 1, "s": "replace" },
   },
   "policy.v1.PodDisruptionBudgetStatus": {
     "conditions": { "a": 1, "t": "meta.v1.Condition", "s": "merge", "k": "type", "l": "map", "mk": ["type"] },
@@ -2737,7 +2740,7 @@ export const SCHEMAS: TypeSchemas = {
   },
   "rbac.v1.ClusterRoleBinding": {
     "metadata": { "t": "meta.v1.ObjectMeta" },
-    "roleRef": { "t": "rbac.v1.RoleRef" },
+    "roleRef": { "t": "rbac.v1.RoleRef", "x": 1 },
     "subjects": { "a": 1, "t": "rbac.v1.Subject", "l": "atomic" },
   },
   "rbac.v1.ClusterRoleBindingList": {
@@ -2761,7 +2764,7 @@ export const SCHEMAS: TypeSchemas = {
   },
   "rbac.v1.RoleBinding": {
     "metadata": { "t": "meta.v1.ObjectMeta" },
-    "roleRef": { "t": "rbac.v1.RoleRef" },
+    "roleRef": { "t": "rbac.v1.RoleRef", "x": 1 },
     "subjects": { "a": 1, "t": "rbac.v1.Subject", "l": "atomic" },
   },
   "rbac.v1.RoleBindingList": {
@@ -2777,7 +2780,7 @@ export const SCHEMAS: TypeSchemas = {
   "resource.v1.AllocationResult": {
     "allocationTimestamp": { "t": "meta.v1.Time" },
     "devices": { "t": "resource.v1.DeviceAllocationResult" },
-    "nodeSelector": { "t": "core.v1.NodeSelector" },
+    "nodeSelector": { "t": "core.v1.NodeSelector", "x": 1 },
   },
   "resource.v1.CapacityRequestPolicy": {
     "default": { "t": "apimachinery.pkg.api.resource.Quantity" },
@@ -2801,7 +2804,7 @@ export const SCHEMAS: TypeSchemas = {
     "capacity": { "m": 1, "t": "resource.v1.DeviceCapacity" },
     "consumesCounters": { "a": 1, "t": "resource.v1.DeviceCounterConsumption", "l": "atomic" },
     "nodeAllocatableResourceMappings": { "m": 1, "t": "resource.v1.NodeAllocatableResourceMapping" },
-    "nodeSelector": { "t": "core.v1.NodeSelector" },
+    "nodeSelector": { "t": "core.v1.NodeSelector", "x": 1 },
     "taints": { "a": 1, "t": "resource.v1.DeviceTaint", "l": "atomic" },
   },
   "resource.v1.DeviceAllocationConfiguration": {
@@ -2922,7 +2925,7 @@ export const SCHEMAS: TypeSchemas = {
   },
   "resource.v1.ResourceSliceSpec": {
     "devices": { "a": 1, "t": "resource.v1.Device", "l": "atomic" },
-    "nodeSelector": { "t": "core.v1.NodeSelector" },
+    "nodeSelector": { "t": "core.v1.NodeSelector", "x": 1 },
     "pool": { "t": "resource.v1.ResourcePool" },
     "sharedCounters": { "a": 1, "t": "resource.v1.CounterSet", "l": "atomic" },
   },
@@ -2964,7 +2967,7 @@ export const SCHEMAS: TypeSchemas = {
   "resource.v1beta1.AllocationResult": {
     "allocationTimestamp": { "t": "meta.v1.Time" },
     "devices": { "t": "resource.v1beta1.DeviceAllocationResult" },
-    "nodeSelector": { "t": "core.v1.NodeSelector" },
+    "nodeSelector": { "t": "core.v1.NodeSelector", "x": 1 },
   },
   "resource.v1beta1.BasicDevice": {
     "attributes": { "m": 1, "t": "resource.v1beta1.DeviceAttribute" },
@@ -2973,7 +2976,7 @@ export const SCHEMAS: TypeSchemas = {
     "capacity": { "m": 1, "t": "resource.v1beta1.DeviceCapacity" },
     "consumesCounters": { "a": 1, "t": "resource.v1beta1.DeviceCounterConsumption", "l": "atomic" },
     "nodeAllocatableResourceMappings": { "m": 1, "t": "resource.v1beta1.NodeAllocatableResourceMapping" },
-    "nodeSelector": { "t": "core.v1.NodeSelector" },
+    "nodeSelector": { "t": "core.v1.NodeSelector", "x": 1 },
     "taints": { "a": 1, "t": "resource.v1beta1.DeviceTaint", "l": "atomic" },
   },
   "resource.v1beta1.CapacityRequestPolicy": {
@@ -3111,7 +3114,7 @@ export const SCHEMAS: TypeSchemas = {
   },
   "resource.v1beta1.ResourceSliceSpec": {
     "devices": { "a": 1, "t": "resource.v1beta1.Device", "l": "atomic" },
-    "nodeSelector": { "t": "core.v1.NodeSelector" },
+    "nodeSelector": { "t": "core.v1.NodeSelector", "x": 1 },
     "pool": { "t": "resource.v1beta1.ResourcePool" },
     "sharedCounters": { "a": 1, "t": "resource.v1beta1.CounterSet", "l": "atomic" },
   },
@@ -3123,7 +3126,7 @@ export const SCHEMAS: TypeSchemas = {
   "resource.v1beta2.AllocationResult": {
     "allocationTimestamp": { "t": "meta.v1.Time" },
     "devices": { "t": "resource.v1beta2.DeviceAllocationResult" },
-    "nodeSelector": { "t": "core.v1.NodeSelector" },
+    "nodeSelector": { "t": "core.v1.NodeSelector", "x": 1 },
   },
   "resource.v1beta2.CapacityRequestPolicy": {
     "default": { "t": "apimachinery.pkg.api.resource.Quantity" },
@@ -3147,7 +3150,7 @@ export const SCHEMAS: TypeSchemas = {
     "capacity": { "m": 1, "t": "resource.v1beta2.DeviceCapacity" },
     "consumesCounters": { "a": 1, "t": "resource.v1beta2.DeviceCounterConsumption", "l": "atomic" },
     "nodeAllocatableResourceMappings": { "m": 1, "t": "resource.v1beta2.NodeAllocatableResourceMapping" },
-    "nodeSelector": { "t": "core.v1.NodeSelector" },
+    "nodeSelector": { "t": "core.v1.NodeSelector", "x": 1 },
     "taints": { "a": 1, "t": "resource.v1beta2.DeviceTaint", "l": "atomic" },
   },
   "resource.v1beta2.DeviceAllocationConfiguration": {
@@ -3288,7 +3291,7 @@ export const SCHEMAS: TypeSchemas = {
   },
   "resource.v1beta2.ResourceSliceSpec": {
     "devices": { "a": 1, "t": "resource.v1beta2.Device", "l": "atomic" },
-    "nodeSelector": { "t": "core.v1.NodeSelector" },
+    "nodeSelector": { "t": "core.v1.NodeSelector", "x": 1 },
     "pool": { "t": "resource.v1beta2.ResourcePool" },
     "sharedCounters": { "a": 1, "t": "resource.v1beta2.CounterSet", "l": "atomic" },
   },
@@ -3402,7 +3405,7 @@ export const SCHEMAS: TypeSchemas = {
     "capacity": { "t": "apimachinery.pkg.api.resource.Quantity" },
     "maximumVolumeSize": { "t": "apimachinery.pkg.api.resource.Quantity" },
     "metadata": { "t": "meta.v1.ObjectMeta" },
-    "nodeTopology": { "t": "meta.v1.LabelSelector" },
+    "nodeTopology": { "t": "meta.v1.LabelSelector", "x": 1 },
   },
   "storage.v1.CSIStorageCapacityList": {
     "items": { "a": 1, "t": "storage.v1.CSIStorageCapacity" },

@@ -57,7 +57,7 @@ export function openWatch(store: Store, clock: Clock, spec: WatchSpec, onClose: 
       close();
     }
   };
-  let lastRv = store.rv;
+  let lastRv = store.lastRv(spec.key);
   const bookmark = (annotations?: Record<string, string>) => {
     const metadata: Obj = { resourceVersion: String(lastRv) };
     if (annotations) metadata.annotations = annotations;
@@ -89,7 +89,7 @@ export function openWatch(store: Store, clock: Clock, spec: WatchSpec, onClose: 
     if (rv === "" || rv === "0" || spec.sendInitialEvents) {
       for (const o of store.list(spec.key, spec.namespace)) if (spec.matches(o)) send("ADDED", spec.serve(o));
       from = store.rv;
-      lastRv = from;
+      lastRv = spec.sendInitialEvents ? from : store.lastRv(spec.key);
       if (spec.sendInitialEvents) bookmark({ "k8s.io/initial-events-end": "true" });
     } else {
       from = Number(rv);
@@ -107,12 +107,8 @@ export function openWatch(store: Store, clock: Clock, spec: WatchSpec, onClose: 
     if (spec.timeoutMs !== undefined) timers.push(clock.setTimer(close, spec.timeoutMs));
     if (spec.allowBookmarks) {
       const schedule = (elapsed: number) => {
-        let next = spec.bookmarkIntervalMs;
-        if (spec.timeoutMs !== undefined) {
-          const pre = spec.timeoutMs - 2000 - elapsed;
-          if (pre > 0 && pre < next) next = pre;
-          else if (pre <= 0) return;
-        }
+        const next = spec.bookmarkIntervalMs;
+        if (spec.timeoutMs !== undefined && elapsed + next >= spec.timeoutMs) return;
         timers.push(clock.setTimer(() => {
           bookmark();
           schedule(elapsed + next);

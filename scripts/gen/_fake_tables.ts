@@ -24,9 +24,13 @@ function shortKey(key: string): string {
 }
 
 /** One field's merge information: `[type?, kind, strategy?, mergeKey?, listType?, mapKeys?]`. */
-function fieldInfo(s: Ext): Record<string, unknown> | undefined {
+function fieldInfo(s: Ext, defs: Record<string, Schema>): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
-  if (s.$ref) out.t = shortKey(s.$ref.slice(REF.length));
+  const atomicType = (ref: string) => (defs[ref.slice(REF.length)] as Ext | undefined)?.["x-kubernetes-map-type"] === "atomic";
+  if (s.$ref) {
+    out.t = shortKey(s.$ref.slice(REF.length));
+    if (atomicType(s.$ref)) out.x = 1;
+  }
   else if (s.type === "array") {
     out.a = 1;
     if (s.items?.$ref) out.t = shortKey(s.items.$ref.slice(REF.length));
@@ -64,7 +68,7 @@ export function emitFakeTables(model: ApiModel): string {
     if (!def.properties) continue;
     const fields: Record<string, unknown> = {};
     for (const [name, prop] of Object.entries(def.properties)) {
-      const info = fieldInfo(prop as Ext);
+      const info = fieldInfo(prop as Ext, model.definitions);
       if (info) fields[name] = info;
     }
     if (Object.keys(fields).length > 0) schemas[shortKey(key)] = fields;
