@@ -52,7 +52,7 @@ export interface Route {
   name?: string;
   subresource?: string;
   /** Set for discovery paths. */
-  discovery?: () => unknown | undefined;
+  discovery?: () => unknown | undefined | Promise<unknown | undefined>;
 }
 
 /** Options of the API server. */
@@ -79,6 +79,14 @@ export function statusResponse(e: StatusError): Response {
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+/** A path outside every served group-version: the server's mux answers a plain-text 404. */
+export class PlainNotFound extends Error {
+  constructor() {
+    super("404 page not found");
+    this.name = "PlainNotFound";
+  }
 }
 
 /** A Conflict naming the kind (the storage layer's precondition failures). */
@@ -164,6 +172,7 @@ export class ApiServer {
     }
     const [resourceName, name, subresource, ...extra] = rest;
     const resource = this.table.get(group, version, resourceName);
+    if (!this.table.all().some((r) => r.group === group && r.version === version)) throw new PlainNotFound();
     if (!resource || extra.length > 0) throw pathNotFound();
     if (namespace !== undefined && !resource.namespaced) throw pathNotFound();
     if (subresource !== undefined && !(subresource in resource.subresources)) throw pathNotFound();
@@ -186,8 +195,8 @@ export class ApiServer {
   async handle(req: ApiRequest, route: Route): Promise<Response> {
     await Promise.resolve();
     if (route.discovery) {
-      const doc = route.discovery();
-      if (doc === undefined) throw pathNotFound();
+      const doc = await route.discovery();
+      if (doc === undefined) throw new PlainNotFound();
       return jsonResponse(doc);
     }
     const r = route.resource!;
@@ -280,11 +289,21 @@ export class ApiServer {
       if (rvParam !== "") throw badRequest("specifying resource version is not allowed when using continue");
       let token: { v?: string; rv?: number; start?: string };
       try {
+        if (!/^[A-Za-z0-9_-]*$/.test(cont)) {
+          const at = cont.search(/[^A-Za-z0-9_-]/);
+          throw new Error(`illegal base64 data at input byte ${at}`);
+        }
         token = JSON.parse(atob(cont.replace(/-/g, "+").replace(/_/g, "/")));
-      } catch {
-        throw badRequest("invalid continue token: continue key is not valid: illegal base64 data at input byte 0");
+      } catch (e) {
+        const why = e instanceof Error && e.message.startsWith("illegal base64") ? e.message : "illegal base64 data at input byte 0";
+        throw badRequest(`invalid continue token: continue key is not valid: ${why}`);
       }
-      if (token.v !== "meta.k8s.io/v1" || typeof token.rv !== "number" || typeof token.start !== "string") {
+      if (token.v !== "meta.k8s.io/v1") {
+        throw badRequest(
+          `invalid continue token: continue key is not valid: server does not recognize this encoded version ${JSON.stringify(token.v ?? "")}`,
+        );
+      }
+      if (typeof token.rv !== "number" || typeof token.start !== "string") {
         throw badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
       }
       atRv = token.rv;
@@ -308,8 +327,10 @@ export class ApiServer {
       selected.push(candidates[i]);
     }
     const metadata: Obj = { resourceVersion: String(atRv) };
+    if (r.custom) metadata.continue = "";
     if (next !== undefined) {
-      metadata.continue = btoa(JSON.stringify({ v: "meta.k8s.io/v1", rv: atRv, start: next }));
+      metadata.continue = btoa(JSON.stringify({ v: "meta.k8s.io/v1", rv: atRv, start: next }))
+        .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
       const noSelector = (q.get("labelSelector") ?? "") === "" && (q.get("fieldSelector") ?? "") === "";
       if (noSelector) metadata.remainingItemCount = remaining;
     }
@@ -587,11 +608,15 @@ export class ApiServer {
       if (old.metadata.deletionTimestamp !== undefined) {
         const added = (next.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
         if (added.length > 0) {
-          throw invalid(r.group, r.kind, name, [{
+          const cause = {
             reason: "FieldValueForbidden",
             message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f: string) => JSON.stringify(f)).join(", ")}}`,
             field: "metadata.finalizers",
-          }]);
+          };
+          // the server validates object metadata twice on update and reports the cause twice
+          const e = invalid(r.group, r.kind, name, [cause, { ...cause }]);
+          e.status.message = `${r.kind} "${name}" is invalid: ${cause.field}: ${cause.message}`;
+          throw e;
         }
       }
       if (meta.generation !== undefined) {
@@ -700,7 +725,7 @@ export class ApiServer {
         resourceVersion: o.metadata.resourceVersion,
         creationTimestamp: o.metadata.creationTimestamp,
       },
-      spec: { replicas: spec.replicas ?? 0 },
+      spec: spec.replicas ? { replicas: spec.replicas } : {},
       status: { replicas: status.replicas ?? 0 },
     };
     if (selector !== undefined) scale.status.selector = selector;
@@ -745,7 +770,7 @@ export class ApiServer {
 
   #deleteResponse(r: ServedResource, route: Route, req: ApiRequest): Response {
     const { obj, deleted } = this.deleteObject(r, route.namespace, route.name!, this.#deleteOptions(req));
-    if (!deleted || r.custom || (r.group === "" && r.kind === "Pod")) return jsonResponse(this.serve(r, obj));
+    if (!deleted || (r.group === "" && r.kind === "Pod")) return jsonResponse(this.serve(r, obj));
     return jsonResponse({
       kind: "Status",
       apiVersion: "v1",
@@ -778,12 +803,17 @@ export class ApiServer {
       if (old.metadata.deletionTimestamp !== undefined) return { obj: old, deleted: false };
       const next = structuredClone(old);
       next.metadata.deletionTimestamp = this.#now();
-      next.metadata.deletionGracePeriodSeconds = 0;
+      if (!isNamespace) next.metadata.deletionGracePeriodSeconds = 0;
       if (finalizers.length > 0) next.metadata.finalizers = finalizers;
       if (isNamespace) next.status = { ...(next.status ?? {}), phase: "Terminating" };
       const stored = this.store.put(storageKey(r), next);
       this.#changed(r, "MODIFIED", stored);
       return { obj: stored, deleted: false };
+    }
+    if (r.group === "" && r.kind === "Pod") {
+      // an unscheduled pod goes at once, answered with its graceful-deletion marks
+      old.metadata.deletionTimestamp = this.#now();
+      old.metadata.deletionGracePeriodSeconds = 0;
     }
     const gone = this.store.remove(storageKey(r), old);
     if (r.group === "" && r.kind === "Service" && old.spec?.clusterIP && old.spec.clusterIP !== "None") {
@@ -806,6 +836,7 @@ export class ApiServer {
     const q = req.url.searchParams;
     const matches = this.#matcher(r, q);
     const opts = this.#deleteOptions(req);
+    const listRv = this.store.rv;
     const items: Obj[] = [];
     for (const o of this.store.list(storageKey(r), namespace)) {
       if (!matches(o)) continue;
@@ -815,7 +846,7 @@ export class ApiServer {
     return {
       kind: `${r.kind}List`,
       apiVersion: apiVersionOf(r.group, r.version),
-      metadata: { resourceVersion: String(this.store.rv) },
+      metadata: { resourceVersion: String(listRv) },
       items,
     };
   }

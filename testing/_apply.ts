@@ -125,6 +125,7 @@ export function applyConfiguration(req: ApplyRequest): Obj {
       if (leaf && JSON.stringify(a) !== JSON.stringify(l)) conflicts.push({ manager: e.entry, path });
     }
   }
+  conflicts.sort((a, b) => pathString(a.path) < pathString(b.path) ? -1 : pathString(a.path) > pathString(b.path) ? 1 : 0);
   if (conflicts.length > 0 && !req.force) throw conflictError(conflicts);
   for (const c of conflicts) {
     for (const e of m.entries) if (e.entry === c.manager) e.set.delete(JSON.stringify(c.path));

@@ -51,7 +51,7 @@ function fill(obj: Obj, type: string | undefined, nested: boolean): void {
 
 /** Adds the value structs a real server serialises to an object of a built-in type. */
 export function withSkeleton(obj: Obj, type: string | undefined): Obj {
-  if (type === undefined) return obj;
+  if (type === undefined || type.startsWith("cr:")) return obj;
   const fields = fieldsOf(type) ?? {};
   for (const top of TOP) if (fields[top]?.t && !(top in obj)) obj[top] = {};
   for (const [name, info] of Object.entries(fields)) {

@@ -85,7 +85,7 @@ export function badRequest(message: string): StatusError {
 
 /** 405 MethodNotAllowed. */
 export function methodNotAllowed(message: string): StatusError {
-  return failure(405, "MethodNotAllowed", message);
+  return failure(405, "MethodNotAllowed", message, {});
 }
 
 /** 410 Expired (too old resource version or continue token). */

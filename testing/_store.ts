@@ -130,7 +130,7 @@ export class Store {
     const previous = b.get(k);
     b.delete(k);
     const rv = ++this.#rv;
-    const last = structuredClone(previous ?? obj);
+    const last = structuredClone(obj);
     last.metadata.resourceVersion = String(rv);
     this.#record({ type: "DELETED", key, object: last, previous, rv });
     return structuredClone(last);

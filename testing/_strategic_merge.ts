@@ -66,35 +66,65 @@ function mergeValue(original: unknown, patch: unknown, info: FieldSchema | undef
   return structuredClone(patch);
 }
 
+/**
+ * The server's order of a merged list (strategic merge's mergeSortedSlice): the items named in the
+ * patch, in patch order, interleaved with the server-only items by their server positions; an item
+ * the server did not have goes before the server-only item it is compared with.
+ */
+function mergeSorted(left: unknown[], right: unknown[], serverIndex: (x: unknown) => number): unknown[] {
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    if (i >= left.length) out.push(right[j++]);
+    else if (j >= right.length) out.push(left[i++]);
+    else {
+      const li = serverIndex(left[i]);
+      const ri = serverIndex(right[j]);
+      if (li >= 0 && ri >= 0 && ri < li) out.push(right[j++]);
+      else out.push(left[i++]);
+    }
+  }
+  return out;
+}
+
 function mergeList(original: unknown, patch: unknown[], info: FieldSchema): unknown {
   const strategy = info.s ?? "";
   if (!strategy.includes("merge")) {
     return patch.filter((x) => !(isObject(x) && x.$patch !== undefined)).map((x) => structuredClone(x));
   }
-  const out = Array.isArray(original) ? original.map((x) => structuredClone(x)) : [];
+  const server = Array.isArray(original) ? original.map((x) => structuredClone(x)) : [];
   if (patch.some((x) => isObject(x) && x.$patch === "replace")) {
     return patch.filter((x) => !(isObject(x) && x.$patch === "replace"));
   }
   if (info.k === undefined) {
-    for (const v of patch) if (!out.some((x) => JSON.stringify(x) === JSON.stringify(v))) out.push(v);
-    return out;
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const left: unknown[] = [];
+    for (const v of patch) if (!left.some((x) => same(x, v))) left.push(v);
+    const right = server.filter((x) => !left.some((v) => same(v, x)));
+    return mergeSorted(left, right, (x) => server.findIndex((y) => same(x, y)));
   }
   const key = info.k;
+  const deleted = new Set<unknown>();
+  const left: unknown[] = [];
   for (const item of patch) {
     if (!isObject(item)) throw badRequest(`unable to find api field in struct for the merge key "${key}"`);
     if (!(key in item)) {
       throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`);
     }
-    const i = out.findIndex((x) => isObject(x) && x[key] === item[key]);
     if (item.$patch === "delete") {
-      if (i >= 0) out.splice(i, 1);
+      deleted.add(item[key]);
       continue;
     }
-    const merged = mergeMap(i >= 0 ? out[i] : undefined, item, info.t, true);
-    if (i >= 0) out[i] = merged;
-    else out.push(merged);
+    const prev = server.find((x) => isObject(x) && x[key] === item[key]);
+    const i = left.findIndex((x) => isObject(x) && x[key] === item[key]);
+    const merged = mergeMap(i >= 0 ? left[i] : prev, item, info.t, true);
+    if (i >= 0) left[i] = merged;
+    else left.push(merged);
   }
-  return out;
+  const named = new Set(left.map((x) => (x as Record<string, unknown>)[key]));
+  const right = server.filter((x) => isObject(x) && !named.has(x[key]) && !deleted.has(x[key]));
+  return mergeSorted(left, right, (x) => server.findIndex((y) => isObject(y) && y[key] === (x as Record<string, unknown>)[key]));
 }
 
 /** Applies a strategic merge patch to an object of a built-in type. */

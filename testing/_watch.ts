@@ -81,7 +81,12 @@ export function openWatch(store: Store, clock: Clock, spec: WatchSpec, onClose: 
         const before = e.previous !== undefined && inNs(e.previous) && spec.matches(e.previous);
         if (now && before) send("MODIFIED", spec.serve(e.object));
         else if (now) send("ADDED", spec.serve(e.object));
-        else if (before) send("DELETED", spec.serve(e.object));
+        else if (before) {
+          // leaving the selection: the previous state, at the change's resourceVersion
+          const last = structuredClone(e.previous);
+          last.metadata.resourceVersion = String(e.rv);
+          send("DELETED", spec.serve(last));
+        }
       } else if (now) send(e.type, spec.serve(e.object));
     };
     const rv = spec.resourceVersion;

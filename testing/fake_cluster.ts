@@ -10,7 +10,7 @@ import { parseYaml } from "../_internal/deps.ts";
 import type { Transport } from "../rest/runtime/runtime.ts";
 import type { RestConfig } from "../rest/rest_config.ts";
 import type { KubeObject } from "../rest/types.ts";
-import { type ApiRequest, ApiServer, type Route, statusResponse } from "./_api_server.ts";
+import { type ApiRequest, ApiServer, PlainNotFound, type Route, statusResponse } from "./_api_server.ts";
 import { StatusError } from "./_status.ts";
 import { installGarbageCollector } from "./_gc.ts";
 import { type Action, matchesAction, type Reactor, type ReactorMatch } from "./reactors.ts";
@@ -135,7 +135,6 @@ export async function newFakeCluster(options: FakeClusterOptions = {}): Promise<
     }
   }
   await add(options.objects ?? []);
-  server.store.resetHistory();
   const actions: Action[] = [];
   const reactors: { match: ReactorMatch; reactor: Reactor }[] = [];
   const host = (options.host ?? "https://fake.cluster").replace(/\/$/, "");
@@ -190,6 +189,12 @@ export async function newFakeCluster(options: FakeClusterOptions = {}): Promise<
         return await server.handle(req, route!);
       } catch (e) {
         if (e instanceof StatusError) return statusResponse(e);
+        if (e instanceof PlainNotFound) {
+          return new Response("404 page not found\n", {
+            status: 404,
+            headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" },
+          });
+        }
         return statusResponse(new StatusError({
           kind: "Status",
           apiVersion: "v1",

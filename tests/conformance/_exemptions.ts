@@ -46,10 +46,12 @@ export const EXEMPTIONS: Exemption[] = [
     },
   },
   {
-    name: "managed-fields-subresource",
-    reason: "1.22+ records the subresource of a managedFields entry (`subresource: status`)",
+    name: "service-ip-families",
+    reason: "1.21+ (IPv6DualStack beta) reports spec.ipFamilies and spec.ipFamilyPolicy of Services",
     to120(obj) {
-      for (const m of obj?.metadata?.managedFields ?? []) delete m.subresource;
+      if (!kindIs(obj, "v1", "Service")) return;
+      delete obj.spec?.ipFamilies;
+      delete obj.spec?.ipFamilyPolicy;
     },
   },
   {
@@ -131,6 +133,52 @@ export const EXEMPTIONS: Exemption[] = [
     },
   },
 ];
+
+/**
+ * Differences that change both sides' shape, compared without them: field ownership of status.
+ * 1.22+ gives a resource with a status subresource "reset fields": writes of the main resource do
+ * not own status fields and status writes get their own managedFields entry (`subresource:
+ * status`); 1.20 records both in one entry. Both sides drop `f:status` from managedFields and merge
+ * entries that differ only by subresource.
+ */
+export const STATUS_OWNERSHIP: Exemption = {
+  name: "status-field-ownership",
+  reason: "1.22+ reset fields: status ownership is recorded apart from the main resource's",
+  to120(obj) {
+    const list = obj?.metadata?.managedFields;
+    if (!Array.isArray(list)) return;
+    const merged: Obj[] = [];
+    for (const m of list) {
+      delete m.subresource;
+      if (m.fieldsV1) delete m.fieldsV1["f:status"];
+      const same = merged.find((x) => x.manager === m.manager && x.operation === m.operation && x.apiVersion === m.apiVersion);
+      if (same) same.fieldsV1 = mergeFields(same.fieldsV1, m.fieldsV1);
+      else merged.push(m);
+    }
+    obj.metadata.managedFields = merged.filter((m) => Object.keys(m.fieldsV1 ?? {}).length > 0);
+    if (obj.metadata.managedFields.length === 0) delete obj.metadata.managedFields;
+  },
+};
+
+function mergeFields(a: Obj, b: Obj): Obj {
+  const out: Obj = { ...a };
+  for (const [k, v] of Object.entries(b ?? {})) out[k] = k in out ? mergeFields(out[k], v) : v;
+  return out;
+}
+
+/** Applies the both-sides exemption to an observation (real or fake). */
+export function withoutStatusOwnership(value: unknown): unknown {
+  const v = structuredClone(value);
+  const visit = (o: unknown) => {
+    if (Array.isArray(o)) o.forEach(visit);
+    else if (typeof o === "object" && o !== null) {
+      STATUS_OWNERSHIP.to120(o);
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(v);
+  return v;
+}
 
 /** Applies every exemption to every object inside an observation. */
 export function to120(value: unknown): unknown {

@@ -37,6 +37,11 @@ export interface ReqOptions {
 export interface WatchHandle {
   /** Collects events until `count` arrived (or the stream ended, or `timeoutMs` passed), records and returns them. */
   take(count: number, timeoutMs?: number): Promise<unknown[]>;
+  /**
+   * Like `take`, with the events ordered by namespace and name: the watch cache sends the initial
+   * state of a watch in no fixed order.
+   */
+  takeSorted(count: number, timeoutMs?: number): Promise<unknown[]>;
   /** Reads until the stream ends (server timeout), records and returns all events. */
   untilEnd(timeoutMs?: number): Promise<unknown[]>;
 }
@@ -75,7 +80,7 @@ export class Ctx {
 
   /** A label with the resourceVersions and generated names in it normalised. */
   #label(label: string): string {
-    const withRv = label.replace(/resourceVersion=(\d+)/g, (_m, rv) => `resourceVersion=${this.normaliser.rv(rv)}`);
+    const withRv = label.replace(/resourceVersion=(\d+)/g, (_m, rv) => (rv === "0" || rv === "1" ? _m : "resourceVersion=<rv>"));
     return String(this.normaliser.normalise(withRv.replace(/\/([a-z0-9-]+-)([a-z0-9]{5})(\b|$)/g, (m, p, _s) =>
       this.normaliser.generatePrefixes.has(p) ? `/"${m.slice(1)}"` : m
     )));
@@ -172,6 +177,13 @@ export class Ctx {
         ac.abort();
         await reading;
         return record(events.slice(0, count));
+      },
+      takeSorted: async (count, timeoutMs = 5000) => {
+        await waitUntil(() => events.length >= count, timeoutMs);
+        ac.abort();
+        await reading;
+        const key = (e: Obj) => `${e?.object?.metadata?.namespace}/${e?.object?.metadata?.name}`;
+        return record(events.slice(0, count).sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
       },
       untilEnd: async (timeoutMs = 15000) => {
         await waitUntil(() => false, timeoutMs);

@@ -10,7 +10,10 @@
  *    precondition and "too old resource version" messages, become `<rv:N>`, N its order of first
  *    appearance (so "the same RV", "a newer RV" and "an older RV" are preserved, the numbers not).
  *    The second number of "too old resource version: A (B)" is the server's internal window start
- *    and becomes `<rv:window>`. Continue tokens (which encode a resourceVersion) become
+ *    and becomes `<rv:window>`. The resourceVersion of a list (and of a deleteCollection answer) is
+ *    the store's current revision, which on the real server also moves with writes outside the
+ *    scenario (the API server's own endpoint and lease reconcilers): it becomes `<rv:list>`, and the
+ *    resourceVersions a scenario writes into request paths become `<rv>`. Continue tokens (which encode a resourceVersion) become
  *    `<continue>` when non-empty.
  * 4. generated names: a name made from `generateName` becomes `<prefix><gen:N>`.
  * 5. allocated ClusterIPs (`spec.clusterIP`, `spec.clusterIPs` of Services, when not given by the
@@ -45,7 +48,15 @@ export class Normaliser {
     }
     if (typeof value === "object" && value !== null) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.normalise(v, k);
+      const isList = typeof (value as Record<string, unknown>).kind === "string" &&
+        ((value as Record<string, unknown>).kind as string).endsWith("List") && "items" in value;
+      for (const [k, v] of Object.entries(value)) {
+        if (isList && k === "metadata" && typeof v === "object" && v !== null) {
+          const meta = { ...(v as Record<string, unknown>) };
+          if (typeof meta.resourceVersion === "string") meta.resourceVersion = "<rv:list>";
+          out[k] = this.normalise(meta, k);
+        } else out[k] = this.normalise(v, k);
+      }
       if (typeof out.generateName === "string" && typeof out.name === "string") {
         out.name = this.#genName(out.generateName, out.name);
       }
@@ -74,8 +85,8 @@ export class Normaliser {
     let out = s.replace(UID_IN_TEXT, (u) => `<uid:${this.#num(this.#uids, u)}>`);
     out = out.replace(/too old resource version: (\d+) \((\d+)\)/g, (_m, a) => `too old resource version: ${this.rv(a)} (<rv:window>)`);
     out = out.replace(
-      /ResourceVersion in precondition: (\d+), ResourceVersion in object meta: (\d+)/g,
-      (_m, a, b) => `ResourceVersion in precondition: ${this.rv(a)}, ResourceVersion in object meta: ${this.rv(b)}`,
+      /the ResourceVersion in the precondition \((\d+)\) does not match the ResourceVersion in record \((\d+)\)/g,
+      (_m, a, b) => `the ResourceVersion in the precondition (${this.rv(a)}) does not match the ResourceVersion in record (${this.rv(b)})`,
     );
     for (const p of this.generatePrefixes) {
       out = out.replace(new RegExp(`"${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([a-z0-9]{5})"`, "g"), (m) => {

@@ -9,7 +9,7 @@ import { loadRestConfig } from "../../rest/load_rest_config.ts";
 import { transportFor } from "../../rest/transport_for.ts";
 import { newFakeCluster } from "../../testing/mod.ts";
 import { Ctx, type Scenario, type Target } from "./_harness.ts";
-import { to120 } from "./_exemptions.ts";
+import { to120, withoutStatusOwnership } from "./_exemptions.ts";
 
 let real: Target | undefined;
 
@@ -33,7 +33,10 @@ export async function runOn(target: Target, scenario: Scenario, ns: string, run:
   const t = new Ctx(target, ns, run);
   await t.req("POST", "/api/v1/namespaces", { metadata: { name: ns } }, { quiet: true });
   await scenario.run(t);
-  return t.observations.map((o) => ({ label: o.label, value: target.name === "fake" ? to120(o.value) : o.value }));
+  return t.observations.map((o) => ({
+    label: o.label,
+    value: withoutStatusOwnership(target.name === "fake" ? to120(o.value) : o.value),
+  }));
 }
 
 function sorted(v: unknown): unknown {
