@@ -635,7 +635,7 @@ export class ApiServer {
     if (next.metadata.managedFields === undefined) delete next.metadata.managedFields;
     if (same(old, next)) return this.serve(r, old); // a no-op write changes nothing, not even the resourceVersion
     if (next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0) {
-      const gone = this.store.remove(storageKey(r), next);
+      const gone = this.store.remove(storageKey(r), old); // the DELETED event carries the last stored state
       this.#changed(r, "DELETED", gone);
       return this.serve(r, next);
     }
