@@ -471,8 +471,11 @@ export class ApiServer {
     }
     this.#validate(r, obj);
     this.#requireNamespace(r, namespace, meta.name);
-    if (this.store.get(storageKey(r), meta.namespace ?? "", meta.name) !== undefined) {
-      throw alreadyExists(r.group, r.resource, meta.name);
+    const existing = this.store.get(storageKey(r), meta.namespace ?? "", meta.name);
+    if (existing !== undefined) {
+      const e = alreadyExists(r.group, r.resource, meta.name);
+      if (existing.metadata.deletionTimestamp !== undefined) e.status.message = `object is being deleted: ${e.status.message}`;
+      throw e;
     }
     delete obj.apiVersion;
     delete obj.kind;
@@ -645,6 +648,20 @@ export class ApiServer {
   }
 
   #update(r: ServedResource, route: Route, body: Obj, req: ApiRequest): Obj {
+    const missing = this.store.get(storageKey(r), route.namespace ?? "", route.name!) === undefined;
+    const uid = body?.metadata?.uid;
+    if (missing && typeof uid === "string" && uid !== "" && route.subresource === undefined) {
+      // the storage layer checks the body's uid as a precondition before it finds nothing to update
+      const key = `/registry/${r.group === "" || r.group.endsWith(".k8s.io") === false ? "" : `${r.group}/`}${r.resource}/${
+        r.namespaced ? `${route.namespace}/` : ""
+      }${route.name}`.replace("/registry//", "/registry/");
+      throw conflict(
+        r.group,
+        r.resource,
+        route.name!,
+        `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${uid}, UID in object meta: `,
+      );
+    }
     const old = this.#existing(r, route.namespace, route.name!);
     if (route.subresource === "scale") return this.#scaleWrite(r, old, body, req);
     this.#checkIdentity(r, route.namespace, body);

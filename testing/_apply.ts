@@ -22,6 +22,12 @@ import {
 } from "./_managed_fields.ts";
 import { StatusError } from "./_status.ts";
 
+function sortValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortValue);
+  if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortValue(v[k])]));
+  return v;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -137,11 +143,18 @@ export function applyConfiguration(req: ApplyRequest): Obj {
   dropped.sort((a, b) => b.length - a.length);
   next = structuredClone(next);
   for (const p of dropped) prune(next, JSON.parse(p));
+  // the manager's time moves only when the object changes (structured-merge-diff returns no new object otherwise)
+  const strip = (o: Obj) => {
+    const c = structuredClone(o ?? {});
+    if (c.metadata) delete c.metadata.managedFields;
+    return JSON.stringify(sortValue(c));
+  };
+  const unchanged = live !== undefined && strip(live) === strip(next);
   const entry: ManagedFieldsEntry = {
     manager: w.manager,
     operation: "Apply",
     apiVersion: w.apiVersion,
-    time: w.time,
+    time: unchanged && mineIndex >= 0 ? m.entries[mineIndex].entry.time : w.time,
     fieldsType: "FieldsV1",
     fieldsV1: {},
     subresource: w.subresource,

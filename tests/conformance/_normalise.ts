@@ -5,7 +5,10 @@
  * 1. uids: every uid is replaced by `<uid:N>`, N its order of first appearance (equal uids stay equal,
  *    so ownerReferences still point at the same owner).
  * 2. timestamps: every RFC 3339 time (creationTimestamp, deletionTimestamp, managedFields time,
- *    condition times) becomes `<time>`.
+ *    condition times) becomes `<time>`. The server orders managedFields entries by operation, then
+ *    time (in seconds), then manager; with the times gone that order is compared as operation,
+ *    manager, apiVersion, subresource (two entries written within one second on one server may fall
+ *    in different seconds on the other).
  * 3. resourceVersions: every `resourceVersion` value, and the resourceVersions the server writes in
  *    precondition and "too old resource version" messages, become `<rv:N>`, N its order of first
  *    appearance (so "the same RV", "a newer RV" and "an older RV" are preserved, the numbers not).
@@ -43,6 +46,10 @@ export class Normaliser {
 
   /** Normalises one value (a response body, an event, a header value). */
   normalise(value: unknown, key = ""): unknown {
+    if (Array.isArray(value) && key === "managedFields") {
+      const k = (e: Record<string, unknown>) => `${e.operation}\u0000${e.manager}\u0000${e.apiVersion}\u0000${e.subresource ?? ""}`;
+      return (value.map((v) => this.normalise(v)) as Record<string, unknown>[]).sort((a, b) => k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0);
+    }
     if (Array.isArray(value)) {
       return value.map((v) => this.normalise(v, key === "clusterIPs" ? "clusterIP" : ""));
     }
