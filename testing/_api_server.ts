@@ -81,6 +81,12 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 }
 
+/** A continue token as the etcd3 store writes it (JSON in unpadded base64url). */
+function encodeContinue(rv: number, start: string): string {
+  return btoa(JSON.stringify({ v: "meta.k8s.io/v1", rv, start })).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
 /** A path outside every served group-version: the server's mux answers a plain-text 404. */
 export class PlainNotFound extends Error {
   constructor() {
@@ -306,10 +312,18 @@ export class ApiServer {
       if (typeof token.rv !== "number" || typeof token.start !== "string") {
         throw badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
       }
-      atRv = token.rv;
+      atRv = token.rv === -1 ? this.store.rv : token.rv;
       start = token.start;
+      if (atRv < this.store.floor) {
+        const e = expired(
+          "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+        );
+        e.status.metadata = { continue: encodeContinue(-1, start) };
+        throw e;
+      }
     } else if (match === "Exact") {
       atRv = Number(rvParam);
+      if (atRv < this.store.floor) throw expired("The resourceVersion for the provided list is too old.");
     }
     const all = this.#listAt(r, namespace, atRv);
     const keyOf = (o: Obj) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
@@ -329,8 +343,7 @@ export class ApiServer {
     const metadata: Obj = { resourceVersion: String(atRv) };
     if (r.custom) metadata.continue = "";
     if (next !== undefined) {
-      metadata.continue = btoa(JSON.stringify({ v: "meta.k8s.io/v1", rv: atRv, start: next }))
-        .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      metadata.continue = encodeContinue(atRv, next);
       const noSelector = (q.get("labelSelector") ?? "") === "" && (q.get("fieldSelector") ?? "") === "";
       if (noSelector) metadata.remainingItemCount = remaining;
     }

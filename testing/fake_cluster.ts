@@ -60,6 +60,11 @@ export interface FakeCluster {
   add(...objects: (KubeObject | string)[]): Promise<void>;
   /** The stored object, as the server would serve it, or undefined. */
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /**
+   * Forgets the history up to now, as etcd compaction does: continue tokens and exact lists of older
+   * resourceVersions, and watches from them, answer 410 Expired.
+   */
+  compact(): void;
   /** Removes a terminating namespace (what the namespace controller does once it is empty). */
   finalizeNamespace(name: string): void;
   /** The current resourceVersion. */
@@ -242,6 +247,7 @@ export async function newFakeCluster(options: FakeClusterOptions = {}): Promise<
       return o === undefined ? undefined : server.serve(r, o);
     },
     finalizeNamespace: (name) => server.finalizeNamespace(name),
+    compact: () => server.store.resetHistory(),
     get resourceVersion() {
       return String(server.store.rv);
     },

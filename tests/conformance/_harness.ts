@@ -19,6 +19,8 @@ export interface Target {
   name: "real" | "fake";
   host: string;
   transport: Transport;
+  /** Compacts the store's history at the current revision (etcd compaction; the fake's `compact()`). */
+  compact(): Promise<void>;
 }
 
 /** Options of a request. */
@@ -84,6 +86,11 @@ export class Ctx {
     return String(this.normaliser.normalise(withRv.replace(/\/([a-z0-9-]+-)([a-z0-9]{5})(\b|$)/g, (m, p, _s) =>
       this.normaliser.generatePrefixes.has(p) ? `/"${m.slice(1)}"` : m
     )));
+  }
+
+  /** Compacts the history of the target's store (older continue tokens and exact lists expire). */
+  async compact(): Promise<void> {
+    await this.#t.compact();
   }
 
   /** Records a value the scenario computed. */

@@ -231,6 +231,31 @@ scenario("a malformed continue token is 400", async (t) => {
   await t.req("GET", `${CM}?limit=1&continue=${token}`);
   await t.req("GET", `${CM}?limit=1&continue=${btoa("{}")}`);
 });
+scenario("a continue token older than the compacted history is 410 Expired", async (t) => {
+  await seedConfigMaps(t, 3);
+  const first = await t.req("GET", `${CM}?limit=1`);
+  await t.req("POST", CM, cm("after"), { quiet: true });
+  await t.compact();
+  await t.req("GET", `${CM}?limit=1&continue=${encodeURIComponent(first.metadata.continue)}`, undefined, {
+    label: "stale continue",
+  });
+});
+scenario("an exact list at a compacted resourceVersion is 410 Expired", async (t) => {
+  const a = await t.req("POST", CM, cm("a"));
+  await t.req("PUT", `${CM}/a`, { ...a, data: { k: "2" } }, { quiet: true });
+  await t.compact();
+  await t.req("GET", `${CM}?resourceVersion=${a.metadata.resourceVersion}&resourceVersionMatch=Exact`, undefined, {
+    label: "exact list",
+  });
+});
+scenario("an exact list at a past resourceVersion sees that state", async (t) => {
+  const a = await t.req("POST", CM, cm("a"));
+  await t.req("PUT", `${CM}/a`, { ...a, data: { k: "2" } }, { quiet: true });
+  await t.req("POST", CM, cm("b"), { quiet: true });
+  await t.req("GET", `${CM}?resourceVersion=${a.metadata.resourceVersion}&resourceVersionMatch=Exact`, undefined, {
+    label: "exact list",
+  });
+});
 scenario("limit larger than the list", async (t) => {
   await seedConfigMaps(t, 2);
   await t.req("GET", `${CM}?limit=10`);

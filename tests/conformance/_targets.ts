@@ -18,14 +18,27 @@ export async function realTarget(): Promise<Target> {
   if (real) return real;
   const c = await getTestCluster();
   const config = await loadRestConfig({ kubeconfig: c.kubeconfigPath, context: "admin" });
-  real = { name: "real", host: config.host.replace(/\/$/, ""), transport: transportFor(config) };
+  real = {
+    name: "real",
+    host: config.host.replace(/\/$/, ""),
+    transport: transportFor(config),
+    compact: () => c.compactEtcd(),
+  };
   return real;
 }
 
 /** A fresh fake cluster's target. */
 export async function fakeTarget(): Promise<{ target: Target; close: () => void }> {
   const cluster = await newFakeCluster();
-  return { target: { name: "fake", host: cluster.config.host, transport: cluster.transport }, close: () => cluster.close() };
+  return {
+    target: {
+      name: "fake",
+      host: cluster.config.host,
+      transport: cluster.transport,
+      compact: () => Promise.resolve(cluster.compact()),
+    },
+    close: () => cluster.close(),
+  };
 }
 
 /** Runs a scenario on a target in namespace `ns`; returns the normalised observations. */
