@@ -81,6 +81,15 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 }
 
+/** An apply body: JSON (which clients usually send) or YAML. */
+function parseApplyBody(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return parseYaml(raw);
+  }
+}
+
 /** A continue token as the etcd3 store writes it (JSON in unpadded base64url). */
 function encodeContinue(rv: number, start: string): string {
   return btoa(JSON.stringify({ v: "meta.k8s.io/v1", rv, start })).replace(/\+/g, "-").replace(/\//g, "_")
@@ -379,14 +388,7 @@ export class ApiServer {
           field: "resourceVersionMatch",
         });
       }
-      if (!allowBookmarks) {
-        causes.push({
-          reason: "FieldValueForbidden",
-          message: "Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true",
-          field: "allowWatchBookmarks",
-        });
-      }
-      if (causes.length > 0) throw invalid("", "ListOptions", "", causes);
+      if (causes.length > 0) throw invalid("meta.k8s.io", "ListOptions", "", causes);
     }
     if (rv !== "" && !/^\d+$/.test(rv)) {
       throw new StatusError({
@@ -686,7 +688,7 @@ export class ApiServer {
     const raw = req.body ?? "";
     let patch: unknown;
     try {
-      patch = type === "application/apply-patch+yaml" ? parseYaml(raw) : JSON.parse(raw);
+      patch = type === "application/apply-patch+yaml" ? parseApplyBody(raw) : JSON.parse(raw);
     } catch (e) {
       throw badRequest(`error decoding patch: ${e instanceof Error ? e.message : e}`);
     }

@@ -95,7 +95,8 @@ export function openWatch(store: Store, clock: Clock, spec: WatchSpec, onClose: 
       for (const o of store.list(spec.key, spec.namespace)) if (spec.matches(o)) send("ADDED", spec.serve(o));
       from = store.rv;
       lastRv = spec.sendInitialEvents ? from : store.lastRv(spec.key);
-      if (spec.sendInitialEvents) bookmark({ "k8s.io/initial-events-end": "true" });
+      // the end of the initial events is a bookmark, sent only to watches that accept bookmarks
+      if (spec.sendInitialEvents && spec.allowBookmarks) bookmark({ "k8s.io/initial-events-end": "true" });
     } else {
       from = Number(rv);
     }
