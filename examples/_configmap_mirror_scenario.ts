@@ -50,10 +50,22 @@ export async function runMirrorScenario(): Promise<MirrorScenarioResult> {
       if (pred(next.value)) return next.value;
     }
   };
-  const running = runConfigMapMirror({ clientset: cs, namespace: "demo", identity: "test", signal: stop.signal, log: () => {} });
+  const running = runConfigMapMirror({
+    clientset: cs,
+    namespace: "demo",
+    identity: "test",
+    signal: stop.signal,
+    log: () => {},
+  });
   try {
-    await cms.create({ metadata: { name: "app", labels: { [SOURCE_LABEL]: "true" } }, data: { colour: "blue" } });
-    const added = await until("the mirror was created", (e) => e.type === "ADDED" && e.object.metadata?.name === "app-mirror");
+    await cms.create({
+      metadata: { name: "app", labels: { [SOURCE_LABEL]: "true" } },
+      data: { colour: "blue" },
+    });
+    const added = await until(
+      "the mirror was created",
+      (e) => e.type === "ADDED" && e.object.metadata?.name === "app-mirror",
+    );
     const mirror = added.object as ConfigMap;
     check(mirror.data?.colour === "blue", "the mirror has the source's data", checks);
     check(mirror.metadata?.labels?.[MIRROR_OF_LABEL] === "app", "the mirror names its source", checks);
@@ -64,17 +76,32 @@ export async function runMirrorScenario(): Promise<MirrorScenarioResult> {
       "the source controls the mirror",
       checks,
     );
-    check(source.metadata?.finalizers?.includes(FINALIZER) === true, "the source carries the finalizer", checks);
+    check(
+      source.metadata?.finalizers?.includes(FINALIZER) === true,
+      "the source carries the finalizer",
+      checks,
+    );
     const managers = (mirror.metadata?.managedFields ?? []).map((m) => (m as { manager: string }).manager);
-    check(managers.includes("kubeweb-configmap-mirror"), "the mirror was written by server-side apply", checks);
+    check(
+      managers.includes("kubeweb-configmap-mirror"),
+      "the mirror was written by server-side apply",
+      checks,
+    );
 
     await cms.update({ ...source, data: { colour: "green" } });
-    await until("the mirror followed the source", (e) =>
-      e.type === "MODIFIED" && e.object.metadata?.name === "app-mirror" && e.object.data?.colour === "green");
+    await until(
+      "the mirror followed the source",
+      (e) =>
+        e.type === "MODIFIED" && e.object.metadata?.name === "app-mirror" &&
+        e.object.data?.colour === "green",
+    );
     checks.push("a change of the source reaches the mirror");
 
     await cms.delete("app");
-    await until("the mirror was deleted", (e) => e.type === "DELETED" && e.object.metadata?.name === "app-mirror");
+    await until(
+      "the mirror was deleted",
+      (e) => e.type === "DELETED" && e.object.metadata?.name === "app-mirror",
+    );
     await until("the source was released", (e) => e.type === "DELETED" && e.object.metadata?.name === "app");
     checks.push("a deleted source takes its mirror with it");
   } finally {

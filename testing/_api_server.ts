@@ -106,7 +106,12 @@ export class PlainNotFound extends Error {
 
 /** A Conflict naming the kind (the storage layer's precondition failures). */
 function conflictKind(r: ServedResource, name: string, why: string): StatusError {
-  return statusError(409, "Conflict", `Operation cannot be fulfilled on ${r.kind} "${name}": ${why}`, r.group === "" ? { name, kind: r.kind } : { name, group: r.group, kind: r.kind });
+  return statusError(
+    409,
+    "Conflict",
+    `Operation cannot be fulfilled on ${r.kind} "${name}": ${why}`,
+    r.group === "" ? { name, kind: r.kind } : { name, group: r.group, kind: r.kind },
+  );
 }
 
 /** The fake API server. */
@@ -195,9 +200,25 @@ export class ApiServer {
     let verb: string;
     const m = method.toUpperCase();
     if (name === undefined) {
-      verb = m === "GET" ? (watch ? "watch" : "list") : m === "POST" ? "create" : m === "DELETE" ? "deletecollection" : "";
+      verb = m === "GET"
+        ? (watch ? "watch" : "list")
+        : m === "POST"
+        ? "create"
+        : m === "DELETE"
+        ? "deletecollection"
+        : "";
     } else {
-      verb = m === "GET" ? (watch ? "watch" : "get") : m === "PUT" ? "update" : m === "PATCH" ? "patch" : m === "DELETE" ? "delete" : m === "POST" && subresource ? "create" : "";
+      verb = m === "GET"
+        ? (watch ? "watch" : "get")
+        : m === "PUT"
+        ? "update"
+        : m === "PATCH"
+        ? "patch"
+        : m === "DELETE"
+        ? "delete"
+        : m === "POST" && subresource
+        ? "create"
+        : "";
     }
     const allowed = subresource === undefined ? resource.verbs : resource.subresources[subresource];
     if (verb === "" || !allowed.includes(verb === "watch" ? (subresource ? "get" : "watch") : verb)) {
@@ -243,7 +264,9 @@ export class ApiServer {
       if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
       return v;
     } catch {
-      throw badRequest(`the object provided is unrecognized (must be of type ...): couldn't get version/kind; json parse error`);
+      throw badRequest(
+        `the object provided is unrecognized (must be of type ...): couldn't get version/kind; json parse error`,
+      );
     }
   }
 
@@ -310,16 +333,22 @@ export class ApiServer {
         }
         token = JSON.parse(atob(cont.replace(/-/g, "+").replace(/_/g, "/")));
       } catch (e) {
-        const why = e instanceof Error && e.message.startsWith("illegal base64") ? e.message : "illegal base64 data at input byte 0";
+        const why = e instanceof Error && e.message.startsWith("illegal base64")
+          ? e.message
+          : "illegal base64 data at input byte 0";
         throw badRequest(`invalid continue token: continue key is not valid: ${why}`);
       }
       if (token.v !== "meta.k8s.io/v1") {
         throw badRequest(
-          `invalid continue token: continue key is not valid: server does not recognize this encoded version ${JSON.stringify(token.v ?? "")}`,
+          `invalid continue token: continue key is not valid: server does not recognize this encoded version ${
+            JSON.stringify(token.v ?? "")
+          }`,
         );
       }
       if (typeof token.rv !== "number" || typeof token.start !== "string") {
-        throw badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+        throw badRequest(
+          "invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+        );
       }
       atRv = token.rv === -1 ? this.store.rv : token.rv;
       start = token.start;
@@ -360,7 +389,9 @@ export class ApiServer {
       kind: `${r.kind}List`,
       apiVersion: apiVersionOf(r.group, r.version),
       metadata,
-      items: selected.map((o) => r.custom ? this.serve(r, o) : (({ apiVersion: _a, kind: _k, ...rest }) => rest)(o)),
+      items: selected.map((o) =>
+        r.custom ? this.serve(r, o) : (({ apiVersion: _a, kind: _k, ...rest }) => rest)(o)
+      ),
     };
   }
 
@@ -374,7 +405,12 @@ export class ApiServer {
     return this.store.listAt(storageKey(r), namespace, rv);
   }
 
-  #watch(r: ServedResource, namespace: string | undefined, q: URLSearchParams, signal?: AbortSignal): Response {
+  #watch(
+    r: ServedResource,
+    namespace: string | undefined,
+    q: URLSearchParams,
+    signal?: AbortSignal,
+  ): Response {
     const matches = this.#matcher(r, q);
     const sendInitialEvents = q.get("sendInitialEvents") === "true";
     const allowBookmarks = q.get("allowWatchBookmarks") === "true";
@@ -384,7 +420,8 @@ export class ApiServer {
       if (q.get("resourceVersionMatch") !== "NotOlderThan") {
         causes.push({
           reason: "FieldValueInvalid",
-          message: "Invalid value: \"\": sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+          message:
+            'Invalid value: "": sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
           field: "resourceVersionMatch",
         });
       }
@@ -396,7 +433,9 @@ export class ApiServer {
         apiVersion: "v1",
         metadata: {},
         status: "Failure",
-        message: `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`,
+        message: `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${
+          JSON.stringify(rv)
+        }: invalid syntax`,
         code: 500,
       });
     }
@@ -430,7 +469,11 @@ export class ApiServer {
     const apiVersion = apiVersionOf(r.group, r.version);
     if (obj.apiVersion !== undefined && obj.apiVersion !== "" && obj.apiVersion !== apiVersion) {
       throw badRequest(
-        `${r.kind} in version ${JSON.stringify(r.version)} cannot be handled as a ${r.kind}: no kind ${JSON.stringify(r.kind)} is registered for version ${JSON.stringify(obj.apiVersion)} in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`,
+        `${r.kind} in version ${JSON.stringify(r.version)} cannot be handled as a ${r.kind}: no kind ${
+          JSON.stringify(r.kind)
+        } is registered for version ${
+          JSON.stringify(obj.apiVersion)
+        } in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`,
       );
     }
     if (obj.kind !== undefined && obj.kind !== "" && obj.kind !== r.kind) {
@@ -440,7 +483,9 @@ export class ApiServer {
     if (r.namespaced) {
       const ns = obj.metadata.namespace;
       if (ns !== undefined && ns !== "" && ns !== namespace) {
-        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        throw badRequest(
+          "the namespace of the provided object does not match the namespace sent on the request",
+        );
       }
       obj.metadata.namespace = namespace;
     } else delete obj.metadata.namespace;
@@ -454,8 +499,19 @@ export class ApiServer {
       throw statusError(
         403,
         "Forbidden",
-        `${r.group === "" ? r.resource : `${r.resource}.${r.group}`} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
-        { name, group: r.group || undefined, kind: r.resource, causes: [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }] },
+        `${
+          r.group === "" ? r.resource : `${r.resource}.${r.group}`
+        } "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        {
+          name,
+          group: r.group || undefined,
+          kind: r.resource,
+          causes: [{
+            reason: "NamespaceTerminating",
+            message: `namespace ${namespace} is being terminated`,
+            field: "metadata.namespace",
+          }],
+        },
       );
     }
   }
@@ -489,7 +545,9 @@ export class ApiServer {
     const existing = this.store.get(storageKey(r), meta.namespace ?? "", meta.name);
     if (existing !== undefined) {
       const e = alreadyExists(r.group, r.resource, meta.name);
-      if (existing.metadata.deletionTimestamp !== undefined) e.status.message = `object is being deleted: ${e.status.message}`;
+      if (existing.metadata.deletionTimestamp !== undefined) {
+        e.status.message = `object is being deleted: ${e.status.message}`;
+      }
       throw e;
     }
     delete obj.apiVersion;
@@ -554,16 +612,42 @@ export class ApiServer {
     const names = obj.spec?.names ?? {};
     obj.status = {
       conditions: [
-        { type: "NamesAccepted", status: "True", reason: "NoConflicts", message: "no conflicts found", lastTransitionTime: this.#now() },
-        { type: "Established", status: "True", reason: "InitialNamesAccepted", message: "the initial names have been accepted", lastTransitionTime: this.#now() },
+        {
+          type: "NamesAccepted",
+          status: "True",
+          reason: "NoConflicts",
+          message: "no conflicts found",
+          lastTransitionTime: this.#now(),
+        },
+        {
+          type: "Established",
+          status: "True",
+          reason: "InitialNamesAccepted",
+          message: "the initial names have been accepted",
+          lastTransitionTime: this.#now(),
+        },
       ],
-      acceptedNames: { plural: names.plural, singular: names.singular, kind: names.kind, listKind: names.listKind ?? `${names.kind}List`, ...(names.shortNames ? { shortNames: names.shortNames } : {}), ...(names.categories ? { categories: names.categories } : {}) },
+      acceptedNames: {
+        plural: names.plural,
+        singular: names.singular,
+        kind: names.kind,
+        listKind: names.listKind ?? `${names.kind}List`,
+        ...(names.shortNames ? { shortNames: names.shortNames } : {}),
+        ...(names.categories ? { categories: names.categories } : {}),
+      },
       storedVersions: (obj.spec?.versions ?? []).filter((v: Obj) => v.storage).map((v: Obj) => v.name),
     };
   }
 
   /** Writes a changed object: the update path shared by update, patch, apply and the subresources. */
-  #write(r: ServedResource, old: Obj, incoming: Obj, subresource: string | undefined, writer: Writer | undefined, track: boolean): Obj {
+  #write(
+    r: ServedResource,
+    old: Obj,
+    incoming: Obj,
+    subresource: string | undefined,
+    writer: Writer | undefined,
+    track: boolean,
+  ): Obj {
     const obj = structuredClone(incoming);
     const meta = obj.metadata ??= {};
     const name = old.metadata.name;
@@ -572,7 +656,10 @@ export class ApiServer {
     }
     meta.name = name;
     if (r.namespaced) meta.namespace = old.metadata.namespace;
-    if (meta.resourceVersion !== undefined && meta.resourceVersion !== "" && meta.resourceVersion !== old.metadata.resourceVersion) {
+    if (
+      meta.resourceVersion !== undefined && meta.resourceVersion !== "" &&
+      meta.resourceVersion !== old.metadata.resourceVersion
+    ) {
       throw conflict(r.group, r.resource, name, MODIFIED);
     }
     delete obj.apiVersion;
@@ -610,7 +697,10 @@ export class ApiServer {
       if (r.group === "apps" && r.kind === "DaemonSet") {
         const gen = Number(old.metadata.annotations?.["deprecated.daemonset.template.generation"] ?? "1");
         const bumped = !same(old.spec?.template, next.spec?.template) ? gen + 1 : gen;
-        next.metadata.annotations = { ...next.metadata.annotations, "deprecated.daemonset.template.generation": String(bumped) };
+        next.metadata.annotations = {
+          ...next.metadata.annotations,
+          "deprecated.daemonset.template.generation": String(bumped),
+        };
       }
       if (r.group === "" && r.kind === "Service") {
         next.spec.clusterIP ??= old.spec?.clusterIP;
@@ -624,11 +714,16 @@ export class ApiServer {
       }
       this.#validate(r, next);
       if (old.metadata.deletionTimestamp !== undefined) {
-        const added = (next.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
+        const added = (next.metadata.finalizers ?? []).filter((f: string) =>
+          !(old.metadata.finalizers ?? []).includes(f)
+        );
         if (added.length > 0) {
           const cause = {
             reason: "FieldValueForbidden",
-            message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f: string) => JSON.stringify(f)).join(", ")}}`,
+            message:
+              `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${
+                added.map((f: string) => JSON.stringify(f)).join(", ")
+              }}`,
             field: "metadata.finalizers",
           };
           // the server validates object metadata twice on update and reports the cause twice
@@ -646,7 +741,9 @@ export class ApiServer {
       }
     }
     if (track && writer) {
-      if (incoming.metadata?.managedFields === undefined) next.metadata.managedFields = old.metadata.managedFields;
+      if (incoming.metadata?.managedFields === undefined) {
+        next.metadata.managedFields = old.metadata.managedFields;
+      }
       trackUpdate(old, next, writer);
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -667,9 +764,12 @@ export class ApiServer {
     const uid = body?.metadata?.uid;
     if (missing && typeof uid === "string" && uid !== "" && route.subresource === undefined) {
       // the storage layer checks the body's uid as a precondition before it finds nothing to update
-      const key = `/registry/${r.group === "" || r.group.endsWith(".k8s.io") === false ? "" : `${r.group}/`}${r.resource}/${
-        r.namespaced ? `${route.namespace}/` : ""
-      }${route.name}`.replace("/registry//", "/registry/");
+      const key = `/registry/${
+        r.group === "" || r.group.endsWith(".k8s.io") === false ? "" : `${r.group}/`
+      }${r.resource}/${r.namespaced ? `${route.namespace}/` : ""}${route.name}`.replace(
+        "/registry//",
+        "/registry/",
+      );
       throw conflict(
         r.group,
         r.resource,
@@ -702,15 +802,24 @@ export class ApiServer {
         }]);
       }
       const applied = patch as Obj;
-      if (typeof applied !== "object" || applied === null) throw badRequest("error decoding YAML: not an object");
+      if (typeof applied !== "object" || applied === null) {
+        throw badRequest("error decoding YAML: not an object");
+      }
       const force = req.url.searchParams.get("force") === "true";
       const live = this.store.get(storageKey(r), route.namespace ?? "", route.name!);
       if (applied.metadata?.name !== undefined && applied.metadata.name !== route.name) {
-        throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${route.name})`);
+        throw badRequest(
+          `the name of the object (${applied.metadata.name}) does not match the name on the URL (${route.name})`,
+        );
       }
       if (live === undefined) {
         if (route.subresource !== undefined) throw notFound(r.group, r.resource, route.name!);
-        const next = applyConfiguration({ live: undefined, applied: { ...applied, metadata: { ...applied.metadata, name: route.name } }, force, writer });
+        const next = applyConfiguration({
+          live: undefined,
+          applied: { ...applied, metadata: { ...applied.metadata, name: route.name } },
+          force,
+          writer,
+        });
         const managed = next.metadata.managedFields;
         const body = { ...next, apiVersion: applied.apiVersion, kind: applied.kind };
         return jsonResponse(this.#create(r, route.namespace, body, req, managed), 201);
@@ -727,9 +836,17 @@ export class ApiServer {
     else if (type === "application/merge-patch+json") next = mergePatch(current, patch);
     else if (type === "application/strategic-merge-patch+json") {
       if (r.custom || r.type === undefined) {
-        throw statusError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+        throw statusError(
+          415,
+          "UnsupportedMediaType",
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+        );
       }
-      next = strategicMergePatch(current, patch, route.subresource === "scale" ? "autoscaling.v1.Scale" : r.type);
+      next = strategicMergePatch(
+        current,
+        patch,
+        route.subresource === "scale" ? "autoscaling.v1.Scale" : r.type,
+      );
     } else {
       throw statusError(415, "UnsupportedMediaType", "415: Unsupported Media Type", {});
     }
@@ -741,7 +858,7 @@ export class ApiServer {
     return jsonResponse(this.#write(r, old, next, route.subresource, writer, true));
   }
 
-  #scaleOf(r: ServedResource, o: Obj): Obj {
+  #scaleOf(_r: ServedResource, o: Obj): Obj {
     const spec = o.spec ?? {};
     const status = o.status ?? {};
     const selector = spec.selector?.matchLabels
@@ -815,20 +932,37 @@ export class ApiServer {
   }
 
   /** Deletes one object with DeleteOptions; returns its final or pending state. */
-  deleteObject(r: ServedResource, namespace: string | undefined, name: string, opts: Obj): { obj: Obj; deleted: boolean } {
+  deleteObject(
+    r: ServedResource,
+    namespace: string | undefined,
+    name: string,
+    opts: Obj,
+  ): { obj: Obj; deleted: boolean } {
     const old = this.#existing(r, namespace, name);
     const pre = opts.preconditions ?? {};
     if (pre.uid !== undefined && pre.uid !== old.metadata.uid) {
-      throw conflictKind(r, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${old.metadata.uid}). The object might have been deleted and then recreated`);
+      throw conflictKind(
+        r,
+        name,
+        `the UID in the precondition (${pre.uid}) does not match the UID in record (${old.metadata.uid}). The object might have been deleted and then recreated`,
+      );
     }
     if (pre.resourceVersion !== undefined && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflictKind(r, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`);
+      throw conflictKind(
+        r,
+        name,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`,
+      );
     }
     const finalizers: string[] = [...(old.metadata.finalizers ?? [])];
     const policy = opts.propagationPolicy;
     if (old.metadata.deletionTimestamp === undefined) {
-      if (policy === "Foreground" && !finalizers.includes("foregroundDeletion")) finalizers.push("foregroundDeletion");
-      if ((policy === "Orphan" || opts.orphanDependents === true) && !finalizers.includes("orphan")) finalizers.push("orphan");
+      if (policy === "Foreground" && !finalizers.includes("foregroundDeletion")) {
+        finalizers.push("foregroundDeletion");
+      }
+      if ((policy === "Orphan" || opts.orphanDependents === true) && !finalizers.includes("orphan")) {
+        finalizers.push("orphan");
+      }
     }
     const isNamespace = r.group === "" && r.kind === "Namespace";
     if (finalizers.length > 0 || isNamespace) {

@@ -17,8 +17,8 @@ import {
   readManagers,
   removeAt,
   valueAt,
-  type Writer,
   writeManagers,
+  type Writer,
 } from "./_managed_fields.ts";
 import { StatusError } from "./_status.ts";
 
@@ -89,7 +89,9 @@ function prune(obj: Obj, path: string[]): void {
   // remove parents left empty by the removal (maps and lists the manager no longer sets)
   for (let n = path.length - 1; n > 0; n--) {
     const parent = valueAt(obj, path.slice(0, n));
-    const empty = Array.isArray(parent) ? parent.length === 0 : isObject(parent) && Object.keys(parent).length === 0;
+    const empty = Array.isArray(parent)
+      ? parent.length === 0
+      : isObject(parent) && Object.keys(parent).length === 0;
     if (!empty) break;
     removeAt(obj, path.slice(0, n));
   }
@@ -131,14 +133,16 @@ export function applyConfiguration(req: ApplyRequest): Obj {
       if (leaf && JSON.stringify(a) !== JSON.stringify(l)) conflicts.push({ manager: e.entry, path });
     }
   }
-  conflicts.sort((a, b) => pathString(a.path) < pathString(b.path) ? -1 : pathString(a.path) > pathString(b.path) ? 1 : 0);
+  conflicts.sort((a, b) =>
+    pathString(a.path) < pathString(b.path) ? -1 : pathString(a.path) > pathString(b.path) ? 1 : 0
+  );
   if (conflicts.length > 0 && !req.force) throw conflictError(conflicts);
   for (const c of conflicts) {
     for (const e of m.entries) if (e.entry === c.manager) e.set.delete(JSON.stringify(c.path));
   }
   let next = mergeObject(live ?? {}, applied, w.type);
   const others = new Set<string>();
-  for (const e of m.entries) if (e !== m.entries[mineIndex]) for (const p of e.set) others.add(p);
+  for (const e of m.entries) if (e !== m.entries[mineIndex]) { for (const p of e.set) others.add(p); }
   const dropped = [...previous].filter((p) => !appliedSet.has(p) && !others.has(p));
   dropped.sort((a, b) => b.length - a.length);
   next = structuredClone(next);

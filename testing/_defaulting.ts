@@ -139,7 +139,10 @@ export function applyDefaults(group: string, kind: string, obj: Obj, create: boo
       set(obj.spec, "revisionHistoryLimit", 10);
       template(obj.spec);
       if (create) {
-        obj.metadata.annotations = { ...obj.metadata.annotations, "deprecated.daemonset.template.generation": "1" };
+        obj.metadata.annotations = {
+          ...obj.metadata.annotations,
+          "deprecated.daemonset.template.generation": "1",
+        };
       }
       break;
     case "batch/Job":
@@ -231,7 +234,12 @@ export function prepareForCreate(group: string, kind: string, obj: Obj): void {
       obj.status = { replicas: 0, availableReplicas: 0 };
       break;
     case "apps/DaemonSet":
-      obj.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+      obj.status = {
+        currentNumberScheduled: 0,
+        numberMisscheduled: 0,
+        desiredNumberScheduled: 0,
+        numberReady: 0,
+      };
       break;
     case "/Service":
       if (obj.spec.type === "ClusterIP" || obj.spec.type === "NodePort" || obj.spec.type === "LoadBalancer") {

@@ -9,7 +9,11 @@ import type { ResourceTable } from "./_resources.ts";
 
 /** /api */
 export function coreVersions(): unknown {
-  return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "fake:443" }] };
+  return {
+    kind: "APIVersions",
+    versions: ["v1"],
+    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "fake:443" }],
+  };
 }
 
 /** /apis */
@@ -93,7 +97,11 @@ async function storageVersionHash(group: string, version: string, kind: string):
 }
 
 /** /api/v1 or /apis/<group>/<version> */
-export async function resourceList(table: ResourceTable, g: string, version: string): Promise<unknown | undefined> {
+export async function resourceList(
+  table: ResourceTable,
+  g: string,
+  version: string,
+): Promise<unknown | undefined> {
   const rs = table.all().filter((r) => r.group === g && r.version === version);
   if (rs.length === 0) return undefined;
   const resources: unknown[] = [];
@@ -110,15 +118,31 @@ export async function resourceList(table: ResourceTable, g: string, version: str
     const categories = r.categories ?? (ALL.has(`${r.group}/${r.resource}`) ? ["all"] : undefined);
     if (categories?.length) entry.categories = categories;
     // built-ins are stored at their group's first GA version; custom resources at the version served here
-    const storage = r.custom ? r.version : (table.all().find((x) => x.group === r.group && x.resource === r.resource &&
-      /^v\d+$/.test(x.version))?.version ?? r.version);
+    const storage = r.custom
+      ? r.version
+      : (table.all().find((x) =>
+        x.group === r.group && x.resource === r.resource &&
+        /^v\d+$/.test(x.version)
+      )?.version ?? r.version);
     entry.storageVersionHash = await storageVersionHash(r.group, storage, r.kind);
     resources.push(entry);
     const subs = Object.entries(r.subresources).sort();
     if (r.custom) subs.sort(([a], [b]) => (a === "status" ? -1 : b === "status" ? 1 : 0));
     for (const [sub, verbs] of subs) {
-      const kind = sub === "scale" ? "Scale" : sub === "eviction" ? "Eviction" : sub === "binding" ? "Binding" : r.kind;
-      const e: Record<string, unknown> = { name: `${r.resource}/${sub}`, singularName: "", namespaced: r.namespaced, kind, verbs };
+      const kind = sub === "scale"
+        ? "Scale"
+        : sub === "eviction"
+        ? "Eviction"
+        : sub === "binding"
+        ? "Binding"
+        : r.kind;
+      const e: Record<string, unknown> = {
+        name: `${r.resource}/${sub}`,
+        singularName: "",
+        namespaced: r.namespaced,
+        kind,
+        verbs,
+      };
       if (sub === "scale" && (r.custom || r.group !== "autoscaling")) {
         e.group = "autoscaling";
         e.version = "v1";
@@ -126,5 +150,10 @@ export async function resourceList(table: ResourceTable, g: string, version: str
       resources.push(e);
     }
   }
-  return { kind: "APIResourceList", apiVersion: "v1", groupVersion: g === "" ? version : `${g}/${version}`, resources };
+  return {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: g === "" ? version : `${g}/${version}`,
+    resources,
+  };
 }

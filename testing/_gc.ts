@@ -39,10 +39,14 @@ export function installGarbageCollector(server: ApiServer): void {
     const uid = obj.metadata?.uid;
     if (type === "DELETED") {
       for (const { r, o } of dependentsOf(uid)) {
-        const alive = (o.metadata.ownerReferences ?? []).some((ref: Obj) => ref.uid !== uid && uidExists(ref.uid));
+        const alive = (o.metadata.ownerReferences ?? []).some((ref: Obj) =>
+          ref.uid !== uid && uidExists(ref.uid)
+        );
         if (!alive) {
           try {
-            server.deleteObject(r, o.metadata.namespace, o.metadata.name, { propagationPolicy: "Background" });
+            server.deleteObject(r, o.metadata.namespace, o.metadata.name, {
+              propagationPolicy: "Background",
+            });
           } catch { /* already gone */ }
         }
       }

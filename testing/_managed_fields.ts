@@ -37,7 +37,13 @@ export function keyElement(item: Obj, keys: string[]): PathElement {
 /** How a field set is computed: `apply` (the applied configuration's fields) or `all` (every node). */
 type Mode = "apply" | "all";
 
-function walk(value: unknown, info: FieldSchema | undefined, path: PathElement[], out: FieldSet, mode: Mode): void {
+function walk(
+  value: unknown,
+  info: FieldSchema | undefined,
+  path: PathElement[],
+  out: FieldSet,
+  mode: Mode,
+): void {
   const shape = shapeOf(info, value);
   if (shape === "struct" || shape === "map") {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -80,20 +86,33 @@ function walk(value: unknown, info: FieldSchema | undefined, path: PathElement[]
  * (map, pointer struct, list) that did not exist is itself a member; one that existed is not, only
  * what changed inside it.
  */
-function changed(before: unknown, after: unknown, info: FieldSchema | undefined, path: PathElement[], out: FieldSet): void {
+function changed(
+  before: unknown,
+  after: unknown,
+  info: FieldSchema | undefined,
+  path: PathElement[],
+  out: FieldSet,
+): void {
   if (after === undefined) return;
   const shape = shapeOf(info, after);
-  const isContainer = (shape === "struct" || shape === "map") && typeof after === "object" && after !== null &&
+  const isContainer =
+    (shape === "struct" || shape === "map") && typeof after === "object" && after !== null &&
       !Array.isArray(after) || ((shape === "assoc" || shape === "set") && Array.isArray(after));
   if (!isContainer) {
     if (after === null && (before === undefined || before === null)) return;
-    if (before === undefined || JSON.stringify(before) !== JSON.stringify(after)) out.add(JSON.stringify(path));
+    if (before === undefined || JSON.stringify(before) !== JSON.stringify(after)) {
+      out.add(JSON.stringify(path));
+    }
     return;
   }
   if (before === undefined) out.add(JSON.stringify(path));
   if (shape === "struct" || shape === "map") {
     const fields = shape === "struct" ? fieldsOf(info?.t) : undefined;
-    const b = (typeof before === "object" && before !== null && !Array.isArray(before) ? before : {}) as Record<string, unknown>;
+    const b =
+      (typeof before === "object" && before !== null && !Array.isArray(before) ? before : {}) as Record<
+        string,
+        unknown
+      >;
     for (const [k, v] of Object.entries(after as Record<string, unknown>)) {
       if (v === null && shape === "struct") continue;
       changed(b[k], v, shape === "struct" ? fields?.[k] : elementInfo(info), [...path, `f:${k}`], out);
@@ -169,7 +188,9 @@ function changedSet(before: Obj, after: Obj, type: string | undefined, scope: Sc
   const out: FieldSet = new Set();
   const fields = fieldsOf(type);
   const bm = Object.fromEntries(metaFields(before, scope));
-  for (const [k, v] of metaFields(after, scope)) changed(bm[k], v, fieldsOf(META)?.[k], ["f:metadata", `f:${k}`], out);
+  for (const [k, v] of metaFields(after, scope)) {
+    changed(bm[k], v, fieldsOf(META)?.[k], ["f:metadata", `f:${k}`], out);
+  }
   for (const [k, v] of topFields(after, scope)) changed(before?.[k], v, fields?.[k], [`f:${k}`], out);
   return out;
 }
@@ -238,7 +259,7 @@ export function decodeFieldSet(v: unknown): FieldSet {
   const out: FieldSet = new Set();
   const dec = (o: Record<string, unknown>, path: string[]) => {
     const keys = Object.keys(o);
-    if (keys.length === 0 || keys.includes(".")) if (path.length > 0) out.add(JSON.stringify(path));
+    if (keys.length === 0 || keys.includes(".")) { if (path.length > 0) out.add(JSON.stringify(path)); }
     for (const k of keys) if (k !== ".") dec(o[k] as Record<string, unknown>, [...path, k]);
   };
   dec((v ?? {}) as Record<string, unknown>, []);
@@ -298,10 +319,6 @@ export function writeManagers(obj: Obj, m: Managers): void {
   obj.metadata ??= {};
   if (entries.length > 0) obj.metadata.managedFields = entries;
   else delete obj.metadata.managedFields;
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Who is writing. */

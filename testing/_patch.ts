@@ -51,11 +51,15 @@ function parentOf(doc: Obj, tokens: string[], op: string, path: string): [Obj, s
     if (Array.isArray(cur)) {
       const i = Number(t);
       if (!Number.isInteger(i) || i < 0 || i >= cur.length) {
-        throw new PatchFailure(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+        throw new PatchFailure(
+          `${op} operation does not apply: doc is missing path: "${path}": missing value`,
+        );
       }
       cur = cur[i];
     } else if (isObject(cur) && Object.hasOwn(cur, t)) cur = cur[t];
-    else throw new PatchFailure(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+    else {throw new PatchFailure(
+        `${op} operation does not apply: doc is missing path: "${path}": missing value`,
+      );}
   }
   return [cur, tokens[tokens.length - 1]];
 }

@@ -32,7 +32,8 @@ function splitTopLevel(s: string): string[] {
   return out;
 }
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** Parses a label selector; throws a BadRequest StatusError when it does not parse. */
 export function parseLabelSelector(selector: string): LabelMatcher {
@@ -159,7 +160,9 @@ export function fieldMatcher(
     else g = extra[t.field];
     if (g === undefined && Object.keys(extra).length === 0) {
       throw badRequest(
-        `${JSON.stringify(t.field)} is not a known field selector: only "metadata.name", "metadata.namespace"`,
+        `${
+          JSON.stringify(t.field)
+        } is not a known field selector: only "metadata.name", "metadata.namespace"`,
       );
     }
     if (g === undefined) {

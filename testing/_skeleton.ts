@@ -44,7 +44,7 @@ function fill(obj: Obj, type: string | undefined, nested: boolean): void {
   for (const [name, info] of Object.entries(fields)) {
     const v = obj[name];
     if (v === undefined || v === null) continue;
-    if (info.a && Array.isArray(v) && info.t) for (const item of v) fill(item, info.t, true);
+    if (info.a && Array.isArray(v) && info.t) { for (const item of v) fill(item, info.t, true); }
     else if (!info.a && !info.m && info.t) fill(v, info.t, true);
   }
 }
@@ -76,7 +76,7 @@ export function dropEmpty(obj: Obj, type: string | undefined): Obj {
         delete o[name];
         continue;
       }
-      if (info.a && Array.isArray(v) && info.t) for (const item of v) walk(item, info.t);
+      if (info.a && Array.isArray(v) && info.t) { for (const item of v) walk(item, info.t); }
       else if (!info.a && !info.m && info.t) walk(v, info.t);
     }
   };

@@ -39,7 +39,12 @@ function gr(group: string, resource: string, name: string): Status["details"] {
 
 /** 404 NotFound. */
 export function notFound(group: string, resource: string, name: string): StatusError {
-  return failure(404, "NotFound", `${qualified(group, resource)} "${name}" not found`, gr(group, resource, name));
+  return failure(
+    404,
+    "NotFound",
+    `${qualified(group, resource)} "${name}" not found`,
+    gr(group, resource, name),
+  );
 }
 
 /** 409 AlreadyExists. */
@@ -75,7 +80,12 @@ export function invalid(group: string, kind: string, name: string, causes: Statu
   if (group !== "") details.group = group;
   details.kind = kind;
   details.causes = causes;
-  return failure(422, "Invalid", `${kind}${group === "" ? "" : `.${group}`} "${name}" is invalid: ${msg}`, details);
+  return failure(
+    422,
+    "Invalid",
+    `${kind}${group === "" ? "" : `.${group}`} "${name}" is invalid: ${msg}`,
+    details,
+  );
 }
 
 /** 400 BadRequest. */
@@ -93,7 +103,6 @@ export function expired(message: string): StatusError {
   return failure(410, "Expired", message);
 }
 
-
 /** 500 InternalError. */
 export function internalError(message: string): StatusError {
   return failure(500, "InternalError", `Internal error occurred: ${message}`, {
@@ -107,6 +116,11 @@ export function pathNotFound(): StatusError {
 }
 
 /** Any Status error a reactor wants to answer with. */
-export function statusError(code: number, reason: string, message: string, details?: Status["details"]): StatusError {
+export function statusError(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Status["details"],
+): StatusError {
   return failure(code, reason, message, details);
 }

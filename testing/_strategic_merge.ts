@@ -39,7 +39,9 @@ function mergeMap(
     if (k.startsWith("$deleteFromPrimitiveList/")) {
       const field = k.slice("$deleteFromPrimitiveList/".length);
       if (Array.isArray(out[field]) && Array.isArray(v)) {
-        out[field] = (out[field] as unknown[]).filter((x) => !v.some((d) => JSON.stringify(d) === JSON.stringify(x)));
+        out[field] = (out[field] as unknown[]).filter((x) =>
+          !v.some((d) => JSON.stringify(d) === JSON.stringify(x))
+        );
       }
       continue;
     }
@@ -124,7 +126,11 @@ function mergeList(original: unknown, patch: unknown[], info: FieldSchema): unkn
   }
   const named = new Set(left.map((x) => (x as Record<string, unknown>)[key]));
   const right = server.filter((x) => isObject(x) && !named.has(x[key]) && !deleted.has(x[key]));
-  return mergeSorted(left, right, (x) => server.findIndex((y) => isObject(y) && y[key] === (x as Record<string, unknown>)[key]));
+  return mergeSorted(
+    left,
+    right,
+    (x) => server.findIndex((y) => isObject(y) && y[key] === (x as Record<string, unknown>)[key]),
+  );
 }
 
 /** Applies a strategic merge patch to an object of a built-in type. */

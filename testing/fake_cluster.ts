@@ -84,7 +84,9 @@ function parseObjects(items: (KubeObject | string)[]): KubeObject[] {
       if (doc.trim() === "") continue;
       const v = parseYaml(doc);
       if (v === null || v === undefined) continue;
-      if (typeof v !== "object" || Array.isArray(v)) throw new TypeError(`A YAML seed document is not an object: ${doc.slice(0, 100)}`);
+      if (typeof v !== "object" || Array.isArray(v)) {
+        throw new TypeError(`A YAML seed document is not an object: ${doc.slice(0, 100)}`);
+      }
       out.push(v as KubeObject);
     }
   }
@@ -200,15 +202,17 @@ export async function newFakeCluster(options: FakeClusterOptions = {}): Promise<
             headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" },
           });
         }
-        return statusResponse(new StatusError({
-          kind: "Status",
-          apiVersion: "v1",
-          metadata: {},
-          status: "Failure",
-          message: `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`,
-          reason: "InternalError",
-          code: 500,
-        }));
+        return statusResponse(
+          new StatusError({
+            kind: "Status",
+            apiVersion: "v1",
+            metadata: {},
+            status: "Failure",
+            message: `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`,
+            reason: "InternalError",
+            code: 500,
+          }),
+        );
       }
     },
     close(): void {

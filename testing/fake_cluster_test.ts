@@ -23,7 +23,11 @@ data: {mode: fast}
 
 Deno.test("seeding with YAML and typed objects; typed get, list with selectors, actions recorded", async () => {
   const cluster = await newFakeCluster({
-    objects: [YAML_SEED, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "other", namespace: "apps" } }],
+    objects: [YAML_SEED, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "other", namespace: "apps" },
+    }],
   });
   const cs = newClientset(cluster.config, cluster.clientOptions);
   const cm = await cs.coreV1().configMaps("apps").get("settings");
@@ -46,7 +50,10 @@ Deno.test("a seed object of an unknown kind or without apiVersion fails with a c
     () => newFakeCluster({ objects: [{ apiVersion: "v1", kind: "Nope", metadata: { name: "x" } }] }),
     /serves no kind Nope in v1/,
   );
-  await assert.rejects(() => newFakeCluster({ objects: [{ kind: "ConfigMap" }] }), /needs apiVersion and kind/);
+  await assert.rejects(
+    () => newFakeCluster({ objects: [{ kind: "ConfigMap" }] }),
+    /needs apiVersion and kind/,
+  );
 });
 
 Deno.test("update with a stale resourceVersion is a Conflict ApiError; delete then get is NotFound", async () => {
@@ -150,12 +157,22 @@ Deno.test("a CRD is served once created: typed create of the CRD, dynamic client
       group: "example.dev",
       scope: "Namespaced",
       names: { plural: "widgets", singular: "widget", kind: "Widget" },
-      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object" } } }],
+      versions: [{
+        name: "v1",
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: "object" } },
+      }],
     },
   });
   const widgets = newDynamicClient(cluster.config, cluster.clientOptions)
     .resource({ group: "example.dev", version: "v1", resource: "widgets" }).namespace("default");
-  await widgets.create({ apiVersion: "example.dev/v1", kind: "Widget", metadata: { name: "w" }, spec: { size: 1 } });
+  await widgets.create({
+    apiVersion: "example.dev/v1",
+    kind: "Widget",
+    metadata: { name: "w" },
+    spec: { size: 1 },
+  });
   const list = await widgets.list();
   assert.deepEqual(list.items.map((i) => i.metadata?.name), ["w"]);
   const groups = await cs.discovery().serverGroups();
@@ -218,7 +235,12 @@ Deno.test("server-side apply through the clientset, with conflicts and force", a
       }),
     (e) => isConflict(e) && /conflict with "one": \.data\.k/.test((e as Error).message),
   );
-  const forced = await cms.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" }, data: { k: "2" } }, {
+  const forced = await cms.apply({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "a" },
+    data: { k: "2" },
+  }, {
     fieldManager: "two",
     force: true,
   });
@@ -235,6 +257,9 @@ Deno.test("a stale continue token after compact() is 410", async () => {
   assert.ok(page.metadata?.continue);
   await cms.create({ metadata: { name: "d" } });
   cluster.compact();
-  await assert.rejects(() => cms.list({ limit: 1, continue: page.metadata!.continue }), (e) => isResourceExpired(e));
+  await assert.rejects(
+    () => cms.list({ limit: 1, continue: page.metadata!.continue }),
+    (e) => isResourceExpired(e),
+  );
   cluster.close();
 });

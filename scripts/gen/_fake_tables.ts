@@ -20,18 +20,21 @@ type Ext = Schema & {
 const REF = "#/definitions/";
 
 function shortKey(key: string): string {
-  return key.replace(/^io\.k8s\.(api\.|apimachinery\.pkg\.apis\.|apiextensions-apiserver\.pkg\.apis\.|kube-aggregator\.pkg\.apis\.)?/, "");
+  return key.replace(
+    /^io\.k8s\.(api\.|apimachinery\.pkg\.apis\.|apiextensions-apiserver\.pkg\.apis\.|kube-aggregator\.pkg\.apis\.)?/,
+    "",
+  );
 }
 
 /** One field's merge information: `[type?, kind, strategy?, mergeKey?, listType?, mapKeys?]`. */
 function fieldInfo(s: Ext, defs: Record<string, Schema>): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
-  const atomicType = (ref: string) => (defs[ref.slice(REF.length)] as Ext | undefined)?.["x-kubernetes-map-type"] === "atomic";
+  const atomicType = (ref: string) =>
+    (defs[ref.slice(REF.length)] as Ext | undefined)?.["x-kubernetes-map-type"] === "atomic";
   if (s.$ref) {
     out.t = shortKey(s.$ref.slice(REF.length));
     if (atomicType(s.$ref)) out.x = 1;
-  }
-  else if (s.type === "array") {
+  } else if (s.type === "array") {
     out.a = 1;
     if (s.items?.$ref) out.t = shortKey(s.items.$ref.slice(REF.length));
   } else if (s.type === "object" && typeof s.additionalProperties === "object") {

@@ -60,12 +60,15 @@ export const EXEMPTIONS: Exemption[] = [
     to120(obj) {
       if (!kindIs(obj, "v1", "Service")) return;
       delete obj.spec?.internalTrafficPolicy;
-      for (const m of obj.metadata?.managedFields ?? []) delete m.fieldsV1?.["f:spec"]?.["f:internalTrafficPolicy"];
+      for (const m of obj.metadata?.managedFields ?? []) {
+        delete m.fieldsV1?.["f:spec"]?.["f:internalTrafficPolicy"];
+      }
     },
   },
   {
     name: "statefulset-newer-fields",
-    reason: "1.23+ defaults spec.persistentVolumeClaimRetentionPolicy; 1.22+ reports status.availableReplicas",
+    reason:
+      "1.23+ defaults spec.persistentVolumeClaimRetentionPolicy; 1.22+ reports status.availableReplicas",
     to120(obj) {
       if (!kindIs(obj, "apps/v1", "StatefulSet")) return;
       delete obj.spec?.persistentVolumeClaimRetentionPolicy;
@@ -95,7 +98,8 @@ export const EXEMPTIONS: Exemption[] = [
   },
   {
     name: "service-selector-atomic",
-    reason: "the 1.36 schema marks Service spec.selector x-kubernetes-map-type: atomic; 1.20 owns its keys one by one",
+    reason:
+      "the 1.36 schema marks Service spec.selector x-kubernetes-map-type: atomic; 1.20 owns its keys one by one",
     to120(obj) {
       if (!kindIs(obj, "v1", "Service")) return;
       for (const m of obj.metadata?.managedFields ?? []) {
@@ -151,7 +155,9 @@ export const STATUS_OWNERSHIP: Exemption = {
     for (const m of list) {
       delete m.subresource;
       if (m.fieldsV1) delete m.fieldsV1["f:status"];
-      const same = merged.find((x) => x.manager === m.manager && x.operation === m.operation && x.apiVersion === m.apiVersion);
+      const same = merged.find((x) =>
+        x.manager === m.manager && x.operation === m.operation && x.apiVersion === m.apiVersion
+      );
       if (same) same.fieldsV1 = mergeFields(same.fieldsV1, m.fieldsV1);
       else merged.push(m);
     }

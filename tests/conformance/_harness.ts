@@ -82,10 +82,18 @@ export class Ctx {
 
   /** A label with the resourceVersions and generated names in it normalised. */
   #label(label: string): string {
-    const withRv = label.replace(/resourceVersion=(\d+)/g, (_m, rv) => (rv === "0" || rv === "1" ? _m : "resourceVersion=<rv>"));
-    return String(this.normaliser.normalise(withRv.replace(/\/([a-z0-9-]+-)([a-z0-9]{5})(\b|$)/g, (m, p, _s) =>
-      this.normaliser.generatePrefixes.has(p) ? `/"${m.slice(1)}"` : m
-    )));
+    const withRv = label.replace(
+      /resourceVersion=(\d+)/g,
+      (_m, rv) => (rv === "0" || rv === "1" ? _m : "resourceVersion=<rv>"),
+    );
+    return String(
+      this.normaliser.normalise(
+        withRv.replace(
+          /\/([a-z0-9-]+-)([a-z0-9]{5})(\b|$)/g,
+          (m, p, _s) => this.normaliser.generatePrefixes.has(p) ? `/"${m.slice(1)}"` : m,
+        ),
+      ),
+    );
   }
 
   /** Compacts the history of the target's store (older continue tokens and exact lists expire). */
@@ -166,7 +174,10 @@ export class Ctx {
       wake?.();
     });
     const record = (evs: unknown[]) => {
-      this.observations.push({ label: this.#label(label ?? `WATCH ${path}`), value: this.normaliser.normalise(evs) });
+      this.observations.push({
+        label: this.#label(label ?? `WATCH ${path}`),
+        value: this.normaliser.normalise(evs),
+      });
       return evs;
     };
     const waitUntil = async (done: () => boolean, timeoutMs: number) => {

@@ -47,8 +47,11 @@ export class Normaliser {
   /** Normalises one value (a response body, an event, a header value). */
   normalise(value: unknown, key = ""): unknown {
     if (Array.isArray(value) && key === "managedFields") {
-      const k = (e: Record<string, unknown>) => `${e.operation}\u0000${e.manager}\u0000${e.apiVersion}\u0000${e.subresource ?? ""}`;
-      return (value.map((v) => this.normalise(v)) as Record<string, unknown>[]).sort((a, b) => k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0);
+      const k = (e: Record<string, unknown>) =>
+        `${e.operation}\u0000${e.manager}\u0000${e.apiVersion}\u0000${e.subresource ?? ""}`;
+      return (value.map((v) => this.normalise(v)) as Record<string, unknown>[]).sort((a, b) =>
+        k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0
+      );
     }
     if (Array.isArray(value)) {
       return value.map((v) => this.normalise(v, key === "clusterIPs" ? "clusterIP" : ""));
@@ -72,7 +75,9 @@ export class Normaliser {
     if (typeof value !== "string") return value;
     if (key === "resourceVersion" && /^\d+$/.test(value)) return `<rv:${this.#num(this.#rvs, value)}>`;
     if (key === "continue" && value !== "") return "<continue>";
-    if (key === "clusterIP" && /^\d+\.\d+\.\d+\.\d+$/.test(value)) return `<clusterIP:${this.#num(this.#ips, value)}>`;
+    if (key === "clusterIP" && /^\d+\.\d+\.\d+\.\d+$/.test(value)) {
+      return `<clusterIP:${this.#num(this.#ips, value)}>`;
+    }
     if (TIME.test(value)) return "<time>";
     if (UID.test(value)) return `<uid:${this.#num(this.#uids, value)}>`;
     return this.#text(value);
@@ -90,16 +95,25 @@ export class Normaliser {
 
   #text(s: string): string {
     let out = s.replace(UID_IN_TEXT, (u) => `<uid:${this.#num(this.#uids, u)}>`);
-    out = out.replace(/too old resource version: (\d+) \((\d+)\)/g, (_m, a) => `too old resource version: ${this.rv(a)} (<rv:window>)`);
+    out = out.replace(
+      /too old resource version: (\d+) \((\d+)\)/g,
+      (_m, a) => `too old resource version: ${this.rv(a)} (<rv:window>)`,
+    );
     out = out.replace(
       /the ResourceVersion in the precondition \((\d+)\) does not match the ResourceVersion in record \((\d+)\)/g,
-      (_m, a, b) => `the ResourceVersion in the precondition (${this.rv(a)}) does not match the ResourceVersion in record (${this.rv(b)})`,
+      (_m, a, b) =>
+        `the ResourceVersion in the precondition (${
+          this.rv(a)
+        }) does not match the ResourceVersion in record (${this.rv(b)})`,
     );
     for (const p of this.generatePrefixes) {
-      out = out.replace(new RegExp(`"${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([a-z0-9]{5})"`, "g"), (m) => {
-        const name = m.slice(1, -1);
-        return `"${p}<gen:${this.#num(this.#gen, name)}>"`;
-      });
+      out = out.replace(
+        new RegExp(`"${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([a-z0-9]{5})"`, "g"),
+        (m) => {
+          const name = m.slice(1, -1);
+          return `"${p}<gen:${this.#num(this.#gen, name)}>"`;
+        },
+      );
     }
     return out;
   }

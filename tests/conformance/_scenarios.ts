@@ -40,7 +40,9 @@ function deployment(name: string, replicas?: number): Obj {
 }
 
 async function seedConfigMaps(t: Ctx, n: number, labels: (i: number) => Record<string, string> = () => ({})) {
-  for (let i = 0; i < n; i++) await t.req("POST", CM, cm(`cm-${i}`, { i: String(i) }, labels(i)), { quiet: true });
+  for (let i = 0; i < n; i++) {
+    await t.req("POST", CM, cm(`cm-${i}`, { i: String(i) }, labels(i)), { quiet: true });
+  }
 }
 
 const S: Scenario[] = [];
@@ -143,9 +145,14 @@ scenario("a Lease round trip", async (t) => {
   await t.req("PUT", `${LEASES}/l`, l);
 });
 scenario("delete a Pod answers the Pod", async (t) => {
-  await t.req("POST", PODS, { metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "x:1" }] } }, {
-    quiet: true,
-  });
+  await t.req(
+    "POST",
+    PODS,
+    { metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "x:1" }] } },
+    {
+      quiet: true,
+    },
+  );
   await t.req("DELETE", `${PODS}/p`);
 });
 scenario("cluster-scoped create, get and delete (Namespace)", async (t) => {
@@ -154,17 +161,22 @@ scenario("cluster-scoped create, get and delete (Namespace)", async (t) => {
 });
 
 // ---- selectors ----
-const LABELLED = (i: number) => ({ tier: ["web", "db", "cache"][i % 3], ...(i % 2 === 0 ? { even: "true" } : {}) });
-for (const [name, sel] of [
-  ["equality", "tier%3Dweb"],
-  ["double equality", "tier%3D%3Ddb"],
-  ["inequality", "tier!%3Dweb"],
-  ["in", "tier%20in%20(web%2Ccache)"],
-  ["notin", "tier%20notin%20(web)"],
-  ["exists", "even"],
-  ["does not exist", "!even"],
-  ["several requirements", "even%2Ctier%3Dweb"],
-] as const) {
+const LABELLED = (i: number) => ({
+  tier: ["web", "db", "cache"][i % 3],
+  ...(i % 2 === 0 ? { even: "true" } : {}),
+});
+for (
+  const [name, sel] of [
+    ["equality", "tier%3Dweb"],
+    ["double equality", "tier%3D%3Ddb"],
+    ["inequality", "tier!%3Dweb"],
+    ["in", "tier%20in%20(web%2Ccache)"],
+    ["notin", "tier%20notin%20(web)"],
+    ["exists", "even"],
+    ["does not exist", "!even"],
+    ["several requirements", "even%2Ctier%3Dweb"],
+  ] as const
+) {
   scenario(`label selector: ${name}`, async (t) => {
     await seedConfigMaps(t, 6, LABELLED);
     await t.req("GET", `${CM}?labelSelector=${sel}`);
@@ -208,9 +220,14 @@ scenario("following continue tokens to the end", async (t) => {
   await seedConfigMaps(t, 5);
   let page = await t.req("GET", `${CM}?limit=2`);
   while (page.metadata.continue) {
-    page = await t.req("GET", `${CM}?limit=2&continue=${encodeURIComponent(page.metadata.continue)}`, undefined, {
-      label: "next page",
-    });
+    page = await t.req(
+      "GET",
+      `${CM}?limit=2&continue=${encodeURIComponent(page.metadata.continue)}`,
+      undefined,
+      {
+        label: "next page",
+      },
+    );
   }
 });
 scenario("pages are a consistent snapshot", async (t) => {
@@ -244,17 +261,27 @@ scenario("an exact list at a compacted resourceVersion is 410 Expired", async (t
   const a = await t.req("POST", CM, cm("a"));
   await t.req("PUT", `${CM}/a`, { ...a, data: { k: "2" } }, { quiet: true });
   await t.compact();
-  await t.req("GET", `${CM}?resourceVersion=${a.metadata.resourceVersion}&resourceVersionMatch=Exact`, undefined, {
-    label: "exact list",
-  });
+  await t.req(
+    "GET",
+    `${CM}?resourceVersion=${a.metadata.resourceVersion}&resourceVersionMatch=Exact`,
+    undefined,
+    {
+      label: "exact list",
+    },
+  );
 });
 scenario("an exact list at a past resourceVersion sees that state", async (t) => {
   const a = await t.req("POST", CM, cm("a"));
   await t.req("PUT", `${CM}/a`, { ...a, data: { k: "2" } }, { quiet: true });
   await t.req("POST", CM, cm("b"), { quiet: true });
-  await t.req("GET", `${CM}?resourceVersion=${a.metadata.resourceVersion}&resourceVersionMatch=Exact`, undefined, {
-    label: "exact list",
-  });
+  await t.req(
+    "GET",
+    `${CM}?resourceVersion=${a.metadata.resourceVersion}&resourceVersionMatch=Exact`,
+    undefined,
+    {
+      label: "exact list",
+    },
+  );
 });
 scenario("limit larger than the list", async (t) => {
   await seedConfigMaps(t, 2);
@@ -296,7 +323,9 @@ scenario("watch from resourceVersion 1 of a fresh cluster replays the namespace'
 });
 scenario("watch with a label selector: leaving is DELETED, entering is ADDED", async (t) => {
   const list = await t.req("GET", CM);
-  const w = await t.watch(`${CM}?watch=true&labelSelector=on%3Dyes&resourceVersion=${list.metadata.resourceVersion}`);
+  const w = await t.watch(
+    `${CM}?watch=true&labelSelector=on%3Dyes&resourceVersion=${list.metadata.resourceVersion}`,
+  );
   const a = await t.req("POST", CM, cm("a", { k: "1" }, { on: "yes" }));
   const b = await t.req("PUT", `${CM}/a`, { ...a, metadata: { ...a.metadata, labels: { on: "no" } } });
   await t.req("PUT", `${CM}/a`, { ...b, metadata: { ...b.metadata, labels: { on: "yes" } } });
@@ -304,7 +333,9 @@ scenario("watch with a label selector: leaving is DELETED, entering is ADDED", a
 });
 scenario("watch one object with a field selector", async (t) => {
   const list = await t.req("GET", CM);
-  const w = await t.watch(`${CM}?watch=true&fieldSelector=metadata.name%3Db&resourceVersion=${list.metadata.resourceVersion}`);
+  const w = await t.watch(
+    `${CM}?watch=true&fieldSelector=metadata.name%3Db&resourceVersion=${list.metadata.resourceVersion}`,
+  );
   await t.req("POST", CM, cm("a"));
   await t.req("POST", CM, cm("b"));
   await t.req("DELETE", `${CM}/b`);
@@ -312,7 +343,9 @@ scenario("watch one object with a field selector", async (t) => {
 });
 scenario("watch ends at timeoutSeconds", async (t) => {
   const list = await t.req("GET", CM);
-  const w = await t.watch(`${CM}?watch=true&timeoutSeconds=1&resourceVersion=${list.metadata.resourceVersion}`);
+  const w = await t.watch(
+    `${CM}?watch=true&timeoutSeconds=1&resourceVersion=${list.metadata.resourceVersion}`,
+  );
   await w.untilEnd();
 });
 scenario("a short watch with bookmarks allowed has no bookmark", async (t) => {
@@ -325,7 +358,9 @@ scenario("a short watch with bookmarks allowed has no bookmark", async (t) => {
 });
 scenario("watch a cluster-scoped resource", async (t) => {
   const list = await t.req("GET", `${NS}?labelSelector=run%3D{run}`);
-  const w = await t.watch(`${NS}?watch=true&labelSelector=run%3D{run}&resourceVersion=${list.metadata.resourceVersion}`);
+  const w = await t.watch(
+    `${NS}?watch=true&labelSelector=run%3D{run}&resourceVersion=${list.metadata.resourceVersion}`,
+  );
   await t.req("POST", NS, { metadata: { name: "w-{run}", labels: { run: "{run}" } } });
   await w.take(1);
 });
@@ -354,11 +389,19 @@ scenario("spec changes bump generation; metadata changes do not", async (t) => {
 });
 scenario("status is written through the status subresource only", async (t) => {
   const d = await t.req("POST", DEPLOY, deployment("d"));
-  await t.req("PUT", `${DEPLOY}/d`, { ...d, metadata: { ...d.metadata, labels: { l: "1" } }, status: { replicas: 5 } }, {
+  await t.req("PUT", `${DEPLOY}/d`, {
+    ...d,
+    metadata: { ...d.metadata, labels: { l: "1" } },
+    status: { replicas: 5 },
+  }, {
     label: "main resource ignores status",
   });
   const cur = await t.req("GET", `${DEPLOY}/d`);
-  await t.req("PUT", `${DEPLOY}/d/status`, { ...cur, spec: { ...cur.spec, replicas: 9 }, status: { replicas: 2 } });
+  await t.req("PUT", `${DEPLOY}/d/status`, {
+    ...cur,
+    spec: { ...cur.spec, replicas: 9 },
+    status: { replicas: 2 },
+  });
   await t.req("GET", `${DEPLOY}/d`);
 });
 scenario("status update with a stale resourceVersion is 409", async (t) => {
@@ -385,7 +428,9 @@ scenario("PUT scale changes replicas and generation", async (t) => {
 });
 scenario("PATCH scale", async (t) => {
   await t.req("POST", DEPLOY, deployment("d", 2));
-  await t.req("PATCH", `${DEPLOY}/d/scale`, { spec: { replicas: 0 } }, { contentType: "application/merge-patch+json" });
+  await t.req("PATCH", `${DEPLOY}/d/scale`, { spec: { replicas: 0 } }, {
+    contentType: "application/merge-patch+json",
+  });
 });
 scenario("scale with a stale resourceVersion is 409", async (t) => {
   await t.req("POST", DEPLOY, deployment("d", 2));
@@ -430,7 +475,9 @@ scenario("watch of a finalized deletion: MODIFIED then DELETED", async (t) => {
   const list = await t.req("GET", CM);
   const w = await t.watch(`${CM}?watch=true&resourceVersion=${list.metadata.resourceVersion}`);
   await t.req("DELETE", `${CM}/a`);
-  await t.req("PATCH", `${CM}/a`, { metadata: { finalizers: null } }, { contentType: "application/merge-patch+json" });
+  await t.req("PATCH", `${CM}/a`, { metadata: { finalizers: null } }, {
+    contentType: "application/merge-patch+json",
+  });
   await w.take(2);
 });
 scenario("propagationPolicy Orphan adds the orphan finalizer", async (t) => {
@@ -473,7 +520,10 @@ scenario("Job defaults and generated selector", async (t) => {
   });
 });
 scenario("Service defaults and ClusterIP allocation", async (t) => {
-  await t.req("POST", SVC, { metadata: { name: "s" }, spec: { selector: { a: "b" }, ports: [{ port: 80 }] } });
+  await t.req("POST", SVC, {
+    metadata: { name: "s" },
+    spec: { selector: { a: "b" }, ports: [{ port: 80 }] },
+  });
 });
 scenario("headless Service", async (t) => {
   await t.req("POST", SVC, { metadata: { name: "h" }, spec: { clusterIP: "None", ports: [{ port: 80 }] } });
@@ -500,7 +550,9 @@ scenario("ServiceAccount create", async (t) => {
 // ---- patches ----
 scenario("merge patch adds and removes keys", async (t) => {
   await t.req("POST", CM, cm("a", { k: "v", gone: "x" }));
-  await t.req("PATCH", `${CM}/a`, { data: { gone: null, added: "y" } }, { contentType: "application/merge-patch+json" });
+  await t.req("PATCH", `${CM}/a`, { data: { gone: null, added: "y" } }, {
+    contentType: "application/merge-patch+json",
+  });
 });
 scenario("JSON patch add, replace, remove", async (t) => {
   await t.req("POST", CM, cm("a", { k: "v", gone: "x" }));
@@ -533,7 +585,10 @@ scenario("JSON patch remove of a missing path", async (t) => {
 scenario("patch with a stale resourceVersion is 409", async (t) => {
   const a = await t.req("POST", CM, cm("a"));
   await t.req("PUT", `${CM}/a`, { ...a, data: { k: "2" } });
-  await t.req("PATCH", `${CM}/a`, { metadata: { resourceVersion: a.metadata.resourceVersion }, data: { k: "3" } }, {
+  await t.req("PATCH", `${CM}/a`, {
+    metadata: { resourceVersion: a.metadata.resourceVersion },
+    data: { k: "3" },
+  }, {
     contentType: "application/merge-patch+json",
   });
 });
@@ -545,7 +600,11 @@ scenario("strategic merge patch merges containers by name", async (t) => {
   d.spec.template.spec.containers.push({ name: "side", image: "busybox:1" });
   await t.req("POST", DEPLOY, d);
   await t.req("PATCH", `${DEPLOY}/d`, {
-    spec: { template: { spec: { containers: [{ name: "c", image: "nginx:1.26" }, { name: "new", image: "redis:7" }] } } },
+    spec: {
+      template: {
+        spec: { containers: [{ name: "c", image: "nginx:1.26" }, { name: "new", image: "redis:7" }] },
+      },
+    },
   }, { contentType: "application/strategic-merge-patch+json" });
 });
 scenario("strategic merge patch $patch: delete removes a list item", async (t) => {
@@ -567,7 +626,9 @@ scenario("strategic merge patch merges finalizers as a set", async (t) => {
   await t.req("PATCH", `${CM}/a`, { metadata: { finalizers: ["x.dev/b"] } }, {
     contentType: "application/strategic-merge-patch+json",
   });
-  await t.req("PATCH", `${CM}/a`, { metadata: { finalizers: null } }, { contentType: "application/merge-patch+json" });
+  await t.req("PATCH", `${CM}/a`, { metadata: { finalizers: null } }, {
+    contentType: "application/merge-patch+json",
+  });
 });
 scenario("strategic merge patch replaces a list without a merge strategy", async (t) => {
   const d = deployment("d");
@@ -627,7 +688,12 @@ scenario("apply merges labels of two managers", async (t) => {
 scenario("apply merges containers by name", async (t) => {
   const dep = (containers: string) =>
     `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels: {app: d}\n  template:\n    metadata:\n      labels: {app: d}\n    spec:\n      containers:\n${containers}`;
-  await t.req("PATCH", `${DEPLOY}/d?fieldManager=one`, dep("      - name: a\n        image: nginx:1\n"), APPLY);
+  await t.req(
+    "PATCH",
+    `${DEPLOY}/d?fieldManager=one`,
+    dep("      - name: a\n        image: nginx:1\n"),
+    APPLY,
+  );
   await t.req(
     "PATCH",
     `${DEPLOY}/d?fieldManager=two`,
@@ -666,9 +732,16 @@ function crd(run: string, scope = "Namespaced"): Obj {
             properties: {
               spec: {
                 type: "object",
-                properties: { size: { type: "string" }, replicas: { type: "integer" }, tags: { type: "array", items: { type: "string" } } },
+                properties: {
+                  size: { type: "string" },
+                  replicas: { type: "integer" },
+                  tags: { type: "array", items: { type: "string" } },
+                },
               },
-              status: { type: "object", properties: { replicas: { type: "integer" }, ready: { type: "boolean" } } },
+              status: {
+                type: "object",
+                properties: { replicas: { type: "integer" }, ready: { type: "boolean" } },
+              },
             },
           },
         },
@@ -724,13 +797,17 @@ scenario("custom resource scale subresource", async (t) => {
   await withCrd(t);
   await t.req("POST", WIDGETS, widget("w", { replicas: 2 }));
   await t.req("GET", `${WIDGETS}/w/scale`);
-  await t.req("PATCH", `${WIDGETS}/w/scale`, { spec: { replicas: 5 } }, { contentType: "application/merge-patch+json" });
+  await t.req("PATCH", `${WIDGETS}/w/scale`, { spec: { replicas: 5 } }, {
+    contentType: "application/merge-patch+json",
+  });
   await t.req("GET", `${WIDGETS}/w`);
 });
 scenario("strategic merge patch of a custom resource is 415", async (t) => {
   await withCrd(t);
   await t.req("POST", WIDGETS, widget("w"));
-  await t.req("PATCH", `${WIDGETS}/w`, { spec: { size: "m" } }, { contentType: "application/strategic-merge-patch+json" });
+  await t.req("PATCH", `${WIDGETS}/w`, { spec: { size: "m" } }, {
+    contentType: "application/strategic-merge-patch+json",
+  });
 });
 scenario("custom resource delete answers the object", async (t) => {
   await withCrd(t);
@@ -761,7 +838,10 @@ scenario("discovery entries of configmaps and deployments", async (t) => {
   const apps = await t.req("GET", "/apis/apps/v1", undefined, { quiet: true });
   t.note(
     "apps deployments",
-    apps.resources.filter((r: Obj) => r.name.startsWith("deployments")).map((r: Obj) => ({ ...r, storageVersionHash: undefined })),
+    apps.resources.filter((r: Obj) => r.name.startsWith("deployments")).map((r: Obj) => ({
+      ...r,
+      storageVersionHash: undefined,
+    })),
   );
 });
 

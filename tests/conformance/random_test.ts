@@ -34,7 +34,11 @@ function ops(rand: () => number): { name: string; run: Op } {
       run: async (t, last) =>
         keep(last, await t.req("POST", CM, { metadata: { name, labels: { l: label } }, data: { v: value } })),
     },
-    { name: `get ${name}`, weight: 2, run: async (t, last) => keep(last, await t.req("GET", `${CM}/${name}`)) },
+    {
+      name: `get ${name}`,
+      weight: 2,
+      run: async (t, last) => keep(last, await t.req("GET", `${CM}/${name}`)),
+    },
     {
       name: `update ${name} from the last seen version`,
       weight: 3,
@@ -48,7 +52,13 @@ function ops(rand: () => number): { name: string; run: Op } {
       name: `unconditional update ${name}`,
       weight: 1,
       run: async (t, last) =>
-        keep(last, await t.req("PUT", `${CM}/${name}`, { metadata: { name, labels: { l: label } }, data: { u: value } })),
+        keep(
+          last,
+          await t.req("PUT", `${CM}/${name}`, {
+            metadata: { name, labels: { l: label } },
+            data: { u: value },
+          }),
+        ),
     },
     {
       name: `merge patch ${name}`,
@@ -124,20 +134,31 @@ function ops(rand: () => number): { name: string; run: Op } {
       weight: 2,
       run: async (t, last) => {
         const o = last.get(name);
-        const body = stale && o ? { preconditions: { resourceVersion: o.metadata.resourceVersion } } : undefined;
+        const body = stale && o
+          ? { preconditions: { resourceVersion: o.metadata.resourceVersion } }
+          : undefined;
         keep(last, await t.req("DELETE", `${CM}/${name}`, body));
       },
     },
-    { name: `list l=${label}`, weight: 1, run: async (t) => void await t.req("GET", `${CM}?labelSelector=l%3D${label}`) },
+    {
+      name: `list l=${label}`,
+      weight: 1,
+      run: async (t) => void await t.req("GET", `${CM}?labelSelector=l%3D${label}`),
+    },
     {
       name: "list in pages of 2",
       weight: 1,
       run: async (t) => {
         let page = await t.req("GET", `${CM}?limit=2`);
         while (page.metadata?.continue) {
-          page = await t.req("GET", `${CM}?limit=2&continue=${encodeURIComponent(page.metadata.continue)}`, undefined, {
-            label: "next page",
-          });
+          page = await t.req(
+            "GET",
+            `${CM}?limit=2&continue=${encodeURIComponent(page.metadata.continue)}`,
+            undefined,
+            {
+              label: "next page",
+            },
+          );
         }
       },
     },
@@ -174,10 +195,19 @@ Deno.test({
       for (const t of [real, fakeCtx]) {
         await t.req("POST", "/api/v1/namespaces", { metadata: { name: ns } }, { quiet: true });
       }
-      const lists = [await real.req("GET", CM, undefined, { quiet: true }), await fakeCtx.req("GET", CM, undefined, { quiet: true })];
+      const lists = [
+        await real.req("GET", CM, undefined, { quiet: true }),
+        await fakeCtx.req("GET", CM, undefined, { quiet: true }),
+      ];
       const watches = [
-        await real.watch(`${CM}?watch=true&resourceVersion=${lists[0].metadata.resourceVersion}`, "the whole sequence"),
-        await fakeCtx.watch(`${CM}?watch=true&resourceVersion=${lists[1].metadata.resourceVersion}`, "the whole sequence"),
+        await real.watch(
+          `${CM}?watch=true&resourceVersion=${lists[0].metadata.resourceVersion}`,
+          "the whole sequence",
+        ),
+        await fakeCtx.watch(
+          `${CM}?watch=true&resourceVersion=${lists[1].metadata.resourceVersion}`,
+          "the whole sequence",
+        ),
       ];
       const rand = seededRandom(seed);
       const lastReal = new Map<string, Obj>();
@@ -190,14 +220,21 @@ Deno.test({
         await op.run(fakeCtx, lastFake);
         const diff = firstDifference(shape(real, a, false), shape(fakeCtx, b, true));
         if (diff !== undefined) {
-          throw new Error(`seed ${seed}, step ${step} (${op.name}): the fake differs from the real API server at ${diff}`);
+          throw new Error(
+            `seed ${seed}, step ${step} (${op.name}): the fake differs from the real API server at ${diff}`,
+          );
         }
       }
       const fakeEvents = await watches[1].take(10 ** 6, 200);
       await watches[0].take(fakeEvents.length, 20_000);
       const n = real.observations.length;
-      const diff = firstDifference(shape(real, n - 1, false), shape(fakeCtx, fakeCtx.observations.length - 1, true));
-      if (diff !== undefined) throw new Error(`seed ${seed}: the watch of the whole sequence differs at ${diff}`);
+      const diff = firstDifference(
+        shape(real, n - 1, false),
+        shape(fakeCtx, fakeCtx.observations.length - 1, true),
+      );
+      if (diff !== undefined) {
+        throw new Error(`seed ${seed}: the watch of the whole sequence differs at ${diff}`);
+      }
       console.log(`conformance random sequence: ${STEPS} steps and ${fakeEvents.length} watch events equal`);
     } finally {
       fake.close();

@@ -62,7 +62,9 @@ Deno.test("WatchList (1.20-exempt): the fake's stream has the shape of the docum
     type: e.type,
     kind: e.object.kind,
     apiVersion: e.object.apiVersion,
-    ...(e.type === "BOOKMARK" ? { annotations: e.object.metadata.annotations } : { name: e.object.metadata.name }),
+    ...(e.type === "BOOKMARK"
+      ? { annotations: e.object.metadata.annotations }
+      : { name: e.object.metadata.name }),
   }));
   // The documented example lists foo before bar; initial events come in no fixed order, compare as a set.
   const key = (e: Obj) => JSON.stringify(e);

@@ -5,10 +5,15 @@ import { bundle, findBinary, PINNED_BIN, PINNED_NODES, skipUnless } from "./_chi
 
 const program = new URL("./mirror_fake_program.ts", import.meta.url);
 
-async function run(cmd: string, args: string[]): Promise<{ ok: boolean; ms?: number; checks?: string[]; error?: string }> {
+async function run(
+  cmd: string,
+  args: string[],
+): Promise<{ ok: boolean; ms?: number; checks?: string[]; error?: string }> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
   const text = new TextDecoder().decode(out.stdout).trim().split("\n").filter((l) => l.startsWith("{")).pop();
-  if (text === undefined) throw new Error(`${cmd} printed no result: ${new TextDecoder().decode(out.stderr)}`);
+  if (text === undefined) {
+    throw new Error(`${cmd} printed no result: ${new TextDecoder().decode(out.stderr)}`);
+  }
   return JSON.parse(text);
 }
 
