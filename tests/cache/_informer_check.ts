@@ -6,7 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { TestCluster } from "../cluster/harness.ts";
+import { getTestCluster, type TestCluster } from "../cluster/harness.ts";
+import { type FakeCluster, newFakeCluster } from "../../testing/mod.ts";
 import { type Clientset, newClientset } from "../../clientset/clientset.ts";
 import type { ConfigMap } from "../../clientset/core/v1/types.ts";
 import { loadRestConfig } from "../../rest/load_rest_config.ts";
@@ -24,7 +25,19 @@ export async function adminConfig(c: TestCluster): Promise<RestConfig> {
 
 /** A clientset for the test cluster as admin, without client-side rate limiting. */
 export async function adminClientset(c: TestCluster): Promise<Clientset> {
+  const fake = (c as { fake?: FakeCluster }).fake;
+  if (fake) return newClientset(fake.config, fake.clientOptions);
   return newClientset(await adminConfig(c));
+}
+
+/**
+ * The cluster of the informer tests: the real test cluster, or with `KUBEWEB_TEST_TARGET=fake` the
+ * fake cluster (`@kubeweb/client/testing`), so the same tests prove the fake through the informers.
+ */
+export async function informerTestCluster(): Promise<TestCluster> {
+  if (Deno.env.get("KUBEWEB_TEST_TARGET") !== "fake") return await getTestCluster();
+  const fake = await newFakeCluster();
+  return { fake } as unknown as TestCluster;
 }
 
 /** Creates a namespace named `<prefix>-<random>` and returns its name. */

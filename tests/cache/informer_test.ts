@@ -2,7 +2,6 @@
 // list while another client makes 2,000 random writes, its handler events are consistent, and a handler
 // added after sync gets the whole cache.
 import assert from "node:assert/strict";
-import { getTestCluster } from "../cluster/harness.ts";
 import { seededRandom } from "../../_internal/seeded_random.ts";
 import { listWatchFromClient } from "../../cache/listwatch.ts";
 import { metaNamespaceIndexFunc, NAMESPACE_INDEX } from "../../cache/index.ts";
@@ -14,12 +13,14 @@ import {
   adminClientset,
   assertConverges,
   CheckingHandler,
+  informerTestCluster,
   newNamespace,
   randomConfigMapWrites,
   removeNamespace,
 } from "./_informer_check.ts";
 
-const c = await getTestCluster();
+// With KUBEWEB_TEST_TARGET=fake the same tests run against the fake cluster (tests/cache/informer_fake_test.ts).
+const c = await informerTestCluster();
 
 function configMapInformer(cs: Clientset, namespace: string, seed: number): SharedIndexInformer<KubeObject> {
   return newSharedIndexInformer<KubeObject>(listWatchFromClient(cs.coreV1().configMaps(namespace)), {
