@@ -2,8 +2,11 @@
 // coordination.k8s.io/v1 Lease, with lease 4 s, renew deadline 3 s, retry period 0.5 s.
 import assert from "node:assert/strict";
 import { getTestCluster } from "../cluster/harness.ts";
+import { fakeMode, serveFakeCluster } from "../fake_mode/served_fake_cluster.ts";
 
-const c = await getTestCluster();
+// With KUBEWEB_TEST_TARGET=fake the same tests run against the fake cluster served on loopback
+// (tests/leaderelection/leader_election_fake_test.ts).
+const c = fakeMode() ? await serveFakeCluster() : await getTestCluster();
 
 const LEASE_MS = 4_000;
 const RENEW_MS = 3_000;
