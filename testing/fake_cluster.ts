@@ -15,7 +15,22 @@ import { StatusError } from "./_status.ts";
 import { installGarbageCollector } from "./_gc.ts";
 import { type Action, matchesAction, type Reactor, type ReactorMatch } from "./reactors.ts";
 
-/** Options of {@linkcode newFakeCluster}. */
+/**
+ * Options of {@linkcode newFakeCluster}.
+ *
+ * @example
+ * ```ts
+ * import { type FakeClusterOptions, newFakeCluster } from "@kubeweb/client/testing";
+ *
+ * const options: FakeClusterOptions = {
+ *   objects: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "team-a" } }],
+ *   garbageCollection: true,
+ *   watchHistorySize: 100,
+ * };
+ * const cluster = await newFakeCluster(options);
+ * cluster.close();
+ * ```
+ */
 export interface FakeClusterOptions {
   /** Objects to start with: typed objects, or YAML text (one or more documents). Namespaces first is not required. */
   objects?: (KubeObject | string)[];
@@ -35,7 +50,23 @@ export interface FakeClusterOptions {
   host?: string;
 }
 
-/** The fake cluster. */
+/**
+ * The fake cluster: its transport and configuration for clients, and the controls of a test.
+ *
+ * @example Simulating a lost connection and checking what was sent
+ * ```ts
+ * import { newFakeCluster } from "@kubeweb/client/testing";
+ * import { newClientset } from "@kubeweb/client/clientset";
+ *
+ * const cluster = await newFakeCluster();
+ * const cms = newClientset(cluster.config, cluster.clientOptions).coreV1().configMaps("default");
+ * const watcher = await cms.watch({ resourceVersion: cluster.resourceVersion });
+ * cluster.dropWatches(); // the watch ends, as when the server drops connections
+ * for await (const event of watcher) console.log(event.type); // never reached: the stream ended
+ * console.log(cluster.actions().map((a) => a.verb)); // ["watch"]
+ * cluster.close();
+ * ```
+ */
 export interface FakeCluster {
   /** The transport to pass to clients (`{ transport }` in their options). */
   readonly transport: Transport;
