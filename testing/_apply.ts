@@ -1,9 +1,15 @@
 /**
  * Server-side apply: merges an applied configuration into the live object by the merge schema
- * (structs and maps field by field, associative lists by their keys, sets by value, atomic lists and
- * scalars replaced), drops the fields the manager applied before and no longer applies (unless
- * another manager owns them), and answers 409 when another manager owns a field the configuration
- * sets to a different value, unless forced (then the field changes hands).
+ * (structs and maps field by field, associative lists by their keys, sets by value, atomic lists,
+ * atomic maps and scalars replaced), drops the fields the manager applied before and no longer
+ * applies (unless another manager owns them), and answers 409 when another manager (Apply or Update)
+ * owns a scalar or atomic field the configuration sets to a different value, unless forced (then the
+ * field changes hands); an equal value is shared. The manager's time moves only when the object
+ * changes.
+ *
+ * Not modelled: `$patch` directives inside applied configurations, managedFields sent by the client,
+ * conversion of field sets between versions of a resource, the "before-first-apply" migration of
+ * objects created without managedFields, and dry runs.
  *
  * @module
  */
@@ -129,7 +135,8 @@ export function applyConfiguration(req: ApplyRequest): Obj {
       const path = JSON.parse(p) as string[];
       const a = valueAt(applied, path);
       const l = valueAt(live, path);
-      const leaf = !isObject(a) && !Array.isArray(a);
+      // scalars and atomic lists conflict; containers (maps, structs, list items) are compared field by field
+      const leaf = !isObject(a);
       if (leaf && JSON.stringify(a) !== JSON.stringify(l)) conflicts.push({ manager: e.entry, path });
     }
   }

@@ -316,11 +316,6 @@ scenario("watch from an older resourceVersion replays the history", async (t) =>
   const w = await t.watch(`${CM}?watch=true&resourceVersion=${a.metadata.resourceVersion}`);
   await w.take(2);
 });
-scenario("watch from resourceVersion 1 of a fresh cluster replays the namespace's history", async (t) => {
-  await t.req("POST", CM, cm("a"));
-  const w = await t.watch(`${CM}?watch=true&resourceVersion=1`);
-  await w.take(1);
-});
 scenario("watch with a label selector: leaving is DELETED, entering is ADDED", async (t) => {
   const list = await t.req("GET", CM);
   const w = await t.watch(
@@ -700,6 +695,13 @@ scenario("apply merges containers by name", async (t) => {
     `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - name: b\n        image: redis:7\n`,
     APPLY,
   );
+});
+scenario("apply conflict on an atomic list", async (t) => {
+  const dep = (args: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels: {app: d}\n  template:\n    metadata:\n      labels: {app: d}\n    spec:\n      containers:\n      - name: c\n        image: nginx:1\n        args: [${args}]\n`;
+  await t.req("PATCH", `${DEPLOY}/d?fieldManager=one`, dep("a"), APPLY);
+  await t.req("PATCH", `${DEPLOY}/d?fieldManager=two`, dep("b"), APPLY);
+  await t.req("PATCH", `${DEPLOY}/d?fieldManager=two&force=true`, dep("b"), APPLY);
 });
 scenario("an Update after apply takes the fields it changes", async (t) => {
   await t.req("PATCH", `${CM}/a?fieldManager=one`, applyCm({ x: "1", w: "1" }), APPLY);
