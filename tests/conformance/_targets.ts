@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { getTestCluster } from "../cluster/harness.ts";
+import { LocalCluster } from "../cluster/local_cluster.ts";
 import { loadRestConfig } from "../../rest/load_rest_config.ts";
 import { transportFor } from "../../rest/transport_for.ts";
 import { newFakeCluster } from "../../testing/mod.ts";
@@ -12,19 +12,34 @@ import { Ctx, type Scenario, type Target } from "./_harness.ts";
 import { to120, withoutStatusOwnership } from "./_exemptions.ts";
 
 let real: Target | undefined;
+let bare: LocalCluster | undefined;
 
-/** The real test cluster's target. */
+/**
+ * The real API server's target: a bare kube-apiserver with etcd (the local cluster without its
+ * optional parts), started for this test file. The fake is an API server, not a control plane: the
+ * shared test cluster runs a controller-manager, scheduler and kubelet whose writes race with the
+ * scenarios' own.
+ */
 export async function realTarget(): Promise<Target> {
   if (real) return real;
-  const c = await getTestCluster();
-  const config = await loadRestConfig({ kubeconfig: c.kubeconfigPath, context: "admin" });
+  bare = await LocalCluster.start({ parts: [] });
+  const c = bare;
+  const config = await loadRestConfig({ kubeconfig: c.info.kubeconfigPath, context: "admin" });
   real = {
     name: "real",
     host: config.host.replace(/\/$/, ""),
     transport: transportFor(config),
-    compact: () => c.compactEtcd(),
+    compact: async () => void await c.compactEtcd(),
   };
   return real;
+}
+
+/** Stops the bare API server (the last test of each conformance file). */
+export async function stopRealTarget(): Promise<void> {
+  real?.transport.close();
+  await bare?.stop();
+  real = undefined;
+  bare = undefined;
 }
 
 /** A fresh fake cluster's target. */

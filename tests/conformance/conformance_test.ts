@@ -1,8 +1,8 @@
-// Integration test (needs the real cluster): every conformance scenario runs against the real API
-// server and against the fake; the normalised answers must be equal (normalisation: _normalise.ts,
+// Integration test (needs the cluster binaries; it starts its own bare kube-apiserver and etcd): every
+// conformance scenario runs against the real API server and against the fake; the normalised answers must be equal (normalisation: _normalise.ts,
 // known 1.20-vs-1.36 differences: _exemptions.ts).
 import { SCENARIOS } from "./_scenarios.ts";
-import { fakeTarget, firstDifference, realTarget, runOn } from "./_targets.ts";
+import { fakeTarget, firstDifference, realTarget, runOn, stopRealTarget } from "./_targets.ts";
 
 const run = crypto.randomUUID().slice(0, 6);
 const only = Deno.env.get("CONFORMANCE_ONLY");
@@ -31,4 +31,11 @@ SCENARIOS.forEach((s, i) => {
       }
     },
   });
+});
+
+Deno.test({
+  name: "conformance: stop the bare API server",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: stopRealTarget,
 });

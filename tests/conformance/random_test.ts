@@ -1,10 +1,10 @@
-// Integration test (needs the real cluster): seeded random sequences of operations over a handful of
+// Integration test (starts its own bare kube-apiserver and etcd): seeded random sequences of operations over a handful of
 // ConfigMaps, run in lockstep against the real API server and the fake, compared step by step after
 // the one normalisation (_normalise.ts); one watch over the whole sequence is compared at the end.
 // The seed is printed; replay a failure with CONFORMANCE_SEED=<seed>.
 import { seededRandom } from "../../_internal/seeded_random.ts";
 import { Ctx } from "./_harness.ts";
-import { fakeTarget, firstDifference, realTarget } from "./_targets.ts";
+import { fakeTarget, firstDifference, realTarget, stopRealTarget } from "./_targets.ts";
 import { to120, withoutStatusOwnership } from "./_exemptions.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -240,4 +240,11 @@ Deno.test({
       fake.close();
     }
   },
+});
+
+Deno.test({
+  name: "conformance: stop the bare API server",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: stopRealTarget,
 });
