@@ -1,5 +1,6 @@
 /**
- * Background garbage collection by ownerReferences (the garbage collector controller, optional):
+ * Background garbage collection by ownerReferences (the garbage collector controller, optional), and
+ * the namespace controller's deletion of a terminating namespace's contents:
  * when an object is deleted, its dependents whose every owner is gone are deleted too; objects with
  * the `orphan` finalizer have the references to them removed from their dependents instead, and
  * `foregroundDeletion` waits for dependents with blockOwnerDeletion before removing the owner.
@@ -48,12 +49,38 @@ export function installGarbageCollector(server: ApiServer): void {
               propagationPolicy: "Background",
             });
           } catch { /* already gone */ }
+        } else {
+          // other owners live on: the reference to the deleted one is removed
+          o.metadata.ownerReferences = o.metadata.ownerReferences.filter((ref: Obj) => ref.uid !== uid);
+          const stored = server.store.put(storageKey(r), o);
+          server.onChange?.(r, "MODIFIED", stored);
         }
       }
       return;
     }
     const fin: string[] = obj.metadata?.finalizers ?? [];
     if (obj.metadata?.deletionTimestamp === undefined) return;
+    if (obj.kind === "Namespace" && obj.apiVersion === "v1") {
+      // the namespace controller: delete everything in it, then the namespace once nothing is left
+      const name = obj.metadata.name;
+      let left = 0;
+      const seen = new Set<string>();
+      for (const r of server.table.all()) {
+        const k = storageKey(r);
+        if (!r.namespaced || seen.has(k) || !r.verbs.includes("delete")) continue;
+        seen.add(k);
+        for (const o of server.store.list(k, name)) {
+          try {
+            const { deleted } = server.deleteObject(r, name, o.metadata.name, {
+              propagationPolicy: "Background",
+            });
+            if (!deleted) left++;
+          } catch { /* gone */ }
+        }
+      }
+      if (left === 0) server.finalizeNamespace(name);
+      return;
+    }
     const selfR = server.table.byKind(obj.apiVersion, obj.kind);
     if (!selfR) return;
     if (fin.includes("orphan")) {
