@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { WebSocketConnector } from "./websocket.ts";
 
 /** TLS and connection settings a transport is built from (PEM text, never file paths). */
 export interface TlsOptions {
@@ -34,6 +35,11 @@ export interface Transport {
   readonly runtime: string;
   /** Sends a request; same contract as the global `fetch`. */
   fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  /**
+   * Opens a WebSocket (exec, attach, port-forward) with the same TLS settings; undefined when the
+   * transport cannot.
+   */
+  connectWebSocket?: WebSocketConnector;
   /** Releases pooled connections. */
   close(): void;
 }
