@@ -13,13 +13,7 @@ import {
   type WebSocketMessage,
 } from "./websocket.ts";
 
-/** A connected byte stream pair (a TCP or TLS socket). */
-export interface ByteSocket {
-  readable: ReadableStream<Uint8Array>;
-  writable: WritableStream<Uint8Array>;
-  /** Closes the socket at once. */
-  close(): void;
-}
+import type { ByteSocket } from "./runtime.ts";
 
 /** Options of {@linkcode openWebSocket}. */
 export interface OpenWebSocketOptions {

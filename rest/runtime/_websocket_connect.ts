@@ -9,9 +9,9 @@
  */
 import type * as NodeNet from "node:net";
 import type * as NodeTls from "node:tls";
-import { RuntimeCapabilityError, type TlsOptions } from "./runtime.ts";
+import { type ByteSocket, type ListenTcpOptions, RuntimeCapabilityError, type TcpListener, type TlsOptions } from "./runtime.ts";
 import type { WebSocketConnection, WebSocketConnectOptions, WebSocketConnector } from "./websocket.ts";
-import { type ByteSocket, openWebSocket } from "./_websocket_client.ts";
+import { openWebSocket } from "./_websocket_client.ts";
 import { connectStandardWebSocket } from "./_websocket_standard.ts";
 import { nodeBuiltin } from "./_node_https.ts";
 
@@ -27,7 +27,7 @@ export function hostOf(url: URL): string {
 }
 
 /** A `node:net`/`node:tls` socket as a byte stream pair, with backpressure both ways. */
-function nodeByteSocket(socket: NodeNet.Socket): ByteSocket {
+export function nodeByteSocket(socket: NodeNet.Socket): ByteSocket {
   let ended = false;
   const readable = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -149,6 +149,50 @@ export function webSocketConnector(
       protocols: options.protocols,
       headers: options.headers,
       signal: options.signal,
+    });
+  };
+}
+
+/** Listens with `node:net` (Node and Bun). */
+export function nodeListenTcp(runtime: string): (options: ListenTcpOptions) => Promise<TcpListener> {
+  return (options) => {
+    const netMod = nodeBuiltin<typeof NodeNet>("node:net");
+    if (!netMod) throw new RuntimeCapabilityError(runtime, "load node:net", "use Node 20.16 or later or Bun");
+    const queue: ByteSocket[] = [];
+    let wake: (() => void) | undefined;
+    let closed = false;
+    const server = netMod.createServer((socket: NodeNet.Socket) => {
+      queue.push(nodeByteSocket(socket));
+      wake?.();
+    });
+    return new Promise<TcpListener>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.hostname ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        const address = server.address() as { port: number };
+        resolve({
+          port: address.port,
+          connections: {
+            async *[Symbol.asyncIterator]() {
+              while (true) {
+                const next = queue.shift();
+                if (next) {
+                  yield next;
+                  continue;
+                }
+                if (closed) return;
+                await new Promise<void>((r) => wake = r);
+              }
+            },
+          },
+          close(): void {
+            if (closed) return;
+            closed = true;
+            server.close();
+            wake?.();
+          },
+        });
+      });
     });
   };
 }

@@ -194,4 +194,38 @@ export const denoRuntime: Runtime = {
   env: denoEnv,
   homeDir: () => denoEnv("HOME") ?? denoEnv("USERPROFILE"),
   spawn: denoSpawn,
+  listenTcp: (options) => {
+    const listener = Deno.listen({ hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 0 });
+    let closed = false;
+    return Promise.resolve({
+      port: listener.addr.port,
+      connections: {
+        async *[Symbol.asyncIterator]() {
+          while (!closed) {
+            let conn: Deno.TcpConn;
+            try {
+              conn = await listener.accept();
+            } catch (e) {
+              if (closed) return;
+              throw e;
+            }
+            yield {
+              readable: conn.readable,
+              writable: conn.writable,
+              close: () => {
+                try {
+                  conn.close();
+                } catch { /* closed */ }
+              },
+            };
+          }
+        },
+      },
+      close(): void {
+        if (closed) return;
+        closed = true;
+        listener.close();
+      },
+    });
+  },
 };

@@ -12,7 +12,7 @@ import type { Runtime, SpawnOptions, SpawnResult } from "./runtime.ts";
 import { nodeBuiltin, nodeHttpsTransport } from "./_node_https.ts";
 import { nodeFileWriting } from "./_node_files.ts";
 import { fileError, isNotFound, notFoundError } from "./_errors.ts";
-import { nodeSocketOpener, webSocketConnector } from "./_websocket_connect.ts";
+import { nodeListenTcp, nodeSocketOpener, webSocketConnector } from "./_websocket_connect.ts";
 
 interface NodeProcessEnv {
   env?: Record<string, string | undefined>;
@@ -86,4 +86,5 @@ export const nodeRuntime: Runtime = {
   env: (name: string): string | undefined => processEnv()[name],
   homeDir: (): string | undefined => nodeBuiltin<typeof NodeOs>("node:os")?.homedir() || undefined,
   spawn: nodeSpawn,
+  listenTcp: nodeListenTcp("node"),
 };

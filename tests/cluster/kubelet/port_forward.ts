@@ -1,5 +1,5 @@
 /**
- * The test kubelet's `/portForward/{namespace}/{pod}?ports=P[,Q]` over WebSocket, as a 1.20 kubelet
+ * The test kubelet's `/portForward/{namespace}/{pod}?port=P&port=Q` over WebSocket, as a 1.20 kubelet
  * serves it: channels 2i (data) and 2i+1 (error) for the i-th port, each opened with a frame holding the
  * port number (2 bytes, little-endian); the data channel is connected to a real TCP connection to
  * 127.0.0.1:P (the pod's network is the host's); a failed dial is reported on the error channel. The
@@ -19,7 +19,8 @@ import {
 } from "./stream_socket.ts";
 
 function parsePorts(q: URLSearchParams): number[] | string {
-  const raw = q.getAll("ports").flatMap((p) => p.split(",")).map((p) => p.trim()).filter((p) => p);
+  // The API server turns the client's `ports` into the kubelet's repeated `port`.
+  const raw = q.getAll("port").flatMap((p) => p.split(",")).map((p) => p.trim()).filter((p) => p);
   if (raw.length === 0) return 'query parameter "port" is required';
   const ports: number[] = [];
   for (const r of raw) {

@@ -1,0 +1,139 @@
+// Integration (real API server 1.20 and the test kubelet): port-forward over WebSocket to a real TCP
+// server at the far end (on the host: the test kubelet's pods share its network). Two concurrent
+// connections move 10 MB each way; the far-end server and the client compare every byte (SHA-256).
+import assert from "node:assert/strict";
+import { dropNamespace } from "../control_plane/_helpers.ts";
+import { portForward, PortForwardError, portForwardStream } from "../../rest/port_forward.ts";
+import { setup } from "./_setup.ts";
+
+const s = await setup("streams-pf");
+globalThis.addEventListener("unload", () => void dropNamespace(s.c, s.ns));
+
+const SIZE = 10 * 1024 * 1024;
+
+function randomBytes(n: number, first: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+  out[0] = first;
+  return out;
+}
+
+async function sha(bytes: Uint8Array): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  return [...d].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The far end: reads SIZE bytes (the first names the connection), records their hash, answers with `replies[id]`. */
+function farEnd(replies: Uint8Array[]) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const received = new Map<number, string>();
+  const serving = (async () => {
+    for await (const conn of listener) {
+      void (async () => {
+        const buf = new Uint8Array(SIZE);
+        let have = 0;
+        const reading = (async () => {
+          while (have < SIZE) {
+            const n = await conn.read(buf.subarray(have));
+            if (n === null) break;
+            have += n;
+          }
+        })();
+        // Reading and writing at once, as both sides stream 10 MB.
+        const id = await (async () => {
+          while (have === 0) await new Promise((r) => setTimeout(r, 5));
+          return buf[0];
+        })();
+        const w = conn.writable.getWriter();
+        await w.write(replies[id]);
+        await reading;
+        received.set(id, await sha(buf.subarray(0, have)));
+        conn.close();
+      })();
+    }
+  })().catch(() => {});
+  return { port: listener.addr.port, received, close: () => listener.close(), serving };
+}
+
+async function readAll(r: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const c of r) {
+    parts.push(c);
+    n += c.length;
+  }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+Deno.test("port-forward stream pair: two concurrent connections, 10 MB each way, bytes compared", async () => {
+  const replies = [randomBytes(SIZE, 0), randomBytes(SIZE, 1)];
+  const sends = [randomBytes(SIZE, 0), randomBytes(SIZE, 1)];
+  const far = farEnd(replies);
+  try {
+    const got = await Promise.all([0, 1].map(async (i) => {
+      const st = await portForwardStream(s.core, s.ns, "v4", far.port);
+      assert.equal(st.protocol, "v4.channel.k8s.io");
+      const writing = (async () => {
+        const w = st.writable.getWriter();
+        await w.write(sends[i]);
+        await w.close();
+      })();
+      const bytes = await readAll(st.readable);
+      await writing;
+      return bytes;
+    }));
+    for (const i of [0, 1]) {
+      assert.equal(got[i].length, SIZE);
+      assert.equal(await sha(got[i]), await sha(replies[i]), `connection ${i}: bytes from the far end`);
+      assert.equal(far.received.get(i), await sha(sends[i]), `connection ${i}: bytes at the far end`);
+    }
+  } finally {
+    far.close();
+  }
+});
+
+Deno.test("port-forward local listener (Deno): two TCP connections at once, 10 MB each way", async () => {
+  const replies = [randomBytes(SIZE, 0), randomBytes(SIZE, 1)];
+  const sends = [randomBytes(SIZE, 0), randomBytes(SIZE, 1)];
+  const far = farEnd(replies);
+  await using fwd = await portForward(s.core, s.ns, "v5", { remotePort: far.port });
+  try {
+    assert.ok(fwd.port > 0);
+    const got = await Promise.all([0, 1].map(async (i) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: fwd.port });
+      const writing = (async () => {
+        const w = conn.writable.getWriter();
+        await w.write(sends[i]);
+        w.releaseLock();
+      })();
+      const bytes = await readAll(conn.readable);
+      await writing;
+      return bytes;
+    }));
+    for (const i of [0, 1]) {
+      assert.equal(await sha(got[i]), await sha(replies[i]), `connection ${i}: bytes from the far end`);
+      assert.equal(far.received.get(i), await sha(sends[i]), `connection ${i}: bytes at the far end`);
+    }
+    assert.equal(fwd.connections, 2);
+  } finally {
+    far.close();
+  }
+});
+
+Deno.test("port-forward to a closed port fails with the kubelet's error", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = l.addr.port;
+  l.close();
+  const st = await portForwardStream(s.core, s.ns, "v4", port);
+  await assert.rejects(readAll(st.readable), (e: Error) => {
+    assert.ok(e instanceof PortForwardError);
+    assert.match(e.message, new RegExp(`port ${port}`));
+    return true;
+  });
+});
