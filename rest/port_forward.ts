@@ -13,7 +13,7 @@
 import type { RESTClient } from "./rest_client.ts";
 import { detectRuntime } from "./runtime/detect.ts";
 import { type ByteSocket, type Runtime, RuntimeCapabilityError } from "./runtime/runtime.ts";
-import { ChannelDemux, channelWriter } from "./stream_channels.ts";
+import { ChannelDemux, channelWriter } from "./_stream_channels.ts";
 
 /** The subprotocols offered for port-forward. */
 export const PORT_FORWARD_PROTOCOLS: readonly string[] = ["v4.channel.k8s.io", "v4.base64.channel.k8s.io"];

@@ -8,7 +8,7 @@
  */
 import type { RESTClient } from "./rest_client.ts";
 import type { WebSocketConnection } from "./runtime/websocket.ts";
-import { ChannelDemux, channelWriter, CLOSE_CHANNEL, encodeChannelMessage } from "./stream_channels.ts";
+import { ChannelDemux, channelWriter, CLOSE_CHANNEL, encodeChannelMessage } from "./_stream_channels.ts";
 
 /** The subprotocols offered for exec and attach, most wanted first. */
 export const REMOTE_COMMAND_PROTOCOLS: readonly string[] = [

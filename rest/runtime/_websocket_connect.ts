@@ -9,7 +9,13 @@
  */
 import type * as NodeNet from "node:net";
 import type * as NodeTls from "node:tls";
-import { type ByteSocket, type ListenTcpOptions, RuntimeCapabilityError, type TcpListener, type TlsOptions } from "./runtime.ts";
+import {
+  type ByteSocket,
+  type ListenTcpOptions,
+  RuntimeCapabilityError,
+  type TcpListener,
+  type TlsOptions,
+} from "./runtime.ts";
 import type { WebSocketConnection, WebSocketConnectOptions, WebSocketConnector } from "./websocket.ts";
 import { openWebSocket } from "./_websocket_client.ts";
 import { connectStandardWebSocket } from "./_websocket_standard.ts";

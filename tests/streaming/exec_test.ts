@@ -94,3 +94,12 @@ Deno.test("exec: a missing program and a missing pod fail clearly", async () => 
     return true;
   });
 });
+
+Deno.test("clientset: pods(ns).exec and pods(ns).portForwardStream", async () => {
+  const { newClientset } = await import("../../clientset/clientset.ts");
+  const { loadRestConfig } = await import("../../rest/load_rest_config.ts");
+  const cs = newClientset(await loadRestConfig({ kubeconfig: s.c.kubeconfigPath }));
+  const out = await collectOutput(await cs.coreV1().pods(s.ns).exec("v5", { command: ["echo", "hi"] }));
+  assert.equal(dec.decode(out.stdout), "hi\n");
+  assert.equal(out.exitCode, 0);
+});

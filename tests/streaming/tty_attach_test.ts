@@ -11,7 +11,11 @@ const enc = new TextEncoder(), dec = new TextDecoder();
 globalThis.addEventListener("unload", () => void dropNamespace(s.c, s.ns));
 
 /** Reads `stream` until `want` matches the text so far (or the stream ends); returns the text. */
-async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, state: { text: string }, want: RegExp) {
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  state: { text: string },
+  want: RegExp,
+) {
   while (!want.test(state.text)) {
     const { value, done } = await reader.read();
     if (done) break;
