@@ -38,6 +38,7 @@ export function nodeByteSocket(socket: NodeNet.Socket): ByteSocket {
   const readable = new ReadableStream<Uint8Array>({
     start(controller) {
       socket.on("data", (chunk: Uint8Array) => {
+        if (ended) return;
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         if ((controller.desiredSize ?? 0) <= 0) socket.pause();
       });
@@ -64,6 +65,7 @@ export function nodeByteSocket(socket: NodeNet.Socket): ByteSocket {
       socket.resume();
     },
     cancel() {
+      ended = true;
       socket.destroy();
     },
   }, { highWaterMark: 4 });
