@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { dropNamespace } from "../control_plane/_helpers.ts";
 import { bundle, findBinary, JsonLineChild, PINNED_BIN, skipUnless } from "../runtimes/_child.ts";
+import { writeWorkerdConfig } from "../runtimes/_workerd_config.ts";
 import { createIn, setup, streamPod, waitRunning } from "./_setup.ts";
 import { farEnd, randomBytes, sha, SIZE } from "./_far_end.ts";
 
@@ -18,33 +19,39 @@ await waitRunning(s.c, s.ns, "att");
 globalThis.addEventListener("unload", () => void dropNamespace(s.c, s.ns));
 const program = new URL("../runtimes/streams/streams.ts", import.meta.url);
 
+/** Runs the scenario through `launch` (given the far end's port) and checks the port-forward bytes. */
 // deno-lint-ignore no-explicit-any
-async function run(command: string, args: string[]): Promise<any> {
+async function withFarEnd(launch: (farPort: number) => Promise<any>): Promise<any> {
   const replies = [randomBytes(SIZE, 0), randomBytes(SIZE, 1)];
   const far = farEnd(replies);
   try {
     await waitRunning(s.c, s.ns, "att");
-    await using child = new JsonLineChild(command, args, {
-      KUBECONFIG: s.c.kubeconfigPath,
-      KUBEWEB_NS: s.ns,
-      KUBEWEB_FAR_PORT: String(far.port),
-    });
-    const r = await child.line((l) => l.step === "done" || l.step === "error", "done", 120_000);
+    const r = await launch(far.port);
     assert.equal(r.step, "done", String(r.message));
-    const pf = r.portForward as {
-      conns: { sent: string; received: string; length: number }[];
-      connections: number;
-    };
+    const pf = r.portForward as { conns: { sent: string; received: string; length: number }[] };
     for (const i of [0, 1]) {
       assert.equal(pf.conns[i].length, SIZE);
       assert.equal(pf.conns[i].received, await sha(replies[i]), `connection ${i}: bytes from the far end`);
       assert.equal(far.received.get(i), pf.conns[i].sent, `connection ${i}: bytes at the far end`);
     }
-    assert.equal(pf.connections, 2);
     return r;
   } finally {
     far.close();
   }
+}
+
+// deno-lint-ignore no-explicit-any
+async function run(command: string, args: string[]): Promise<any> {
+  const r = await withFarEnd(async (farPort) => {
+    await using child = new JsonLineChild(command, args, {
+      KUBECONFIG: s.c.kubeconfigPath,
+      KUBEWEB_NS: s.ns,
+      KUBEWEB_FAR_PORT: String(farPort),
+    });
+    return await child.line((l) => l.step === "done" || l.step === "error", "done", 120_000);
+  });
+  assert.equal(r.portForward.connections, 2, "the local listener forwarded both connections");
+  return r;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -93,6 +100,57 @@ Deno.test({
     try {
       await bundle(program, `${dir}/streams.mjs`);
       await check(await run(node!.path, [`${dir}/streams.mjs`]), "node");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+const workerd = await findBinary(`${PINNED_BIN}workerd`);
+Deno.test({
+  name:
+    "workerd: exec v5/v4, TTY resize, attach, port-forward streams 2 x 10 MB each way (bearer token, fetch upgrade)",
+  ignore: skipUnless(workerd, "workerd", `${PINNED_BIN}workerd`),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "kubeweb-streams-workerd-" });
+    try {
+      await bundle(new URL("../runtimes/workerd/streams_worker.ts", import.meta.url), `${dir}/worker.js`);
+      const kubeconfig = (user: string) =>
+        [
+          `clusters: [{name: test, cluster: {server: "${s.c.server}"}}]`,
+          `users: [{name: me, user: {${user}}}]`,
+          "contexts: [{name: test, context: {cluster: test, user: me}}]",
+          "current-context: test",
+          "",
+        ].join("\n");
+      const configPath = await writeWorkerdConfig({
+        dir,
+        caPem: s.c.caPem,
+        tokenKubeconfig: kubeconfig(`token: "${s.c.adminToken}"`),
+        adminKubeconfig: kubeconfig(""),
+        clientCertPem: s.c.admin.certPem,
+        clientKeyPem: s.c.admin.keyPem,
+      });
+      await using child = new JsonLineChild(workerd!.path, ["serve", configPath, "--control-fd=1"], {});
+      const listen = await child.line(
+        (l) => l.event === "listen" && l.socket === "http",
+        "listen event",
+        10_000,
+      );
+      const r = await withFarEnd(async (farPort) => {
+        const res = await fetch(
+          `http://127.0.0.1:${listen.port}/streams?namespace=${s.ns}&farPort=${farPort}`,
+          {
+            method: "POST",
+            signal: AbortSignal.timeout(120_000),
+          },
+        );
+        return await res.json();
+      });
+      assert.equal(r.transport, "web");
+      await check(r, "web");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
