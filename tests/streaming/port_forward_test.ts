@@ -92,3 +92,45 @@ Deno.test("port-forward to a closed port fails with the kubelet's error", async 
     return true;
   });
 });
+
+Deno.test("witness: @kubernetes/client-node's WebSocket port-forward through the same kubelet moves the same bytes", async () => {
+  const k8s = await import("@kubernetes/client-node");
+  const { PassThrough, Writable } = await import("node:stream");
+  const replies = [randomBytes(SIZE, 0)];
+  const far = farEnd(replies);
+  try {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(s.c.kubeconfigPath);
+    const input = new PassThrough();
+    const parts: Uint8Array[] = [];
+    let got = 0;
+    let done!: () => void;
+    const complete = new Promise<void>((r) => done = r);
+    const output = new Writable({
+      write(chunk: Uint8Array, _enc: string, cb: () => void) {
+        parts.push(new Uint8Array(chunk));
+        got += chunk.length;
+        if (got >= SIZE) done();
+        cb();
+      },
+    });
+    const sent = randomBytes(SIZE, 0);
+    // client-node offers its protocols comma-separated without spaces; the kubelet must accept that too.
+    const ws = await new k8s.PortForward(kc).portForward(s.ns, "v4", [far.port], output, null, input);
+    input.write(sent);
+    await complete;
+    const all = new Uint8Array(got);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    assert.equal(await sha(all), await sha(replies[0]), "client-node got the far end's bytes");
+    for (let i = 0; i < 100 && !far.received.has(0); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(far.received.get(0), await sha(sent), "the far end got client-node's bytes");
+    input.end();
+    (ws as { close?: () => void }).close?.();
+  } finally {
+    far.close();
+  }
+});
