@@ -11,7 +11,11 @@ const Standard = globalThis.WebSocket;
 globalThis.WebSocket = class extends Standard {
   constructor(url: string | URL, protocols?: string | string[]) {
     super(url, protocols);
-    offered.push([protocols ?? []].flat().map((p) => p.replace(/^(base64url\.bearer\.authorization\.k8s\.io\.).*/, "$1<token>")));
+    offered.push(
+      [protocols ?? []].flat().map((p) =>
+        p.replace(/^(base64url\.bearer\.authorization\.k8s\.io\.).*/, "$1<token>")
+      ),
+    );
   }
 };
 
@@ -22,6 +26,11 @@ const results: Record<string, unknown> = {};
 for (const pod of ["v5", "v4"]) {
   const s = await exec(core, ns, pod, { command: ["sh", "-c", "echo out; echo err >&2; exit 5"] });
   const o = await collectOutput(s);
-  results[pod] = { protocol: s.protocol, stdout: dec.decode(o.stdout), stderr: dec.decode(o.stderr), exitCode: o.exitCode };
+  results[pod] = {
+    protocol: s.protocol,
+    stdout: dec.decode(o.stdout),
+    stderr: dec.decode(o.stderr),
+    exitCode: o.exitCode,
+  };
 }
 console.log(JSON.stringify({ ...results, offered }));

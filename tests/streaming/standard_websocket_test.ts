@@ -37,7 +37,16 @@ Deno.test("standard WebSocket with the bearer token subprotocol: exec v5 and v4 
     const want = { stdout: "out\n", stderr: "err\n", exitCode: 5 };
     assert.deepEqual(r.v5, { protocol: "v5.channel.k8s.io", ...want });
     assert.deepEqual(r.v4, { protocol: "v4.channel.k8s.io", ...want });
-    const k = await s.c.kubectl(["-n", s.ns, "exec", "v5", "--", "sh", "-c", "echo out; echo err >&2; exit 5"]);
+    const k = await s.c.kubectl([
+      "-n",
+      s.ns,
+      "exec",
+      "v5",
+      "--",
+      "sh",
+      "-c",
+      "echo out; echo err >&2; exit 5",
+    ]);
     assert.equal(k.code, 5);
     assert.equal(k.stdout, "out\n");
   } finally {

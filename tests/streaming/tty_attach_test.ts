@@ -77,3 +77,24 @@ Deno.test("attach: the main process's input and live output; kubectl attach sees
   });
   assert.equal(dec.decode(v4.stdout), "got:two\n");
 });
+
+Deno.test("witness: kubectl exec -it in a real terminal of 30x100 prints the same as kubeweb's TTY", async () => {
+  const command = ["sh", "-c", "stty size; echo tty:$(tty | cut -c1-8)"];
+  const ours = await collectOutput(
+    await exec(s.core, s.ns, "v5", { command, tty: true, terminalSize: { width: 100, height: 30 } }),
+  );
+  const kubectl =
+    `stty rows 30 cols 100; kubectl --kubeconfig=${s.c.kubeconfigPath} -n ${s.ns} exec -it v5 -- ` +
+    command.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+  // kubectl's terminal input stays open and silent (an ended input would be typed into the terminal).
+  const child = new Deno.Command("script", {
+    args: ["--quiet", "--return", "--command", kubectl, "/dev/null"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = await child.output();
+  assert.equal(out.code, 0, dec.decode(out.stderr));
+  assert.equal(dec.decode(ours.stdout), "30 100\r\ntty:/dev/pts\r\n");
+  assert.equal(dec.decode(out.stdout), dec.decode(ours.stdout));
+});

@@ -172,7 +172,9 @@ export function handleExec(req: Request, worker: PodWorker, container: string, c
         args: argv,
         cwd,
         env: { TERM: tty ? "xterm" : "dumb" },
-        stdin: input ? "piped" : "null",
+        // `script` needs an open input to give the program its terminal as stdin; without the client's
+        // input it stays open and silent.
+        stdin: input || tty ? "piped" : "null",
         stdout: output ? "piped" : "null",
         stderr: error && !tty ? "piped" : "null",
       }).spawn();
@@ -180,6 +182,7 @@ export function handleExec(req: Request, worker: PodWorker, container: string, c
       finish(s, statusOf(s.protocol, command, undefined, `failed to start ${JSON.stringify(command)}: ${e}`));
       return;
     }
+    if (tty && !input) child.stdin.getWriter(); // held open, never written
     if (input) {
       stdinWriter = child.stdin.getWriter();
       for (const d of pendingStdin) stdinWriter.write(d).catch(() => {});
