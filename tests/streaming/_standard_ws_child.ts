@@ -8,7 +8,7 @@ import { collectOutput, exec } from "../../rest/remote_command.ts";
 // Count the standard WebSockets made, and what they offered (the token itself is not printed).
 const offered: string[][] = [];
 const Standard = globalThis.WebSocket;
-globalThis.WebSocket = class extends Standard {
+(globalThis as { WebSocket: unknown }).WebSocket = class extends Standard {
   constructor(url: string | URL, protocols?: string | string[]) {
     super(url, protocols);
     offered.push(

@@ -49,7 +49,7 @@ export function handlePortForward(req: Request, worker: PodWorker): Response {
     const writers: (WritableStreamDefaultWriter<Uint8Array> | undefined)[] = [];
     const pending: Uint8Array[][] = ports.map(() => []);
     s.socket.addEventListener("message", (ev) => {
-      const m = receiveChannel(s, ev.data);
+      const m = receiveChannel(ev.data);
       if (!m || m.channel % 2 !== 0) return;
       const i = m.channel / 2;
       if (i >= ports.length) return;

@@ -84,7 +84,7 @@ function onMessages(
   handlers: { stdin(data: Uint8Array): void; closeStdin(): void; resize(size: Size): void },
 ): void {
   s.socket.addEventListener("message", (ev) => {
-    const m = receiveChannel(s, ev.data);
+    const m = receiveChannel(ev.data);
     if (!m) return;
     if (m.channel === STDIN) handlers.stdin(m.data);
     else if (m.channel === RESIZE) {
@@ -116,6 +116,11 @@ export function handleExec(req: Request, worker: PodWorker, container: string, c
   const q = new URL(req.url).searchParams;
   const command = q.getAll("command");
   if (command.length === 0) return new Response("you must specify at least 1 command\n", { status: 400 });
+  if (!worker.processOf(container)) {
+    return new Response(`container ${container} is not running: cannot exec in a stopped container\n`, {
+      status: 400,
+    });
+  }
   const up = upgrade(req, protocolsFor(worker));
   if (up instanceof Response) return up;
   const s = up;

@@ -96,10 +96,7 @@ export async function drain(s: StreamSocket): Promise<void> {
 }
 
 /** Decodes a client message into its channel and bytes (undefined when empty). */
-export function receiveChannel(
-  s: StreamSocket,
-  data: unknown,
-): { channel: number; data: Uint8Array } | undefined {
+export function receiveChannel(data: unknown): { channel: number; data: Uint8Array } | undefined {
   if (typeof data === "string") {
     if (!data) return undefined;
     const bin = atob(data.slice(1));
