@@ -69,9 +69,11 @@ function checkPort(port: number, what: string): void {
  * @returns The connection's byte streams.
  *
  * @example
- * ```ts ignore
- * import { portForwardStream } from "@kubeweb/client/rest";
+ * ```ts
+ * import { loadRestConfig, portForwardStream, restClientFor } from "@kubeweb/client/rest";
+ * const core = restClientFor(await loadRestConfig(), { apiPath: "/api", groupVersion: "v1" });
  * const s = await portForwardStream(core, "default", "web", 8080);
+ * await s.writable.getWriter().write(new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n"));
  * ```
  */
 export async function portForwardStream(
@@ -162,8 +164,9 @@ async function forwardOne(local: ByteSocket, remote: PortForwardStream): Promise
  * @returns The listener; close it (or `await using`) to stop.
  *
  * @example
- * ```ts ignore
- * import { portForward } from "@kubeweb/client/rest";
+ * ```ts
+ * import { loadRestConfig, portForward, restClientFor } from "@kubeweb/client/rest";
+ * const core = restClientFor(await loadRestConfig(), { apiPath: "/api", groupVersion: "v1" });
  * await using fwd = await portForward(core, "default", "web", { remotePort: 8080 });
  * console.log(await (await fetch(`http://127.0.0.1:${fwd.port}/`)).text());
  * ```

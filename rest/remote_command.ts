@@ -269,8 +269,9 @@ function checkStreams(o: StreamOptions): void {
  * @returns The open session.
  *
  * @example
- * ```ts ignore
- * import { collectOutput, exec } from "@kubeweb/client/rest";
+ * ```ts
+ * import { collectOutput, exec, loadRestConfig, restClientFor } from "@kubeweb/client/rest";
+ * const core = restClientFor(await loadRestConfig(), { apiPath: "/api", groupVersion: "v1" });
  * const out = await collectOutput(await exec(core, "default", "web", { command: ["date"] }));
  * console.log(out.exitCode, new TextDecoder().decode(out.stdout));
  * ```
@@ -301,8 +302,9 @@ export async function exec(
  * @returns The open session.
  *
  * @example
- * ```ts ignore
- * import { attach } from "@kubeweb/client/rest";
+ * ```ts
+ * import { attach, loadRestConfig, restClientFor } from "@kubeweb/client/rest";
+ * const core = restClientFor(await loadRestConfig(), { apiPath: "/api", groupVersion: "v1" });
  * const session = await attach(core, "default", "web", { stdin: "hello\n" });
  * ```
  */
@@ -325,8 +327,12 @@ export async function attach(
  * @returns Both outputs and the result.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { collectOutput, exec, loadRestConfig, restClientFor } from "@kubeweb/client/rest";
+ * const core = restClientFor(await loadRestConfig(), { apiPath: "/api", groupVersion: "v1" });
+ * const session = await exec(core, "default", "web", { command: ["ls"] });
  * const { exitCode, stdout } = await collectOutput(session);
+ * console.log(exitCode, stdout.length);
  * ```
  */
 export async function collectOutput(session: RemoteCommandSession): Promise<RemoteCommandOutput> {
