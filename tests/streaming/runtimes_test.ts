@@ -1,10 +1,18 @@
-// Integration (real API server 1.20, the test kubelet, the pinned Bun and Node on PATH): exec (v5 and the
-// v4 fallback), TTY with resize, attach and port-forward (two connections, 10 MB each way) from a kubeweb
-// program under Bun (TypeScript) and Node (bundled), with the admin client certificate and custom CA.
-// The results are compared with kubectl's, the far-end server's and what the program sent.
+// Integration (real API server 1.20, the test kubelet, the pinned Bun, Node 22 and 24, and workerd): exec
+// (v5 and the v4 fallback), TTY with resize, attach and port-forward (two connections, 10 MB each way) from
+// a kubeweb program under Bun (TypeScript) and Node (bundled) with the admin client certificate and custom
+// CA, and under workerd with a bearer token. The results are compared with kubectl's, the far-end server's
+// and what the program sent.
 import assert from "node:assert/strict";
 import { dropNamespace } from "../control_plane/_helpers.ts";
-import { bundle, findBinary, JsonLineChild, PINNED_BIN, skipUnless } from "../runtimes/_child.ts";
+import {
+  bundle,
+  findBinary,
+  JsonLineChild,
+  PINNED_BIN,
+  PINNED_NODES,
+  skipUnless,
+} from "../runtimes/_child.ts";
 import { writeWorkerdConfig } from "../runtimes/_workerd_config.ts";
 import { createIn, setup, streamPod, waitRunning } from "./_setup.ts";
 import { farEnd, randomBytes, sha, SIZE } from "./_far_end.ts";
@@ -85,26 +93,32 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    await check(await run(bun!.path, [program.pathname]), "bun");
+    // Bun resolves kubeweb's npm: specifiers through the runtime tests' preload plugin.
+    const preload = new URL("../runtimes/bun/npm_specifiers.ts", import.meta.url).pathname;
+    await check(await run(bun!.path, ["--preload", preload, program.pathname]), "bun");
   },
 });
 
-const node = await findBinary("node");
-Deno.test({
-  name: "node: exec v5/v4, TTY resize, attach, port-forward 2 x 10 MB each way (client certificate, bundled)",
-  ignore: skipUnless(node, "node", "node on PATH"),
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "kubeweb-streams-node-" });
-    try {
-      await bundle(program, `${dir}/streams.mjs`);
-      await check(await run(node!.path, [`${dir}/streams.mjs`]), "node");
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
-});
+for (const { major, path } of PINNED_NODES) {
+  const node = await findBinary(path);
+  Deno.test({
+    name:
+      `node ${major}: exec v5/v4, TTY resize, attach, port-forward 2 x 10 MB each way (client certificate, bundled)`,
+    ignore: skipUnless(node, `node ${major}`, path),
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      assert.match(node!.version, new RegExp(`^v${major}\\.`), `${path} is not Node ${major}`);
+      const dir = await Deno.makeTempDir({ prefix: `kubeweb-streams-node${major}-` });
+      try {
+        await bundle(program, `${dir}/streams.mjs`);
+        await check(await run(node!.path, [`${dir}/streams.mjs`]), "node");
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
 
 const workerd = await findBinary(`${PINNED_BIN}workerd`);
 Deno.test({
