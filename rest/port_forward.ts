@@ -91,14 +91,14 @@ export async function portForwardStream(
   // The first frame of each channel is the port number (2 bytes, little-endian).
   const demux = new ChannelDemux(conn, [0, 1], (_channel, data) => data.length === 2);
   const errors = (async () => {
-    for await (const chunk of demux.stream(1)) errorText += decoder.decode(chunk, { stream: true });
+    for await (const chunk of demux.stream(1)) {
+      if (errorText.length < 64 * 1024) errorText += decoder.decode(chunk, { stream: true });
+    }
   })().catch(() => {});
   const data = demux.stream(0).getReader();
   const readable = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { value, done } = await data.read().catch((e) => {
-        throw e;
-      });
+      const { value, done } = await data.read();
       if (!done) return controller.enqueue(value);
       await errors;
       if (errorText) controller.error(new PortForwardError(port, errorText));

@@ -145,10 +145,13 @@ export function parseRemoteStatus(protocol: string, text: string): RemoteCommand
   return result;
 }
 
+/** Reads the status channel (at most 1 MiB is kept: a Status object is small). */
 async function readAllText(stream: ReadableStream<Uint8Array>): Promise<string> {
   let text = "";
   const decoder = new TextDecoder();
-  for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+  for await (const chunk of stream) {
+    if (text.length < 1024 * 1024) text += decoder.decode(chunk, { stream: true });
+  }
   return text + decoder.decode();
 }
 

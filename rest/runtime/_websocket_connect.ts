@@ -18,7 +18,7 @@ import {
 } from "./runtime.ts";
 import type { WebSocketConnection, WebSocketConnectOptions, WebSocketConnector } from "./websocket.ts";
 import { openWebSocket } from "./_websocket_client.ts";
-import { connectStandardWebSocket } from "./_websocket_standard.ts";
+import { connectStandardWebSocket, standardCanCarry } from "./_websocket_standard.ts";
 import { nodeBuiltin } from "./_node_https.ts";
 
 /** How a runtime opens a raw socket to `url`'s host and port. */
@@ -118,7 +118,8 @@ export function nodeSocketOpener(runtime: string): SocketOpener {
 }
 
 /**
- * Builds the WebSocket connector of a transport with these TLS settings. `open` opens the socket for
+ * Builds the WebSocket connector of a transport with these TLS settings. The standard WebSocket is used
+ * only when the headers are nothing but a bearer token (impersonation and basic auth need our client). `open` opens the socket for
  * kubeweb's own client; `standard` says whether the runtime's global `WebSocket` may be used when the
  * settings allow it.
  */
@@ -147,7 +148,10 @@ export function webSocketConnector(
     if (u.protocol === "http:" && options.headers.some(([k]) => k.toLowerCase() === "authorization")) {
       throw new TypeError("Refusing to send credentials over plain http; use https");
     }
-    if (plain && standard && typeof (globalThis as { WebSocket?: unknown }).WebSocket === "function") {
+    if (
+      plain && standard && standardCanCarry(options.headers) &&
+      typeof (globalThis as { WebSocket?: unknown }).WebSocket === "function"
+    ) {
       return await connectStandardWebSocket(url, options, runtime);
     }
     options.signal?.throwIfAborted();

@@ -51,6 +51,17 @@ export function bearerTokenOf(headers: [string, string][], runtime: string): str
   return m[1].trim();
 }
 
+/**
+ * True when a standard WebSocket can carry these upgrade headers: nothing but a bearer `Authorization`
+ * (sent as a subprotocol) and `User-Agent` (which the runtime sets itself).
+ */
+export function standardCanCarry(headers: [string, string][]): boolean {
+  return headers.every(([k, v]) => {
+    const name = k.toLowerCase();
+    return name === "user-agent" || (name === "authorization" && /^Bearer\s+\S/i.test(v));
+  });
+}
+
 /** Wraps an already created (connecting or open) standard WebSocket. */
 export function wrapStandardWebSocket(
   ws: StandardWebSocket,

@@ -68,3 +68,10 @@ Deno.test("wrapStandardWebSocket: more queued than the bound closes with 1009 in
   await assert.rejects(conn.readable.getReader().read(), /More than 4 bytes/);
   assert.equal(ws.readyState, 3, "the socket was closed");
 });
+
+Deno.test("standardCanCarry: only a bearer token and the user agent", async () => {
+  const { standardCanCarry } = await import("./_websocket_standard.ts");
+  assert.equal(standardCanCarry([["User-Agent", "x"], ["Authorization", "Bearer t"]]), true);
+  assert.equal(standardCanCarry([["Authorization", "Basic eA=="]]), false);
+  assert.equal(standardCanCarry([["Authorization", "Bearer t"], ["Impersonate-User", "u"]]), false);
+});

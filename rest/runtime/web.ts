@@ -10,6 +10,7 @@ import type { WebSocketConnection, WebSocketConnectOptions } from "./websocket.t
 import { WebSocketHandshakeError } from "./websocket.ts";
 import {
   connectStandardWebSocket,
+  standardCanCarry,
   type StandardWebSocket,
   wrapStandardWebSocket,
 } from "./_websocket_standard.ts";
@@ -31,7 +32,16 @@ async function webSocket(url: string, options: WebSocketConnectOptions): Promise
   }
   const isWorkerd = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ===
     "Cloudflare-Workers";
-  if (!isWorkerd) return await connectStandardWebSocket(url, options, "web");
+  if (!isWorkerd) {
+    if (!standardCanCarry(options.headers)) {
+      throw new RuntimeCapabilityError(
+        "web",
+        "send impersonation or basic-auth headers with the standard WebSocket",
+        "use a bearer token without impersonation for exec, attach and port-forward on this runtime",
+      );
+    }
+    return await connectStandardWebSocket(url, options, "web");
+  }
   const headers = new Headers(options.headers);
   headers.set("Upgrade", "websocket");
   if (options.protocols.length > 0) headers.set("Sec-WebSocket-Protocol", options.protocols.join(", "));
