@@ -31,6 +31,15 @@ import type {
 import { listItems, listPages, type ListPagesOptions } from "./pager.ts";
 import type { ApplyConfiguration, PatchBody, RawPatch } from "../meta/patch.ts";
 import type { Stored, StoredList } from "../meta/stored.ts";
+import { podStreams } from "./pod_streams.ts";
+import type { ExecOptions, RemoteCommandSession, StreamOptions } from "../rest/remote_command.ts";
+import type {
+  PortForwarder,
+  PortForwardOptions,
+  PortForwardStream,
+  PortForwardStreamOptions,
+} from "../rest/port_forward.ts";
+export type { AttachSubresource, ExecSubresource, PortForwardSubresource } from "./pod_streams.ts";
 
 export type { ApplyConfiguration, PatchBody, RawPatch, Stored, StoredList };
 
@@ -560,6 +569,30 @@ export class ResourceClientImpl<
       throw this.#explain(e);
     });
     return bytes.pipeThrough(new TextDecoderStream());
+  }
+
+  /** Runs a command in a pod's container (pods/exec over WebSocket). */
+  exec(name: string, options: ExecOptions): Promise<RemoteCommandSession> {
+    return podStreams(this.#rest, this.#namespace ?? "").exec(name, options);
+  }
+
+  /** Attaches to a pod's container (pods/attach over WebSocket). */
+  attach(name: string, options: StreamOptions = {}): Promise<RemoteCommandSession> {
+    return podStreams(this.#rest, this.#namespace ?? "").attach(name, options);
+  }
+
+  /** Forwards a local TCP port to a pod's port (pods/portforward over WebSocket). */
+  portForward(name: string, options: PortForwardOptions): Promise<PortForwarder> {
+    return podStreams(this.#rest, this.#namespace ?? "").portForward(name, options);
+  }
+
+  /** One forwarded connection to a pod's port, as a byte stream pair. */
+  portForwardStream(
+    name: string,
+    port: number,
+    options: PortForwardStreamOptions = {},
+  ): Promise<PortForwardStream> {
+    return podStreams(this.#rest, this.#namespace ?? "").portForwardStream(name, port, options);
   }
 
   /** Requests a service account token. */

@@ -53,3 +53,5 @@ export {
   DEFAULT_WATCH_IDLE_TIMEOUT_MS,
 } from "./deadline.ts";
 export * from "./watch_decoder.ts";
+export * from "./remote_command.ts";
+export * from "./port_forward.ts";

@@ -20,7 +20,8 @@ import {
 import { nextDelay } from "./backoff.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { impersonationHeaders, type RestConfig } from "./rest_config.ts";
-import type { Transport } from "./runtime/runtime.ts";
+import { RuntimeCapabilityError, type Transport } from "./runtime/runtime.ts";
+import { type WebSocketConnection, WebSocketHandshakeError } from "./runtime/websocket.ts";
 import type { KubeObject } from "./types.ts";
 import { Result } from "./result.ts";
 import { parseWarningHeader, type WarningHandler } from "./warning_handler.ts";
@@ -378,6 +379,65 @@ export class Request {
       } catch { /* a faulty handler must not fail the request */ }
     }
     return warnings.map((w) => w.text);
+  }
+
+  /**
+   * Opens a WebSocket to the request's URL with its credentials and headers, offering `protocols` (most
+   * wanted first): the upgrade of exec, attach and port-forward. Waits for the rate limiter; the
+   * request's signal aborts the attempt and, once open, closes the connection; its timeout bounds the
+   * handshake. A refused upgrade rejects with the `ApiError` of the server's answer, a failed
+   * connection with a {@linkcode TransportError}.
+   *
+   * @param protocols The subprotocols to offer.
+   * @returns The open connection.
+   */
+  async webSocket(protocols: string[]): Promise<WebSocketConnection> {
+    if (this.#error) throw this.#error;
+    const ctx = this.#ctx;
+    const url = this.#url(this.#params);
+    const method = this.#verb;
+    const timeoutMs = this.#timeoutMs ??
+      (ctx.config.timeoutMs && ctx.config.timeoutMs > 0 ? ctx.config.timeoutMs : undefined);
+    const timeoutController = new AbortController();
+    const linked = linkSignals(this.#signal, timeoutController.signal);
+    const timer = timeoutMs === undefined
+      ? undefined
+      : ctx.clock.setTimer(() => timeoutController.abort(timeoutError(timeoutMs)), timeoutMs);
+    try {
+      if (ctx.rateLimiter) await ctx.rateLimiter.accept(linked.signal);
+      const headers = (await this.#requestHeaders(linked.signal)).filter(([k]) =>
+        k.toLowerCase() !== "accept"
+      );
+      const transport = ctx.transport();
+      if (!transport.connectWebSocket) {
+        throw new TypeError(`The ${transport.runtime} transport cannot open WebSockets`);
+      }
+      try {
+        // The request's own signal (not the timeout's) stays with the open connection.
+        const handshake = transport.connectWebSocket(url, { protocols, headers, signal: this.#signal });
+        return await new Promise<WebSocketConnection>((resolve, reject) => {
+          const onTimeout = () => {
+            handshake.then((c) => c.close(), () => {});
+            reject(timeoutController.signal.reason);
+          };
+          timeoutController.signal.addEventListener("abort", onTimeout, { once: true });
+          handshake.then(resolve, reject).finally(() =>
+            timeoutController.signal.removeEventListener("abort", onTimeout)
+          );
+        });
+      } catch (e) {
+        if (linked.signal.aborted) throw linked.signal.reason;
+        if (e instanceof WebSocketHandshakeError && e.status >= 300) {
+          throw apiErrorFromResponse(e.status, e.headers, e.body, { method, url });
+        }
+        if (e instanceof RuntimeCapabilityError) throw e;
+        if (e instanceof TypeError && /cannot open WebSockets|plain http|line break/.test(e.message)) throw e;
+        throw new TransportError(new URL(url).host, { cause: e, method, url });
+      }
+    } finally {
+      timer?.cancel();
+      linked.dispose();
+    }
   }
 
   /** Sends the request with retries; resolves with a 2xx response or rejects with the mapped error. */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Runtime, TlsOptions, Transport } from "./runtime/runtime.ts";
+import type { WebSocketConnection, WebSocketConnectOptions } from "./runtime/websocket.ts";
 import { detectRuntime } from "./runtime/detect.ts";
 import { type RestConfig, restConfigTlsOptions } from "./rest_config.ts";
 import type { ExecAuthProvider } from "./exec_credential.ts";
@@ -62,6 +63,12 @@ class ExecTlsTransport implements Transport {
     return t.fetch(input, init);
   }
 
+  async connectWebSocket(url: string, options: WebSocketConnectOptions): Promise<WebSocketConnection> {
+    const t = await this.#transport(options.signal);
+    if (!t.connectWebSocket) throw new TypeError(`The ${this.runtime} transport cannot open WebSockets`);
+    return await t.connectWebSocket(url, options);
+  }
+
   close(): void {
     for (const t of this.#retired) t.close();
     this.#retired = [];
@@ -77,6 +84,9 @@ function cached(config: RestConfig, runtime: Runtime, inner: Transport): Disposa
   const wrapper: DisposableTransport = {
     runtime: inner.runtime,
     fetch: (input, init) => inner.fetch(input, init),
+    connectWebSocket: inner.connectWebSocket
+      ? (url, options) => inner.connectWebSocket!(url, options)
+      : undefined,
     close(): void {
       if (closed) return;
       closed = true;

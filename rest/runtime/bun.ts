@@ -20,6 +20,7 @@ import {
 import { nodeFileWriting } from "./_node_files.ts";
 import { fileError, isNotFound, notFoundError } from "./_errors.ts";
 import { nodeHttpsTransport } from "./_node_https.ts";
+import { nodeListenTcp, nodeSocketOpener, webSocketConnector } from "./_websocket_connect.ts";
 
 /** The part of Bun's API used here (Bun's own types are not available to Deno's type checker). */
 interface BunApi {
@@ -81,6 +82,7 @@ function createBunTransport(tls: TlsOptions): Transport {
       }
       return fetch(input, { ...init, ...extra } as RequestInit);
     },
+    connectWebSocket: webSocketConnector(tls, "bun", nodeSocketOpener("bun"), true),
     close(): void {
       // Bun pools its fetch connections itself.
       separateHeaders?.close();
@@ -149,4 +151,5 @@ export const bunRuntime: Runtime = {
   env: (name: string): string | undefined => bun().env[name],
   homeDir: (): string | undefined => bun().env.HOME ?? bun().env.USERPROFILE,
   spawn: bunSpawn,
+  listenTcp: nodeListenTcp("bun"),
 };

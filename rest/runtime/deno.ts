@@ -17,6 +17,13 @@ import {
 } from "./runtime.ts";
 import { nodeHttpsTransport } from "./_node_https.ts";
 import { fileError, notFoundError } from "./_errors.ts";
+import {
+  hostOf,
+  nodeSocketOpener,
+  portOf,
+  type SocketOpener,
+  webSocketConnector,
+} from "./_websocket_connect.ts";
 
 function denoProxy(proxyUrl: string): Deno.Proxy {
   const url = new URL(proxyUrl);
@@ -37,8 +44,37 @@ function denoProxy(proxyUrl: string): Deno.Proxy {
   return { url: url.href, basicAuth };
 }
 
+/** Opens a TLS (or TCP) socket with `Deno.connectTls`/`Deno.connect`. */
+const denoSocketOpener: SocketOpener = async (url, tls) => {
+  const hostname = hostOf(url);
+  const port = portOf(url);
+  const conn = url.protocol === "https:"
+    ? await Deno.connectTls({
+      hostname,
+      port,
+      caCerts: tls.caPem ? [tls.caPem] : undefined,
+      ...(tls.certPem && tls.keyPem ? { cert: tls.certPem, key: tls.keyPem } : {}),
+      alpnProtocols: ["http/1.1"],
+    })
+    : await Deno.connect({ hostname, port });
+  return {
+    readable: conn.readable,
+    writable: conn.writable,
+    close: () => {
+      try {
+        conn.close();
+      } catch { /* already closed */ }
+    },
+  };
+};
+
 function createDenoTransport(tls: TlsOptions): Transport {
-  if (tls.serverName || tls.insecureSkipVerify) return nodeHttpsTransport(tls, "deno");
+  if (tls.serverName || tls.insecureSkipVerify) {
+    return {
+      ...nodeHttpsTransport(tls, "deno"),
+      connectWebSocket: webSocketConnector(tls, "deno", nodeSocketOpener("deno"), true),
+    };
+  }
   if (Boolean(tls.certPem) !== Boolean(tls.keyPem)) {
     throw new TypeError("A client certificate and its key must be given together");
   }
@@ -54,6 +90,7 @@ function createDenoTransport(tls: TlsOptions): Transport {
   return {
     runtime: "deno",
     fetch: (input, init) => fetch(input, { ...init, client }),
+    connectWebSocket: webSocketConnector(tls, "deno", denoSocketOpener, true),
     close(): void {
       if (closed) return;
       closed = true;
@@ -157,4 +194,38 @@ export const denoRuntime: Runtime = {
   env: denoEnv,
   homeDir: () => denoEnv("HOME") ?? denoEnv("USERPROFILE"),
   spawn: denoSpawn,
+  listenTcp: (options) => {
+    const listener = Deno.listen({ hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 0 });
+    let closed = false;
+    return Promise.resolve({
+      port: listener.addr.port,
+      connections: {
+        async *[Symbol.asyncIterator]() {
+          while (!closed) {
+            let conn: Deno.TcpConn;
+            try {
+              conn = await listener.accept();
+            } catch (e) {
+              if (closed) return;
+              throw e;
+            }
+            yield {
+              readable: conn.readable,
+              writable: conn.writable,
+              close: () => {
+                try {
+                  conn.close();
+                } catch { /* closed */ }
+              },
+            };
+          }
+        },
+      },
+      close(): void {
+        if (closed) return;
+        closed = true;
+        listener.close();
+      },
+    });
+  },
 };

@@ -13,6 +13,7 @@
  * @module
  */
 export * from "./runtime.ts";
+export * from "./websocket.ts";
 export * from "./detect.ts";
 export * from "./deno.ts";
 export * from "./bun.ts";

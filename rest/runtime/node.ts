@@ -12,6 +12,7 @@ import type { Runtime, SpawnOptions, SpawnResult } from "./runtime.ts";
 import { nodeBuiltin, nodeHttpsTransport } from "./_node_https.ts";
 import { nodeFileWriting } from "./_node_files.ts";
 import { fileError, isNotFound, notFoundError } from "./_errors.ts";
+import { nodeListenTcp, nodeSocketOpener, webSocketConnector } from "./_websocket_connect.ts";
 
 interface NodeProcessEnv {
   env?: Record<string, string | undefined>;
@@ -69,7 +70,10 @@ function concat(parts: Uint8Array[]): Uint8Array {
  */
 export const nodeRuntime: Runtime = {
   name: "node",
-  createTransport: (tls) => nodeHttpsTransport(tls, "node"),
+  createTransport: (tls) => ({
+    ...nodeHttpsTransport(tls, "node"),
+    connectWebSocket: webSocketConnector(tls, "node", nodeSocketOpener("node"), true),
+  }),
   async readTextFile(path: string): Promise<string> {
     const fs = nodeBuiltin<typeof NodeFs>("node:fs/promises")!;
     try {
@@ -82,4 +86,5 @@ export const nodeRuntime: Runtime = {
   env: (name: string): string | undefined => processEnv()[name],
   homeDir: (): string | undefined => nodeBuiltin<typeof NodeOs>("node:os")?.homedir() || undefined,
   spawn: nodeSpawn,
+  listenTcp: nodeListenTcp("node"),
 };

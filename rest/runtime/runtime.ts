@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { WebSocketConnector } from "./websocket.ts";
 
 /** TLS and connection settings a transport is built from (PEM text, never file paths). */
 export interface TlsOptions {
@@ -34,6 +35,11 @@ export interface Transport {
   readonly runtime: string;
   /** Sends a request; same contract as the global `fetch`. */
   fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  /**
+   * Opens a WebSocket (exec, attach, port-forward) with the same TLS settings; undefined when the
+   * transport cannot.
+   */
+  connectWebSocket?: WebSocketConnector;
   /** Releases pooled connections. */
   close(): void;
 }
@@ -68,6 +74,34 @@ export interface WriteFileOptions {
   createNew?: boolean;
 }
 
+/** A connected TCP (or TLS) socket as a byte stream pair. */
+export interface ByteSocket {
+  /** Bytes from the peer; ends when the peer closes its side. */
+  readable: ReadableStream<Uint8Array>;
+  /** Bytes to the peer; closing it ends our side. */
+  writable: WritableStream<Uint8Array>;
+  /** Closes the socket at once. */
+  close(): void;
+}
+
+/** Options of {@linkcode Runtime.listenTcp}. */
+export interface ListenTcpOptions {
+  /** Address to listen on (default "127.0.0.1"). */
+  hostname?: string;
+  /** Port (0, the default, picks a free one). */
+  port?: number;
+}
+
+/** A listening TCP socket. */
+export interface TcpListener {
+  /** The port it listens on. */
+  readonly port: number;
+  /** The accepted connections, until `close()`. */
+  readonly connections: AsyncIterable<ByteSocket>;
+  /** Stops listening (accepted connections stay open). */
+  close(): void;
+}
+
 /** What a runtime can do for kubeweb. Missing capabilities are undefined. */
 export interface Runtime {
   /** "deno", "bun", "node" or "web". */
@@ -92,6 +126,8 @@ export interface Runtime {
   homeDir?: () => string | undefined;
   /** Runs a program to completion. Rejects with an error with `code: "ENOENT"` when it is not found. */
   spawn?: (command: string, options: SpawnOptions) => Promise<SpawnResult>;
+  /** Listens for TCP connections (port-forward's local listener). */
+  listenTcp?: (options: ListenTcpOptions) => Promise<TcpListener>;
 }
 
 /** Thrown when the configuration needs something the current runtime cannot do. */

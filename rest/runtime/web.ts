@@ -6,6 +6,70 @@
  * @module
  */
 import { type Runtime, RuntimeCapabilityError, type TlsOptions, type Transport } from "./runtime.ts";
+import type { WebSocketConnection, WebSocketConnectOptions } from "./websocket.ts";
+import { WebSocketHandshakeError } from "./websocket.ts";
+import {
+  connectStandardWebSocket,
+  standardCanCarry,
+  type StandardWebSocket,
+  wrapStandardWebSocket,
+} from "./_websocket_standard.ts";
+
+/** The WebSocket of a workerd `fetch` upgrade answer. */
+interface UpgradeResponse extends Response {
+  webSocket?: StandardWebSocket & { accept(): void };
+}
+
+/**
+ * Opens a WebSocket. On workerd through `fetch` with `Upgrade: websocket`, which carries any header
+ * (the `Authorization` bearer token included); elsewhere with the global `WebSocket`, the bearer token
+ * in its subprotocol.
+ */
+async function webSocket(url: string, options: WebSocketConnectOptions): Promise<WebSocketConnection> {
+  const u = new URL(url);
+  if (u.protocol === "http:" && options.headers.some(([k]) => k.toLowerCase() === "authorization")) {
+    throw new TypeError("Refusing to send credentials over plain http; use https");
+  }
+  const isWorkerd = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ===
+    "Cloudflare-Workers";
+  if (!isWorkerd) {
+    if (!standardCanCarry(options.headers)) {
+      throw new RuntimeCapabilityError(
+        "web",
+        "send impersonation or basic-auth headers with the standard WebSocket",
+        "use a bearer token without impersonation for exec, attach and port-forward on this runtime",
+      );
+    }
+    return await connectStandardWebSocket(url, options, "web");
+  }
+  const headers = new Headers(options.headers);
+  headers.set("Upgrade", "websocket");
+  if (options.protocols.length > 0) headers.set("Sec-WebSocket-Protocol", options.protocols.join(", "));
+  const res = await globalThis.fetch(url, { headers, signal: options.signal }) as UpgradeResponse;
+  const ws = res.webSocket;
+  if (res.status !== 101 || !ws) {
+    const body = await res.text().catch(() => "");
+    throw new WebSocketHandshakeError(
+      `The server refused the WebSocket upgrade with HTTP ${res.status}`,
+      res.status,
+      res.headers,
+      body.slice(0, 64 * 1024),
+    );
+  }
+  const protocol = res.headers.get("sec-websocket-protocol") ?? "";
+  if (options.protocols.length > 0 && !options.protocols.includes(protocol)) {
+    ws.close(1002);
+    throw new WebSocketHandshakeError(
+      `The server accepted none of the subprotocols ${options.protocols.join(", ")}`,
+      res.status,
+      res.headers,
+      "",
+    );
+  }
+  const opened = wrapStandardWebSocket(ws, [], { signal: options.signal, protocol });
+  ws.accept();
+  return await opened;
+}
 
 const WAY_OUT =
   "use a bearer token to an API server whose certificate this runtime already trusts, or configure the " +
@@ -27,6 +91,7 @@ function createWebTransport(tls: TlsOptions): Transport {
   return {
     runtime: "web",
     fetch: (input, init) => globalThis.fetch(input, init),
+    connectWebSocket: webSocket,
     close(): void {/* the runtime owns its connections */},
   };
 }

@@ -128,6 +128,9 @@ const SUBRESOURCES: Record<string, { iface: string; typed: boolean; what: string
   resize: { iface: "ResizeSubresource", typed: true, what: "resize" },
   finalize: { iface: "FinalizeSubresource", typed: true, what: "finalize" },
   approval: { iface: "ApprovalSubresource", typed: true, what: "approval" },
+  exec: { iface: "ExecSubresource", typed: false, what: "exec" },
+  attach: { iface: "AttachSubresource", typed: false, what: "attach" },
+  portforward: { iface: "PortForwardSubresource", typed: false, what: "portforward" },
 };
 
 function constName(resource: string): string {

@@ -80,6 +80,9 @@ export function locateDefinition(key: string): { folder: string; name: string } 
 const PATH =
   /^\/(api|apis)\/(?:([^/]+)\/)?(v[0-9a-z]+)\/(watch\/)?(namespaces\/\{namespace\}\/)?([a-z0-9.-]+)(\/\{name\})?(?:\/(.+))?$/;
 
+/** The connect subresources the clientset has methods for. */
+const STREAMING = new Set(["/pods/exec", "/pods/attach", "/pods/portforward"]);
+
 const ACTIONS: Record<string, Verb | undefined> = {
   get: "get",
   list: "list",
@@ -149,7 +152,15 @@ export function buildModel(spec: Swagger): ApiModel {
       if (method === "parameters") continue;
       const op = raw as Operation;
       const verb = ACTIONS[op["x-kubernetes-action"] ?? ""];
-      if (verb === undefined) continue; // connect (exec, attach, portforward, proxy)
+      if (verb === undefined) {
+        // connect: the streaming subresources of pods get hand-written methods (clientset/pod_streams.ts);
+        // proxy is left out.
+        if (
+          op["x-kubernetes-action"] === "connect" && namePart !== undefined && watchPrefix === undefined &&
+          STREAMING.has(`${group}/${resource}/${sub}`) && !c.subs.has(sub)
+        ) c.subs.set(sub, { verbs: new Set() });
+        continue;
+      }
       if (watchPrefix !== undefined) {
         if (sub === undefined) c.verbs.add("watch");
         continue;

@@ -10,15 +10,18 @@ import type { TokenRequest } from "../../authentication/v1/types.ts";
 import type { Scale } from "../../autoscaling/v1/types.ts";
 import type { Eviction } from "../../policy/v1/types.ts";
 import {
+  type AttachSubresource,
   type BindingSubresource,
   type ClientConfig,
   type ClientOptions,
   type EphemeralContainersSubresource,
   type EvictionSubresource,
+  type ExecSubresource,
   type FinalizeSubresource,
   type KubeList,
   type LogSubresource,
   newResourceClient,
+  type PortForwardSubresource,
   type ResizeSubresource,
   type ResourceClient,
   type ResourceInfo,
@@ -117,13 +120,16 @@ export type PersistentVolumesClient =
   & ResourceClient<PersistentVolume, PersistentVolumeList, false>
   & StatusSubresource<PersistentVolume, false>;
 
-/** The client of v1 Pods (namespaced, with the binding, ephemeralcontainers, eviction, log, resize, status subresources). */
+/** The client of v1 Pods (namespaced, with the attach, binding, ephemeralcontainers, eviction, exec, log, portforward, resize, status subresources). */
 export type PodsClient =
   & ResourceClient<Pod, PodList, true>
+  & AttachSubresource
   & BindingSubresource<Binding>
   & EphemeralContainersSubresource<Pod>
   & EvictionSubresource<Eviction>
+  & ExecSubresource
   & LogSubresource
+  & PortForwardSubresource
   & ResizeSubresource<Pod>
   & StatusSubresource<Pod, true>;
 

@@ -26,7 +26,12 @@ export interface ContainerProcessOptions {
   cwd: string;
   log: ContainerLog;
   groupsDir: string;
+  /** Keep standard input open for `attach` (the container's `stdin: true`). */
+  stdin?: boolean;
 }
+
+/** A listener of a container's live output (for `attach`). */
+export type OutputListener = (stream: "stdout" | "stderr", bytes: Uint8Array) => void;
 
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
 
@@ -36,6 +41,8 @@ export class ContainerProcess {
   readonly exited: Promise<ContainerExit>;
   #child?: Deno.ChildProcess;
   #done = false;
+  #listeners = new Set<OutputListener>();
+  #stdin?: WritableStreamDefaultWriter<Uint8Array>;
 
   constructor(options: ContainerProcessOptions) {
     this.exited = this.#run(options);
@@ -49,7 +56,7 @@ export class ContainerProcess {
         env: o.env,
         clearEnv: true,
         cwd: o.cwd,
-        stdin: "null",
+        stdin: o.stdin ? "piped" : "null",
         stdout: "piped",
         stderr: "piped",
       }).spawn();
@@ -60,11 +67,16 @@ export class ContainerProcess {
       o.log.close();
       return { exitCode: 128, startError: msg };
     }
+    if (o.stdin) this.#stdin = child.stdin.getWriter();
     const marker = `${o.groupsDir}/${child.pid}`;
     await Deno.writeTextFile(marker, "").catch(() => {});
     const pump = async (stream: ReadableStream<Uint8Array>, name: "stdout" | "stderr") => {
+      const decoder = new TextDecoder();
       try {
-        for await (const text of stream.pipeThrough(new TextDecoderStream())) o.log.append(name, text);
+        for await (const bytes of stream) {
+          for (const l of this.#listeners) l(name, bytes);
+          o.log.append(name, decoder.decode(bytes, { stream: true }));
+        }
       } catch { /* the pipe broke: the process is gone */ }
     };
     const pumps = Promise.all([pump(child.stdout, "stdout"), pump(child.stderr, "stderr")]);
@@ -82,6 +94,17 @@ export class ContainerProcess {
     }
     // `setsid` itself reports a program it could not run with 126/127 and a message on stderr.
     return { exitCode: status.code };
+  }
+
+  /** Subscribes to the live output (attach); returns the unsubscribe function. */
+  onOutput(listener: OutputListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The writer of the process's standard input, when started with `stdin`. */
+  get stdin(): WritableStreamDefaultWriter<Uint8Array> | undefined {
+    return this.#done ? undefined : this.#stdin;
   }
 
   /** Sends `signal` to the container's whole process group. */

@@ -94,6 +94,16 @@ export class PodWorker {
     return previous ? logs[logs.length - 2] : logs[logs.length - 1];
   }
 
+  /** The running process of a container, if it runs (exec and attach). */
+  processOf(container: string): ContainerProcess | undefined {
+    return [...this.#main, ...this.#init].find((s) => s.spec.name === container)?.process;
+  }
+
+  /** The working folder of a container's runs. */
+  containerDir(container: string): string {
+    return `${this.#o.dataDir}/pods/${this.uid}/${container}`;
+  }
+
   /** True when the pod has a container (or init container) of this name. */
   hasContainer(container: string): boolean {
     return [...this.#main, ...this.#init].some((s) => s.spec.name === container);
@@ -185,6 +195,7 @@ export class PodWorker {
       cwd,
       log,
       groupsDir: this.#o.groupsDir,
+      stdin: slot.spec.stdin,
     });
     this.#o.log(`pod ${this.#key}: container ${slot.spec.name} run ${run} started`);
     slot.status.containerID = containerID;

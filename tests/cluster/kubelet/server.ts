@@ -1,13 +1,15 @@
 /**
  * The test kubelet's HTTPS server, the endpoints the API server proxies to: `/healthz` and
  * `/containerLogs/{namespace}/{pod}/{container}` with `follow`, `previous`, `tailLines`, `timestamps`,
- * `sinceSeconds`, `sinceTime` and `limitBytes`. Each further endpoint (exec, attach, port-forward) belongs in
- * its own file with a route here; until then they answer 501.
+ * `sinceSeconds`, `sinceTime` and `limitBytes`; `/exec`, `/attach` (remote_command.ts) and `/portForward`
+ * (port_forward.ts) over WebSocket.
  *
  * @module
  */
 import type { ContainerLog, LogReadOptions } from "./container_log.ts";
 import type { PodWorker } from "./pod_worker.ts";
+import { handleAttach, handleExec } from "./remote_command.ts";
+import { handlePortForward } from "./port_forward.ts";
 
 /** What the server needs from the kubelet. */
 export interface ServerOptions {
@@ -75,6 +77,23 @@ function containerLogs(req: Request, parts: string[], o: ServerOptions): Respons
   return new Response(log.read(options), { headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
+/** Routes `/exec/{ns}/{pod}/{container}`, `/attach/...` and `/portForward/{ns}/{pod}`. */
+function streaming(req: Request, kind: string, parts: string[], o: ServerOptions): Response {
+  const want = kind === "portForward" ? 2 : 3;
+  if (parts.length !== want) {
+    return text(400, `expected /${kind}/{namespace}/{pod}${want === 3 ? "/{container}" : ""}`);
+  }
+  const [ns, name, container] = parts.map(decodeURIComponent);
+  const worker = o.findPod(ns, name);
+  if (!worker) return text(404, `pod ${ns}/${name} not found on this kubelet`);
+  if (kind === "portForward") return handlePortForward(req, worker);
+  if (!worker.hasContainer(container)) {
+    return text(404, `container "${container}" not found in pod ${ns}/${name}`);
+  }
+  if (kind === "attach") return handleAttach(req, worker, container);
+  return handleExec(req, worker, container, worker.containerDir(container));
+}
+
 /** Serves the kubelet API on 127.0.0.1 (port 0 picks a free port). */
 export function serveKubelet(port: number, o: ServerOptions): Deno.HttpServer<Deno.NetAddr> {
   return Deno.serve({
@@ -99,6 +118,7 @@ export function serveKubelet(port: number, o: ServerOptions): Deno.HttpServer<De
       case "exec":
       case "attach":
       case "portForward":
+        return streaming(req, first, rest, o);
       case "run":
         return text(501, `/${first} is not implemented by the test kubelet yet`);
       default:

@@ -34,6 +34,8 @@ export interface Container {
   env?: EnvVar[];
   workingDir?: string;
   terminationMessagePolicy?: string;
+  stdin?: boolean;
+  tty?: boolean;
 }
 
 export interface PodSpec {
