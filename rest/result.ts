@@ -10,6 +10,9 @@
  * the last match alive (for the legacy `RegExp.input`), which would hold a large list's text for as
  * long as the next match anywhere in the program does not come.
  */
+/** One decoder for every result: decoding a whole buffer keeps no state between calls. */
+const DECODER = new TextDecoder();
+
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -67,6 +70,6 @@ export class Result {
 
   /** The body as UTF-8 text. */
   text(): string {
-    return this.#text ??= new TextDecoder().decode(this.#body);
+    return this.#text ??= DECODER.decode(this.#body);
   }
 }
