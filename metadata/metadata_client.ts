@@ -98,13 +98,32 @@ export type MetadataClientOptions = Omit<RESTClientOptions, "apiPath" | "groupVe
  * The metadata of a whole object, for servers (or aggregated APIs) that answer with the full object:
  * client-go accepts those too, when they have metadata.
  */
-function toPartial(obj: unknown, what: string): PartialObjectMetadata {
+function toPartial(obj: unknown, what: string, namespaces?: Map<string, string>): PartialObjectMetadata {
   const o = obj as { apiVersion?: unknown; kind?: unknown; metadata?: unknown } | null;
   if (o === null || typeof o !== "object" || o.metadata === null || typeof o.metadata !== "object") {
     throw new TypeError(`The server's answer for ${what} does not look like an object with metadata`);
   }
-  if (o.kind === "PartialObjectMetadata") return o as PartialObjectMetadata;
-  return { apiVersion: META_API_VERSION, kind: "PartialObjectMetadata", metadata: o.metadata as ObjectMeta };
+  const metadata = o.metadata as ObjectMeta;
+  if (namespaces !== undefined) shareNamespace(metadata, namespaces);
+  if (o.kind !== PARTIAL_KIND) return { apiVersion: META_API_VERSION, kind: PARTIAL_KIND, metadata };
+  // JSON.parse gives every object its own copy of these strings; a cache of metadata is mostly such
+  // small strings, so each object refers to one shared copy instead.
+  o.kind = PARTIAL_KIND;
+  if (o.apiVersion === META_API_VERSION) o.apiVersion = META_API_VERSION;
+  return o as PartialObjectMetadata;
+}
+
+const PARTIAL_KIND = "PartialObjectMetadata";
+
+/** Replaces the object's namespace by an equal string seen before, so objects share one copy. */
+function shareNamespace(metadata: ObjectMeta, namespaces: Map<string, string>): void {
+  const ns = metadata.namespace;
+  if (ns === undefined) return;
+  const seen = namespaces.get(ns);
+  if (seen === undefined) {
+    // Bounded: a watch of all namespaces meets each namespace name once.
+    if (namespaces.size < 10_000) namespaces.set(ns, ns);
+  } else metadata.namespace = seen;
 }
 
 function listParams(r: Request, o: MetadataListOptions): Request {
@@ -124,9 +143,10 @@ function partialWatcher(inner: Watcher, what: string): Watcher<PartialObjectMeta
   return {
     stop: () => inner.stop(),
     async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent<PartialObjectMetadata>> {
+      const namespaces = new Map<string, string>();
       for await (const event of inner) {
         if (event.type === "ERROR") yield event;
-        else yield { type: event.type, object: toPartial(event.object, what) };
+        else yield { type: event.type, object: toPartial(event.object, what, namespaces) };
       }
     },
   };
@@ -175,16 +195,19 @@ class MetadataResource implements NamespaceableMetadataResourceClient {
     if (list === null || typeof list !== "object" || !Array.isArray(list.items)) {
       throw new TypeError(`The server's list of ${this.#what()} has no items array`);
     }
+    const what = this.#what();
+    const namespaces = new Map<string, string>();
+    const items = list.items;
     if (list.kind !== "PartialObjectMetadataList") {
       // A server that ignored the negotiation: keep only what a metadata list holds.
-      const what = this.#what();
       return {
         apiVersion: META_API_VERSION,
         kind: "PartialObjectMetadataList",
         metadata: list.metadata,
-        items: list.items.map((o) => toPartial(o, what)),
+        items: items.map((o) => toPartial(o, what, namespaces)),
       };
     }
+    for (let i = 0; i < items.length; i++) items[i] = toPartial(items[i], what, namespaces);
     return list;
   }
 
