@@ -362,9 +362,9 @@ const core = newCoreV1Client({ host: "https://127.0.0.1:6443", namespace: "defau
 console.log((await core.configMaps("default").get("settings")).data);
 `,
     "typed GET, kubeconfig parsed": `import { newCoreV1Client } from "${ROOT}/clientset/core/v1/mod.ts";
-import { parseKubeConfig, restConfigFromKubeConfig } from "${ROOT}/rest/mod.ts";
+import { loadKubeConfig, restConfigFromKubeConfig } from "${ROOT}/rest/mod.ts";
 declare const KUBECONFIG: string;
-const core = newCoreV1Client(await restConfigFromKubeConfig(parseKubeConfig(KUBECONFIG)));
+const core = newCoreV1Client(await restConfigFromKubeConfig(await loadKubeConfig({ text: KUBECONFIG })));
 console.log((await core.configMaps("default").get("settings")).data);
 `,
     "informer program": `import { newSharedInformerFactory } from "${ROOT}/cache/mod.ts";
