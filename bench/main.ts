@@ -95,6 +95,20 @@ const made = await ensureConfigMaps(clientset, BENCH_NAMESPACE, BENCH_COUNT);
 log(`data set: ${BENCH_COUNT} ConfigMaps in ${BENCH_NAMESPACE} (${made} created now)`);
 const rows: Row[] = [];
 
+// client-go v0.20 (vendored by Debian's kubernetes 1.20 sources), when it builds here.
+let clientGo: string | undefined;
+if (!Deno.args.includes("--no-client-go")) {
+  log("client-go bench: building (cached after the first time)");
+  const out = await new Deno.Command("bash", {
+    args: [`${ROOT}/bench/client_go/build.sh`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (out.success) clientGo = new TextDecoder().decode(out.stdout).trim();
+  else log(`client-go bench unavailable: ${new TextDecoder().decode(out.stderr).trim().split("\n").pop()}`);
+}
+const withClientGo = (modes: string[]) => clientGo === undefined ? modes : [...modes, "client-go"];
+
 // ---- heap held and sync time in a fresh process, one process per run ----
 
 interface ChildReport {
@@ -107,12 +121,18 @@ interface ChildReport {
 }
 
 async function child(mode: string, t: BenchTarget): Promise<ChildReport> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--v8-flags=--expose-gc", `${ROOT}/bench/_heap_child.ts`, mode, JSON.stringify(t)],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const out = mode === "client-go"
+    ? await new Deno.Command(clientGo!, {
+      args: ["sync", t.kubeconfigPath, t.namespace, String(t.count)],
+      stdout: "piped",
+      stderr: "piped",
+    }).output()
+    : await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--v8-flags=--expose-gc", `${ROOT}/bench/_heap_child.ts`, mode, JSON.stringify(t)],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
   const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
   if (!out.success) throw new Error(`${mode} child failed: ${new TextDecoder().decode(out.stderr)}`);
   const r = JSON.parse(text) as ChildReport;
@@ -176,7 +196,12 @@ async function heapRows(t: BenchTarget, suffix: string, label: string, modes: st
 
 if (want("heap") || want("metadata-heap") || want("sync-fresh")) {
   log("heap and fresh-process sync (one process per run)");
-  await heapRows(target, "", "20,000", ["bound", "kubeweb", "metadata", "metadata-stripped", "client-node"]);
+  await heapRows(
+    target,
+    "",
+    "20,000",
+    withClientGo(["bound", "kubeweb", "metadata", "metadata-stripped", "client-node"]),
+  );
 }
 
 // ---- informer sync, warm, interleaved in this process ----
@@ -326,6 +351,14 @@ if (want("decode-memory") || want("workqueue")) {
   if (want("decode-memory")) files["decode-memory"] = "rest/watch_decoder_bench.ts";
   if (want("workqueue")) files.workqueue = "workqueue/queue_bench.ts";
   const runs = await interleaved(Object.keys(files), ROUNDS, (id) => denoBench(files[id]));
+  // client-go's workqueue, run as many times, its cycles beside kubeweb's in the same groups.
+  const goQueue: { batchMs: number; oneByOneMs: number }[] = [];
+  if (clientGo !== undefined && files.workqueue !== undefined) {
+    for (let i = 0; i < ROUNDS; i++) {
+      const out = await new Deno.Command(clientGo, { args: ["workqueue"], stdout: "piped" }).output();
+      if (out.success) goQueue.push(JSON.parse(new TextDecoder().decode(out.stdout)));
+    }
+  }
   for (const [id, results] of Object.entries(runs)) {
     const groups = [...new Set(results[0].map((b) => b.group))];
     for (const group of groups) {
@@ -337,6 +370,11 @@ if (want("decode-memory") || want("workqueue")) {
           (samples[name] ??= []).push((b.results[0].ok?.avg ?? NaN) / 1e6);
           if (b.baseline) bound = name;
         }
+      }
+      if (id === "workqueue" && goQueue.length > 0 && (group === "batch" || group === "one-by-one")) {
+        samples["client-go v0.20 workqueue"] = goQueue.map((q) =>
+          group === "batch" ? q.batchMs : q.oneByOneMs
+        );
       }
       rows.push(row(
         `${id}-${group}`,
@@ -402,7 +440,7 @@ if (SCALE && (ONLY === undefined || want("heap-100k"))) {
   const t100: BenchTarget = { ...target, namespace: "kubeweb-bench-scale", count: 100_000 };
   const madeScale = await ensureConfigMaps(clientset, t100.namespace, t100.count);
   log(`scale data set: 100,000 ConfigMaps (${madeScale} created now)`);
-  await heapRows(t100, "-100k", "100,000", ["bound", "kubeweb", "client-node"]);
+  await heapRows(t100, "-100k", "100,000", withClientGo(["bound", "kubeweb", "client-node"]));
 }
 
 // ---- results ----
