@@ -305,7 +305,7 @@ Deno.test("WatchList (the default): one watch gives the initial state and goes o
   const informer = cms.informer();
   const controller = new AbortController();
   factory.start(controller.signal);
-  assert.deepEqual([...(await settle(clock, factory.waitForCacheSync())).values()], [true]);
+  assert.deepEqual(await settle(clock, factory.waitForCacheSync()), { "v1/configmaps": true });
   assert.deepEqual(api.log(), ["WATCHLIST /api/v1/configmaps"]);
   const q = api.requests[0].query;
   assert.equal(q.get("resourceVersionMatch"), "NotOlderThan");

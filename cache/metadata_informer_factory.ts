@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { GroupVersionResource } from "../discovery/group_version.ts";
+import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { MetadataClient, PartialObjectMetadata } from "../metadata/metadata_client.ts";
 import type { GenericInformer, InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
-import { InformerSet } from "./_informer_set.ts";
+import { factoryArguments, InformerSet } from "./_informer_set.ts";
 
 /**
  * Shared informers for any group, version and resource whose caches hold `PartialObjectMetadata`
@@ -42,12 +42,20 @@ class MetadataInformerFactory implements MetadataSharedInformerFactory {
     this.#set.start(signal);
   }
 
-  waitForCacheSync(signal?: AbortSignal): Promise<Map<string, boolean>> {
+  waitForCacheSync(signal?: AbortSignal): Promise<Record<string, true>> {
     return this.#set.waitForCacheSync(signal);
   }
 
+  shutDown(): Promise<void> {
+    return this.#set.shutDown();
+  }
+
   shutdown(): Promise<void> {
-    return this.#set.shutdown();
+    return this.#set.shutDown();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#set.shutDown();
   }
 }
 
@@ -59,7 +67,8 @@ class MetadataInformerFactory implements MetadataSharedInformerFactory {
  * `transform: transformStripManagedFields()` to drop `managedFields` too, often the largest part left.
  *
  * @param client The metadata client the informers list and watch through.
- * @param resyncMs The default resync period of the informers' handlers (0: none).
+ * @param resyncMsOrOptions The default resync period of the informers' handlers (0: none), or the
+ * options (then `options.resyncMs` is the period).
  * @param options Namespace, list option changes, transform, per-resource resync, clock, WatchList.
  * @returns The factory.
  *
@@ -69,7 +78,7 @@ class MetadataInformerFactory implements MetadataSharedInformerFactory {
  * import { newMetadataClient } from "@kubeweb/client/metadata";
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const factory = newMetadataSharedInformerFactory(newMetadataClient(await loadRestConfig()), 0, {
+ * const factory = newMetadataSharedInformerFactory(newMetadataClient(await loadRestConfig()), {
  *   transform: transformStripManagedFields(),
  * });
  * const secrets = factory.forResource({ group: "", version: "v1", resource: "secrets" });
@@ -80,13 +89,14 @@ class MetadataInformerFactory implements MetadataSharedInformerFactory {
  * await factory.waitForCacheSync(controller.signal);
  * console.log(secrets.lister().namespace("default").list().length);
  * controller.abort();
- * await factory.shutdown();
+ * await factory.shutDown();
  * ```
  */
 export function newMetadataSharedInformerFactory(
   client: MetadataClient,
-  resyncMs: number = 0,
-  options: SharedInformerFactoryOptions = {},
+  resyncMsOrOptions?: number | SharedInformerFactoryOptions,
+  options?: SharedInformerFactoryOptions,
 ): MetadataSharedInformerFactory {
-  return new MetadataInformerFactory(client, resyncMs, options);
+  const [resyncMs, o] = factoryArguments(resyncMsOrOptions, options);
+  return new MetadataInformerFactory(client, resyncMs, o);
 }

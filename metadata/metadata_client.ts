@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { GroupVersionResource } from "../discovery/group_version.ts";
+import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { Request } from "../rest/request.ts";
 import { type RESTClient, restClientFor, type RESTClientOptions } from "../rest/rest_client.ts";
 import type { RestConfig } from "../rest/rest_config.ts";
@@ -142,6 +142,7 @@ function listParams(r: Request, o: MetadataListOptions): Request {
 function partialWatcher(inner: Watcher, what: string): Watcher<PartialObjectMetadata> {
   return {
     stop: () => inner.stop(),
+    [Symbol.asyncDispose]: () => inner[Symbol.asyncDispose](),
     async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent<PartialObjectMetadata>> {
       const namespaces = new Map<string, string>();
       for await (const event of inner) {

@@ -91,8 +91,8 @@ Deno.test("metadata informer factory: syncs metadata, follows changes, strips ma
     const controller = new AbortController();
     plain.start(controller.signal);
     stripped.start(controller.signal);
-    assert.deepEqual([...(await plain.waitForCacheSync(controller.signal)).values()], [true]);
-    assert.deepEqual([...(await stripped.waitForCacheSync(controller.signal)).values()], [true]);
+    assert.deepEqual(await plain.waitForCacheSync(controller.signal), { "v1/configmaps": true });
+    assert.deepEqual(await stripped.waitForCacheSync(controller.signal), { "v1/configmaps": true });
     const names = () =>
       without.lister().namespace(ns).list().map((o) => o.metadata.name).filter((n) =>
         n !== "kube-root-ca.crt"
@@ -110,7 +110,7 @@ Deno.test("metadata informer factory: syncs metadata, follows changes, strips ma
     await eventually("the watch's changes", () => names().includes("late") && !names().includes("cm-1"));
     assert.deepEqual(names(), await kubectlNames(ns));
     controller.abort();
-    await Promise.all([plain.shutdown(), stripped.shutdown()]);
+    await Promise.all([plain.shutDown(), stripped.shutDown()]);
   } finally {
     await removeNamespace(cs, ns);
   }
@@ -126,7 +126,7 @@ Deno.test("typed factory: the WatchList default syncs on 1.20 by falling back to
     assert.equal(cms.informer().hasSynced(), false);
     const controller = new AbortController();
     factory.start(controller.signal);
-    assert.deepEqual([...(await factory.waitForCacheSync(controller.signal)).values()], [true]);
+    assert.deepEqual(await factory.waitForCacheSync(controller.signal), { "v1/configmaps": true });
     assert.ok(cms.lister().namespace(ns).get("x"));
     await cs.coreV1().configMaps(ns).create({ metadata: { name: "y" } });
     await eventually(
@@ -134,7 +134,7 @@ Deno.test("typed factory: the WatchList default syncs on 1.20 by falling back to
       () => cms.lister().namespace(ns).list().some((o) => o.metadata?.name === "y"),
     );
     controller.abort();
-    await factory.shutdown();
+    await factory.shutDown();
   } finally {
     await removeNamespace(cs, ns);
   }
