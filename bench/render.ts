@@ -187,9 +187,9 @@ export async function renderAll(results: BenchResults, root: string): Promise<st
     }\n\n![kubeweb benchmarks](bench/chart.svg)\n${end}`;
     await Deno.writeTextFile(readmePath, readme.slice(0, i) + table + readme.slice(j + end.length));
   }
-  // The house formatter owns both files' layout (deno task check runs it).
+  // The house formatter owns these files' layout (deno task check runs it).
   await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--quiet", readmePath, `${root}/bench/results.json`],
+    args: ["fmt", "--quiet", readmePath, `${root}/bench/results.json`, `${root}/bench/chart.svg`],
     cwd: root,
   }).output();
   return summaryText(results);
