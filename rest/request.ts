@@ -533,7 +533,11 @@ export class Request {
         let response: Response;
         // This attempt's signal: the request's, plus the response-header deadline.
         const attempt = new AbortController();
-        const attemptSignal = linkSignals(signal, attempt.signal);
+        // A call without a signal or timeout of its own: nothing aborts `signal` (its stop controller
+        // serves streams and watches only), so the attempt's own signal is enough, without listeners.
+        const attemptSignal = mode === "do" && linked === undefined
+          ? { signal: attempt.signal, dispose() {} }
+          : linkSignals(signal, attempt.signal);
         attemptLinks.push(attemptSignal);
         const headerTimer = headerTimeoutMs === undefined ? undefined : ctx.clock.setTimer(() => {
           attempt.abort(
