@@ -36,6 +36,7 @@ export {
 } from "./rest/mod.ts";
 export { newClientset } from "./clientset/mod.ts";
 export { newDynamicClient } from "./dynamic/mod.ts";
+export { newMetadataClient } from "./metadata/mod.ts";
 export { newDiscoveryClient } from "./discovery/mod.ts";
 export * as cache from "./cache/mod.ts";
 export { newSharedInformerFactory } from "./cache/mod.ts";

@@ -13,8 +13,8 @@ import { type FakeClock, flushTasks } from "../_internal/clock.ts";
 
 /** One request the fake server received: method, path and query. */
 export interface FakeRequest {
-  /** "LIST" or "WATCH". */
-  verb: "LIST" | "WATCH";
+  /** "LIST", "WATCH", or "WATCHLIST" (a watch with `sendInitialEvents=true`). */
+  verb: "LIST" | "WATCH" | "WATCHLIST";
   /** The collection path ("/api/v1/namespaces/ns/pods"). */
   path: string;
   /** The query parameters. */
@@ -26,6 +26,15 @@ interface OpenWatch {
   controller: ReadableStreamDefaultController<Uint8Array>;
 }
 
+/** Options of {@linkcode FakeApi}. */
+export interface FakeApiOptions {
+  /**
+   * Serve WatchList requests (`sendInitialEvents=true`): the list as ADDED events, then the bookmark
+   * ending them. Default false: they are refused with 400, as a 1.20 server refuses them.
+   */
+  watchList?: boolean;
+}
+
 /** The fake server. */
 export class FakeApi {
   /** Every list and watch request, in order. */
@@ -35,6 +44,12 @@ export class FakeApi {
   #watches: OpenWatch[] = [];
   #rv = 100;
   #encoder = new TextEncoder();
+  #watchList: boolean;
+
+  /** A fake server; see {@linkcode FakeApiOptions}. */
+  constructor(options: FakeApiOptions = {}) {
+    this.#watchList = options.watchList ?? false;
+  }
 
   /** The transport to give the clients. */
   readonly transport: Transport = {
@@ -60,7 +75,11 @@ export class FakeApi {
     type: "ADDED" | "MODIFIED" | "DELETED",
     object: KubeObject | (KubeObject & Record<string, unknown>),
   ): void {
-    const line = this.#encoder.encode(JSON.stringify({ type, object }) + "\n");
+    this.#emitLine(path, JSON.stringify({ type, object }));
+  }
+
+  #emitLine(path: string, json: string): void {
+    const line = this.#encoder.encode(json + "\n");
     for (const w of this.#watches) if (w.path === path) w.controller.enqueue(line);
   }
 
@@ -79,8 +98,40 @@ export class FakeApi {
     signal?.throwIfAborted();
     const path = url.pathname;
     const watch = url.searchParams.get("watch") === "true";
-    this.requests.push({ verb: watch ? "WATCH" : "LIST", path, query: url.searchParams });
-    if (watch) return Promise.resolve(this.#watch(path, signal));
+    const watchList = watch && url.searchParams.get("sendInitialEvents") === "true";
+    this.requests.push({
+      verb: watchList ? "WATCHLIST" : watch ? "WATCH" : "LIST",
+      path,
+      query: url.searchParams,
+    });
+    if (watchList && !this.#watchList) {
+      const status = {
+        kind: "Status",
+        apiVersion: "v1",
+        status: "Failure",
+        message: "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch",
+        reason: "Invalid",
+        code: 400,
+      };
+      return Promise.resolve(
+        new Response(JSON.stringify(status), {
+          status: 400,
+          headers: { "content-type": "application/json" },
+        }),
+      );
+    }
+    if (watch) {
+      const response = this.#watch(path, signal);
+      if (watchList) {
+        const rv = String(++this.#rv);
+        for (const object of this.#collections.get(path) ?? []) this.emit(path, "ADDED", object);
+        const bookmark = {
+          metadata: { resourceVersion: rv, annotations: { "k8s.io/initial-events-end": "true" } },
+        };
+        this.#emitLine(path, JSON.stringify({ type: "BOOKMARK", object: bookmark }));
+      }
+      return Promise.resolve(response);
+    }
     if (this.#held.has(path)) {
       return new Promise((_resolve, reject) => {
         signal?.addEventListener("abort", () => reject(signal.reason), { once: true });

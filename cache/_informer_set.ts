@@ -71,6 +71,7 @@ export class InformerSet {
             transform: options.transform as TransformFunc<T> | undefined,
             clock: this.#clock,
             objectDescription: group === "" ? resource : `${resource}.${group}`,
+            useWatchList: options.useWatchList ?? true,
           },
         ));
     const generic: GenericInformer<T> = {

@@ -68,6 +68,7 @@ Deno.test("dynamic factory: namespace and tweakListOptions shape the requests; s
   await settle(clock, factory.waitForCacheSync());
   await advanceUntil(clock, () => api.openWatches() === 1);
   assert.deepEqual(api.log(), [
+    "WATCHLIST /apis/stable.example.com/v1/namespaces/team/crontabs",
     "LIST /apis/stable.example.com/v1/namespaces/team/crontabs",
     "WATCH /apis/stable.example.com/v1/namespaces/team/crontabs",
   ]);

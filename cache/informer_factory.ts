@@ -51,6 +51,13 @@ export interface SharedInformerFactoryOptions {
   customResync?: Record<string, number>;
   /** The clock of the informers and of `waitForCacheSync` (default: real). */
   clock?: Clock;
+  /**
+   * Each informer gets its initial state by WatchList, one watch with `sendInitialEvents=true` that
+   * goes on as the informer's watch, instead of a LIST (default true, as client-go 1.36, whose
+   * `WatchListClient` feature is on). On any error (a server that does not serve it, as before 1.27,
+   * answers 400) that cycle lists and watches instead; the server's version is not consulted.
+   */
+  useWatchList?: boolean;
 }
 
 /** What every informer factory does: start, wait for sync, shut down, and informers by resource. */

@@ -12,9 +12,8 @@ import {
 } from "./informer_factory.ts";
 import { advanceUntil, FAKE_CONFIG, FakeApi, fakeClientOptions, obj, settle } from "./_fake_api_test.ts";
 
-function setup(resyncMs = 0, options: SharedInformerFactoryOptions = {}) {
+function setup(resyncMs = 0, options: SharedInformerFactoryOptions = {}, api = new FakeApi()) {
   const clock = new FakeClock();
-  const api = new FakeApi();
   const clientset = newClientset(FAKE_CONFIG, { ...fakeClientOptions(api), clock });
   const factory = newSharedInformerFactory(clientset, resyncMs, { clock, ...options });
   return { clock, api, factory };
@@ -156,11 +155,14 @@ Deno.test("namespace, tweakListOptions and transform apply to every informer; cl
   const synced = await settle(clock, factory.waitForCacheSync());
   assert.deepEqual(synced, { "v1/services": true, "v1/nodes": true });
   await advanceUntil(clock, () => api.openWatches() === 2);
+  // WatchList first (the default), refused by this server as by 1.20; then LIST and WATCH.
   assert.deepEqual(api.log().sort(), [
     "LIST /api/v1/namespaces/team/services",
     "LIST /api/v1/nodes",
     "WATCH /api/v1/namespaces/team/services",
     "WATCH /api/v1/nodes",
+    "WATCHLIST /api/v1/namespaces/team/services",
+    "WATCHLIST /api/v1/nodes",
   ]);
   for (const r of api.requests) assert.equal(r.query.get("labelSelector"), "owner=me", `${r.verb} ${r.path}`);
   const svc = factory.core().v1().services().lister().namespace("team").get("s");
@@ -294,4 +296,42 @@ Deno.test("the factory takes its options as the second argument too, resyncMs am
   controller.abort();
   await settle(clock, factory.shutDown());
   assert.throws(() => newSharedInformerFactory(newClientset(FAKE_CONFIG), -1), RangeError);
+});
+
+Deno.test("WatchList (the default): one watch gives the initial state and goes on; no LIST", async () => {
+  const { clock, api, factory } = setup(0, {}, new FakeApi({ watchList: true }));
+  api.set("/api/v1/configmaps", [obj("default", "a", "3"), obj("default", "b", "4")]);
+  const cms = factory.core().v1().configMaps();
+  const informer = cms.informer();
+  const controller = new AbortController();
+  factory.start(controller.signal);
+  assert.deepEqual(await settle(clock, factory.waitForCacheSync()), { "v1/configmaps": true });
+  assert.deepEqual(api.log(), ["WATCHLIST /api/v1/configmaps"]);
+  const q = api.requests[0].query;
+  assert.equal(q.get("resourceVersionMatch"), "NotOlderThan");
+  assert.equal(q.get("allowWatchBookmarks"), "true");
+  assert.deepEqual(cms.lister().list().map((o) => o.metadata?.name).sort(), ["a", "b"]);
+  // The same watch continues after the initial events.
+  api.emit("/api/v1/configmaps", "ADDED", obj("default", "c", "9"));
+  await advanceUntil(clock, () => informer.getStore().list().length === 3);
+  assert.equal(informer.getStore().list().length, 3);
+  assert.deepEqual(api.log(), ["WATCHLIST /api/v1/configmaps"]);
+  controller.abort();
+  await settle(clock, factory.shutDown());
+});
+
+Deno.test("useWatchList: false lists and watches without trying WatchList", async () => {
+  const { clock, api, factory } = setup(0, { useWatchList: false }, new FakeApi({ watchList: true }));
+  api.set("/api/v1/configmaps", [obj("default", "a", "3")]);
+  factory.core().v1().configMaps().informer();
+  const controller = new AbortController();
+  factory.start(controller.signal);
+  await settle(clock, factory.waitForCacheSync());
+  await advanceUntil(clock, () => api.openWatches() === 1);
+  assert.deepEqual(api.log(), [
+    "LIST /api/v1/configmaps",
+    "WATCH /api/v1/configmaps",
+  ]);
+  controller.abort();
+  await settle(clock, factory.shutDown());
 });

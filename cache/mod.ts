@@ -99,3 +99,8 @@ export {
   type DynamicSharedInformerFactory,
   newDynamicSharedInformerFactory,
 } from "./dynamic_informer_factory.ts";
+export {
+  type MetadataSharedInformerFactory,
+  newMetadataSharedInformerFactory,
+} from "./metadata_informer_factory.ts";
+export { transformStripManagedFields } from "./transform.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseKubeConfig } from "./kubeconfig.ts";
+import { loadYamlParser, parseKubeConfig } from "./kubeconfig.ts";
 import { type RestConfig, restConfigFromKubeConfig } from "./rest_config.ts";
 import type { ConfigOverrides } from "./config_overrides.ts";
 import { ConfigError } from "./config_error.ts";
@@ -14,6 +14,9 @@ import {
   yaml,
 } from "./_config_fakes_test.ts";
 import { encodeBase64 } from "./_config_util.ts";
+
+// parseKubeConfig needs the YAML parser, which loads on first need.
+await loadYamlParser();
 
 const FILE = "/home/me/.kube/config";
 const OVERRIDE_TOKEN = "override-SECRET-321";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseYaml } from "../_internal/deps.ts";
+import type { parseYaml as ParseYaml } from "../_internal/deps.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { detectRuntime } from "./runtime/detect.ts";
 import { ConfigError } from "./config_error.ts";
@@ -383,6 +383,39 @@ function emptyKubeConfig(): KubeConfig {
   return { clusters: {}, users: {}, contexts: {}, preferences: {}, files: [] };
 }
 
+let yamlParser: typeof ParseYaml | undefined;
+
+/**
+ * Loads the YAML parser that {@linkcode parseKubeConfig} uses. It is loaded on first need only, so a
+ * program that never parses a kubeconfig (an in-cluster or literal configuration, an edge bundle that
+ * gets its configuration as data) never loads it: {@linkcode loadKubeConfig} and `loadRestConfig`
+ * call this themselves; call it once before using `parseKubeConfig` directly. Later calls return at once.
+ *
+ * @example Parsing kubeconfig text
+ * ```ts
+ * import { loadYamlParser, parseKubeConfig } from "@kubeweb/client/rest";
+ *
+ * await loadYamlParser();
+ * const kc = parseKubeConfig("clusters: [{name: dev, cluster: {server: https://127.0.0.1:6443}}]\n");
+ * console.log(Object.keys(kc.clusters)); // ["dev"]
+ * ```
+ */
+export async function loadYamlParser(): Promise<void> {
+  // A dynamic import of the dependencies file: its module graph (the YAML library) loads only now.
+  yamlParser ??= (await import("../_internal/deps.ts")).parseYaml;
+}
+
+function yamlParserFor(file: string | undefined): typeof ParseYaml {
+  if (yamlParser === undefined) {
+    throw new ConfigError(
+      "The YAML parser is not loaded: call `await loadYamlParser()` once before parseKubeConfig, " +
+        "or use `await loadKubeConfig({ text })`",
+      { file },
+    );
+  }
+  return yamlParser;
+}
+
 function yamlError(e: unknown, file: string | undefined): ConfigError {
   // The YAML library's message carries an excerpt of the offending line, which may hold a secret:
   // keep only its first sentence and the position.
@@ -402,8 +435,9 @@ function yamlError(e: unknown, file: string | undefined): ConfigError {
  *
  * @example Parsing kubeconfig text
  * ```ts
- * import { parseKubeConfig } from "./kubeconfig.ts";
+ * import { loadYamlParser, parseKubeConfig } from "./kubeconfig.ts";
  *
+ * await loadYamlParser();
  * const kc = parseKubeConfig(`
  * clusters: [{name: dev, cluster: {server: "https://127.0.0.1:6443"}}]
  * users: [{name: me, user: {token: abc}}]
@@ -416,10 +450,12 @@ function yamlError(e: unknown, file: string | undefined): ConfigError {
  * @param text The file's content.
  * @param options The file's path, for errors and relative paths.
  * @returns The parsed configuration.
- * @throws {ConfigError} on bad YAML or a field of the wrong type.
+ * @throws {ConfigError} on bad YAML or a field of the wrong type, or when the YAML parser is not
+ * loaded yet (see {@linkcode loadYamlParser}).
  */
 export function parseKubeConfig(text: string, options: ParseKubeConfigOptions = {}): KubeConfig {
   const file = options.file;
+  const parseYaml = yamlParserFor(file);
   let doc: unknown;
   try {
     doc = parseYaml(text, KUBECONFIG_YAML_OPTIONS);
@@ -476,8 +512,9 @@ function mergeFirstWins<T>(into: Record<string, T>, from: Record<string, T> | un
  *
  * @example Two files, the first wins
  * ```ts
- * import { mergeKubeConfigs, parseKubeConfig } from "./kubeconfig.ts";
+ * import { loadYamlParser, mergeKubeConfigs, parseKubeConfig } from "./kubeconfig.ts";
  *
+ * await loadYamlParser();
  * const a = parseKubeConfig("clusters: [{name: c, cluster: {server: https://a}}]\n", { file: "/a" });
  * const b = parseKubeConfig("clusters: [{name: c, cluster: {server: https://b}}]\ncurrent-context: x\n", {
  *   file: "/b",
@@ -563,6 +600,7 @@ export function defaultKubeConfigPath(runtime: Runtime): string | undefined {
  * @throws {ConfigError} when no file can be read or one is malformed (`notFound` is true when none exists).
  */
 export async function loadKubeConfig(options: LoadKubeConfigOptions = {}): Promise<KubeConfig> {
+  await loadYamlParser();
   const runtime = options.runtime ?? detectRuntime();
   if (options.text !== undefined) {
     const file = options.path === undefined ? undefined : absolutePath(runtime, options.path);

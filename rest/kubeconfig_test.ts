@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
-import { loadKubeConfig, mergeKubeConfigs, parseKubeConfig } from "./kubeconfig.ts";
+import { loadKubeConfig, loadYamlParser, mergeKubeConfigs, parseKubeConfig } from "./kubeconfig.ts";
 import { ConfigError } from "./config_error.ts";
 import { CA_PEM, denoFileRuntime, FakeRuntime, TOKEN, yaml } from "./_config_fakes_test.ts";
 import { encodeBase64 } from "./_config_util.ts";
+
+// parseKubeConfig needs the YAML parser, which loads on first need.
+await loadYamlParser();
 
 const A = yaml({
   clusters: [

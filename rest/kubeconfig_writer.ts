@@ -5,14 +5,8 @@
  *
  * @module
  */
-import {
-  parseYamlDocument,
-  type YamlDocument,
-  yamlIsMap,
-  yamlIsSeq,
-  type YamlMap,
-  type YamlSeq,
-} from "../_internal/deps.ts";
+import type * as Deps from "../_internal/deps.ts";
+import type { YamlDocument, YamlMap, YamlSeq } from "../_internal/deps.ts";
 import { type Runtime, RuntimeCapabilityError } from "./runtime/runtime.ts";
 import { detectRuntime } from "./runtime/detect.ts";
 import { ConfigError } from "./config_error.ts";
@@ -20,10 +14,20 @@ import {
   absolutePath,
   defaultKubeConfigPath,
   type KubeConfig,
+  loadYamlParser,
   mergeKubeConfigs,
   parseKubeConfig,
 } from "./kubeconfig.ts";
 import { dirnameOf, isNotFoundError, KUBECONFIG_YAML_OPTIONS } from "./_config_util.ts";
+
+// The YAML library loads on first need (a dynamic import), as for parseKubeConfig: readForEdit loads it
+// before any edit runs.
+let yamlModule: typeof Deps | undefined;
+
+function yaml(): typeof Deps {
+  if (yamlModule === undefined) throw new ConfigError("The YAML library is not loaded");
+  return yamlModule;
+}
 
 /** Options of {@linkcode modifyKubeConfig}. */
 export interface ModifyKubeConfigOptions {
@@ -133,7 +137,7 @@ class EditedFile {
   ) {}
 
   #top(): YamlMap {
-    if (!yamlIsMap(this.doc.contents)) {
+    if (!yaml().yamlIsMap(this.doc.contents)) {
       this.doc.contents = this.doc.createNode({ apiVersion: "v1", kind: "Config" }) as YamlMap;
     }
     return this.doc.contents as YamlMap;
@@ -142,7 +146,7 @@ class EditedFile {
   #seq(section: Section, create: boolean): YamlSeq | undefined {
     const top = this.#top();
     const seq = top.get(section, true);
-    if (yamlIsSeq(seq)) return seq;
+    if (yaml().yamlIsSeq(seq)) return seq;
     if (!create) return undefined;
     const made = this.doc.createNode([]) as YamlSeq;
     top.set(section, made);
@@ -153,7 +157,7 @@ class EditedFile {
   #item(section: Section, name: string, add?: string): { seq: YamlSeq; index: number } | undefined {
     const seq = this.#seq(section, add !== undefined);
     if (!seq) return undefined;
-    const index = seq.items.findIndex((item) => yamlIsMap(item) && item.get("name") === name);
+    const index = seq.items.findIndex((item) => yaml().yamlIsMap(item) && item.get("name") === name);
     if (index >= 0) return { seq, index };
     if (add === undefined) return undefined;
     seq.add(this.doc.createNode({ name, [add]: {} }));
@@ -170,7 +174,7 @@ class EditedFile {
   writeEntry(section: Section, inner: string, keys: [string, string][], entry: Entry): void {
     const { seq, index: i } = this.#item(section, entry.name, inner)!;
     const item = seq.items[i] as YamlMap;
-    if (!yamlIsMap(item.get(inner, true))) item.set(inner, this.doc.createNode({}));
+    if (!yaml().yamlIsMap(item.get(inner, true))) item.set(inner, this.doc.createNode({}));
     const old = (this.parsed[section] as Record<string, Entry>)[entry.name] as Entry | undefined;
     for (const [key, yamlKey] of keys) {
       this.#writeField([section, i, inner, yamlKey], yamlValue(key, old?.[key]), yamlValue(key, entry[key]));
@@ -185,7 +189,7 @@ class EditedFile {
       if (this.doc.hasIn(path)) this.doc.deleteIn(path);
       return;
     }
-    if (isPlainObject(oldValue) && isPlainObject(newValue) && yamlIsMap(this.doc.getIn(path, true))) {
+    if (isPlainObject(oldValue) && isPlainObject(newValue) && yaml().yamlIsMap(this.doc.getIn(path, true))) {
       for (const k of new Set([...Object.keys(oldValue), ...Object.keys(newValue)])) {
         this.#writeField([...path, k], oldValue[k], newValue[k]);
       }
@@ -219,8 +223,10 @@ async function readForEdit(runtime: Runtime, path: string): Promise<EditedFile> 
       throw new ConfigError(`Cannot read the kubeconfig ${path} to change it`, { file: path, cause: e });
     }
   }
+  await loadYamlParser();
+  yamlModule ??= await import("../_internal/deps.ts");
   const parsed = parseKubeConfig(text, { file: path });
-  const doc = parseYamlDocument(text, KUBECONFIG_YAML_OPTIONS);
+  const doc = yamlModule.parseYamlDocument(text, KUBECONFIG_YAML_OPTIONS);
   if (doc.errors.length > 0) throw new ConfigError("Invalid YAML", { file: path });
   return new EditedFile(path, doc, parsed);
 }

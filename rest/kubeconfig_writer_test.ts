@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
-import { loadKubeConfig, parseKubeConfig } from "./kubeconfig.ts";
+import { loadKubeConfig, loadYamlParser, parseKubeConfig } from "./kubeconfig.ts";
 import { modifyKubeConfig } from "./kubeconfig_writer.ts";
 import { ConfigError } from "./config_error.ts";
 import { FakeRuntime, TOKEN } from "./_config_fakes_test.ts";
 import { denoRuntime } from "./runtime/deno.ts";
 import { parseYaml } from "../_internal/deps.ts";
+
+// parseKubeConfig needs the YAML parser, which loads on first need.
+await loadYamlParser();
 
 // A kubeconfig as tools write it: comments, relative paths, fields kubeweb does not know.
 const A = `# managed by hand

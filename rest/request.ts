@@ -102,6 +102,90 @@ function joinPath(parts: string[]): string {
   return "/" + segments.join("/") + (last?.endsWith("/") && segments.length > 0 ? "/" : "");
 }
 
+/** What every request of a context shares: the server's origin and path prefix, the group-version path. */
+interface Base {
+  origin: string;
+  host: string;
+  prefix: string;
+  groupVersionPath: string;
+}
+
+const BASES = new WeakMap<RequestContext, Base>();
+
+/** The parsed server URL of a context, parsed once (a host the context changes is parsed again). */
+function baseOf(ctx: RequestContext): Base & { hostUrl?: string } {
+  const cached = BASES.get(ctx) as (Base & { hostUrl?: string }) | undefined;
+  if (cached !== undefined && cached.hostUrl === ctx.config.host) return cached;
+  const url = new URL(ctx.config.host);
+  const base = {
+    origin: url.origin,
+    host: url.host,
+    prefix: url.pathname === "/" ? "" : url.pathname.replace(/\/+$/, ""),
+    groupVersionPath: joinPath([ctx.apiPath, ctx.groupVersion]),
+    hostUrl: ctx.config.host,
+  };
+  BASES.set(ctx, base);
+  return base;
+}
+
+/** The `Authorization` value of a static bearer token or basic credentials. */
+function staticAuthorization(config: RestConfig): string | undefined {
+  if (config.bearerToken) return `Bearer ${config.bearerToken}`;
+  if (config.username !== undefined) {
+    const bytes = new TextEncoder().encode(`${config.username}:${config.password ?? ""}`);
+    return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+  }
+  return undefined;
+}
+
+interface FixedHeaders {
+  headers: [string, string][];
+  /** The settings they were built from: a change builds them again. */
+  from: [string, string | undefined, string | undefined, string | undefined, boolean, unknown];
+}
+
+const FIXED_HEADERS = new WeakMap<RequestContext, FixedHeaders>();
+
+/**
+ * The headers of a request of `ctx` without headers of its own or a credential provider: Accept,
+ * User-Agent, Accept-Encoding, a static Authorization and impersonation, built once per context.
+ * The array is shared: callers copy it before adding to it.
+ */
+function fixedHeadersOf(ctx: RequestContext): [string, string][] {
+  const { config } = ctx;
+  const from: FixedHeaders["from"] = [
+    ctx.userAgent,
+    config.bearerToken,
+    config.username,
+    config.password,
+    config.disableCompression === true,
+    config.impersonate,
+  ];
+  const cached = FIXED_HEADERS.get(ctx);
+  if (cached !== undefined && cached.from.every((v, i) => v === from[i])) return cached.headers;
+  const headers: [string, string][] = [["Accept", "application/json"], ["User-Agent", ctx.userAgent]];
+  if (config.disableCompression) headers.push(["Accept-Encoding", "identity"]);
+  const authorization = staticAuthorization(config);
+  if (authorization !== undefined) {
+    if (!isValidHeaderValue(authorization)) {
+      // As the request's own check: name the field, never quote the credential.
+      const field = config.bearerToken ? "bearerToken" : "username";
+      throw new ConfigError(`The credential of the configuration (${field}) ${INVALID_HEADER_VALUE}`, {
+        field,
+      });
+    }
+    headers.push(["Authorization", authorization]);
+  }
+  headers.push(...impersonationHeaders(config.impersonate));
+  for (const [name, value] of headers) {
+    if (!isValidHeaderValue(value)) {
+      throw new ConfigError(`The ${name} header ${INVALID_HEADER_VALUE}`, { field: name });
+    }
+  }
+  FIXED_HEADERS.set(ctx, { headers, from });
+  return headers;
+}
+
 function parseRetryAfter(headers: Headers): number | undefined {
   const h = headers.get("retry-after");
   if (h === null || !/^\s*\d+\s*$/.test(h)) return undefined;
@@ -308,9 +392,8 @@ export class Request {
   }
 
   #url(params: [string, string][]): string {
-    const base = new URL(this.#ctx.config.host);
-    const prefix = base.pathname === "/" ? "" : base.pathname.replace(/\/+$/, "");
-    const parts = [this.#absPath ?? joinPath([this.#ctx.apiPath, this.#ctx.groupVersion])];
+    const base = baseOf(this.#ctx);
+    const parts = [this.#absPath ?? base.groupVersionPath];
     if (this.#namespace) parts.push("namespaces", this.#namespace);
     if (this.#resource) parts.push(this.#resource);
     if (this.#name) parts.push(this.#name);
@@ -319,11 +402,21 @@ export class Request {
     let path = joinPath(parts.flatMap((p, i) => i === 0 ? [p] : [encodeSegment(p)]));
     if (trailing && !path.endsWith("/")) path += "/";
     const query = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
-    return `${base.origin}${prefix}${path}${query ? `?${query}` : ""}`;
+    return `${base.origin}${base.prefix}${path}${query ? `?${query}` : ""}`;
   }
 
   async #requestHeaders(signal: AbortSignal): Promise<[string, string][]> {
     const { config } = this.#ctx;
+    // The common case, no header of the caller's and no credential provider: the headers of the
+    // context, built once.
+    if (this.#headers.length === 0 && !config.auth) {
+      const fixed = fixedHeadersOf(this.#ctx);
+      if (this.#body === undefined) return fixed;
+      return [...fixed, [
+        "Content-Type",
+        this.#patchType ? PATCH_CONTENT_TYPES[this.#patchType] : "application/json",
+      ]];
+    }
     const has = (name: string) => this.#headers.some(([k]) => k.toLowerCase() === name);
     const out: [string, string][] = [];
     if (!has("accept")) out.push(["Accept", "application/json"]);
@@ -457,20 +550,24 @@ export class Request {
       params.push(["timeout", `${Math.ceil(timeoutMs)}ms`]);
     }
     const url = this.#url(params);
-    const host = new URL(url).host;
+    const host = baseOf(ctx).host;
     const method = this.#verb;
     const stopController = new AbortController();
-    const timeoutController = new AbortController();
-    const linked = linkSignals(this.#signal, stopController.signal, timeoutController.signal);
-    const signal = linked.signal;
+    // Link signals only when there is more than one: a GET without a signal or a timeout has only
+    // the stop signal, and needs no listeners to add and remove.
+    const timeoutController = timeoutMs === undefined ? undefined : new AbortController();
+    const linked = this.#signal === undefined && timeoutController === undefined
+      ? undefined
+      : linkSignals(this.#signal, stopController.signal, timeoutController?.signal);
+    const signal = linked?.signal ?? stopController.signal;
     const timer = timeoutMs === undefined
       ? undefined
-      : ctx.clock.setTimer(() => timeoutController.abort(timeoutError(timeoutMs)), timeoutMs);
+      : ctx.clock.setTimer(() => timeoutController!.abort(timeoutError(timeoutMs)), timeoutMs);
     const clearTimer = () => timer?.cancel();
     const attemptLinks: { dispose(): void }[] = [];
     const dispose = () => {
       clearTimer();
-      linked.dispose();
+      linked?.dispose();
       for (const l of attemptLinks) l.dispose();
     };
     const fail = (e: unknown): never => {
@@ -496,7 +593,11 @@ export class Request {
         let response: Response;
         // This attempt's signal: the request's, plus the response-header deadline.
         const attempt = new AbortController();
-        const attemptSignal = linkSignals(signal, attempt.signal);
+        // A call without a signal or timeout of its own: nothing aborts `signal` (its stop controller
+        // serves streams and watches only), so the attempt's own signal is enough, without listeners.
+        const attemptSignal = mode === "do" && linked === undefined
+          ? { signal: attempt.signal, dispose() {} }
+          : linkSignals(signal, attempt.signal);
         attemptLinks.push(attemptSignal);
         const headerTimer = headerTimeoutMs === undefined ? undefined : ctx.clock.setTimer(() => {
           attempt.abort(
@@ -517,7 +618,7 @@ export class Request {
           });
         } catch (e) {
           // No answer within the request's own timeout or the header deadline: the connection may be dead.
-          if (timeoutController.signal.aborted || attempt.signal.aborted) dropConnections(transport);
+          if (timeoutController?.signal.aborted || attempt.signal.aborted) dropConnections(transport);
           if (signal.aborted) throw signal.reason;
           const err = attempt.signal.aborted
             ? attempt.signal.reason as DeadlineExceededError
@@ -544,8 +645,8 @@ export class Request {
           ctx.config.auth.onUnauthorized();
           continue;
         }
-        const retryAfter = parseRetryAfter(response.headers);
-        if ((status === 429 || status >= 500) && retryAfter !== undefined && retries < ctx.maxRetries) {
+        const retryAfter = status === 429 || status >= 500 ? parseRetryAfter(response.headers) : undefined;
+        if (retryAfter !== undefined && retries < ctx.maxRetries) {
           await response.body?.cancel().catch(() => {});
           retries++;
           await ctx.clock.sleep(retryAfter * 1000, signal);
@@ -588,7 +689,7 @@ export class Request {
       return new Result(sent.response.status, sent.response.headers, body, warnings);
     } catch (e) {
       if (sent.signal.aborted) throw sent.signal.reason;
-      throw new TransportError(new URL(sent.url).host, {
+      throw new TransportError(baseOf(this.#ctx).host, {
         cause: connectionCause(e),
         method: this.#verb,
         url: sent.url,

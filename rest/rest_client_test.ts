@@ -821,3 +821,48 @@ Deno.test("restClientFor fails at construction when the runtime cannot serve the
     },
   );
 });
+
+// ---- headers built once per client ----
+
+Deno.test("headers: the client's fixed headers are built once, and again when the configuration's credentials change", async () => {
+  const t = fakeTransport(ok);
+  const config = testConfig({ bearerToken: "one", impersonate: { userName: "jane" } });
+  const c = client(t, config);
+  await c.get().resource("pods").do();
+  await c.post().resource("pods").body({ kind: "Pod" }).do();
+  config.bearerToken = "two";
+  await c.get().resource("pods").do();
+  await c.get().resource("pods").header("Accept", "text/plain").do();
+  assert.deepEqual(t.calls.map((call) => headerValues(call, "authorization")), [
+    ["Bearer one"],
+    ["Bearer one"],
+    ["Bearer two"],
+    ["Bearer two"],
+  ]);
+  assert.deepEqual(t.calls.map((call) => headerValues(call, "content-type")), [
+    [],
+    ["application/json"],
+    [],
+    [],
+  ]);
+  assert.deepEqual(t.calls.map((call) => headerValues(call, "accept")), [
+    ["application/json"],
+    ["application/json"],
+    ["application/json"],
+    ["text/plain"],
+  ]);
+  for (const call of t.calls) assert.deepEqual(headerValues(call, "impersonate-user"), ["jane"]);
+});
+
+Deno.test("url: a changed host in the configuration is used by the next request", async () => {
+  const t = fakeTransport(ok);
+  const config = testConfig();
+  const c = client(t, config);
+  await c.get().resource("pods").do();
+  config.host = "https://other.test:7443/prefix/";
+  await c.get().resource("pods").do();
+  assert.deepEqual(t.calls.map((call) => call.url.href), [
+    `${testConfig().host.replace(/\/$/, "")}/api/v1/pods`,
+    "https://other.test:7443/prefix/api/v1/pods",
+  ]);
+});

@@ -498,9 +498,10 @@ function execClusterInfo(
  *
  * @example
  * ```ts
- * import { parseKubeConfig } from "./kubeconfig.ts";
+ * import { loadYamlParser, parseKubeConfig } from "./kubeconfig.ts";
  * import { restConfigFromKubeConfig } from "./rest_config.ts";
  *
+ * await loadYamlParser();
  * const kc = parseKubeConfig(`
  * clusters: [{name: dev, cluster: {server: "https://127.0.0.1:6443"}}]
  * users: [{name: me, user: {token: abc}}]

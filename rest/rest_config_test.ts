@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../_internal/clock.ts";
-import { loadKubeConfig, parseKubeConfig } from "./kubeconfig.ts";
+import { loadKubeConfig, loadYamlParser, parseKubeConfig } from "./kubeconfig.ts";
 import {
   BasicAuthProvider,
   impersonationHeaders,
@@ -26,6 +26,9 @@ import {
   yaml,
 } from "./_config_fakes_test.ts";
 import { encodeBase64 } from "./_config_util.ts";
+
+// parseKubeConfig needs the YAML parser, which loads on first need.
+await loadYamlParser();
 
 const FILE = "/home/me/.kube/config";
 

@@ -19,3 +19,20 @@ Deno.test("Result: into() of an empty body is a TypeError, of a non-JSON body a 
     SyntaxError,
   );
 });
+
+Deno.test("Result: into() of blank bodies is a TypeError; JSON after leading whitespace parses", () => {
+  for (const body of [" ", "\n\t\r ", ""]) {
+    assert.throws(() => new Result(200, new Headers(), new TextEncoder().encode(body), []).into(), TypeError);
+  }
+  assert.deepEqual(new Result(200, new Headers(), new TextEncoder().encode(' \n {"a":1}'), []).into(), {
+    a: 1,
+  });
+});
+
+Deno.test("Result: into() runs no regular expression on the body, so V8's last-match state does not hold it", () => {
+  const text = JSON.stringify({ items: [{ data: "x".repeat(64) }] });
+  "probe".match(/probe/);
+  new Result(200, new Headers(), new TextEncoder().encode(text), []).into();
+  // V8 keeps the subject of the last match for the legacy RegExp.input: a large list would stay alive.
+  assert.equal((RegExp as unknown as { input: string }).input, "probe");
+});

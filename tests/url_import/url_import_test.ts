@@ -79,7 +79,8 @@ try {
     const list = await kubeweb.newClientset(config).coreV1().namespaces().list();
     say({ step: "listed", namespaces: names(list), exportCounts, sameRestClientFor: kubeweb.restClientFor === modules["./rest"].restClientFor });
   } else if (Deno.args[0] === "serve") {
-    const { parseKubeConfig, restConfigFromKubeConfig } = modules["./rest"];
+    const { loadYamlParser, parseKubeConfig, restConfigFromKubeConfig } = modules["./rest"];
+    await loadYamlParser();
     const config = await restConfigFromKubeConfig(parseKubeConfig(Deno.env.get("KUBECONFIG_TOKEN")));
     const clientset = modules["./clientset"].newClientset(config);
     const server = Deno.serve({

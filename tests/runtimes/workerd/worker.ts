@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { parseKubeConfig } from "../../../rest/kubeconfig.ts";
+import { loadYamlParser, parseKubeConfig } from "../../../rest/kubeconfig.ts";
 import { type RestConfig, restConfigFromKubeConfig } from "../../../rest/rest_config.ts";
 import { restClientFor } from "../../../rest/rest_client.ts";
 import { transportFor } from "../../../rest/transport_for.ts";
@@ -127,6 +127,7 @@ async function capability(env: Env): Promise<unknown> {
 /** The worker (workerd's module syntax needs the default export). */
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
+    await loadYamlParser();
     const url = new URL(request.url);
     try {
       switch (url.pathname) {
