@@ -8,7 +8,10 @@ import { LineSplitStream, splitTimestamp, streamLogLines } from "./log_lines.ts"
 const enc = new TextEncoder();
 
 /** A body that sends `chunks`, then stays open unless `end`; records whether it was cancelled. */
-function body(chunks: string[], end: boolean): { stream: ReadableStream<Uint8Array>; cancelled: () => boolean } {
+function body(
+  chunks: string[],
+  end: boolean,
+): { stream: ReadableStream<Uint8Array>; cancelled: () => boolean } {
   let cancelled = false;
   const stream = new ReadableStream<Uint8Array>({
     start(c) {
@@ -125,6 +128,9 @@ Deno.test("splitTimestamp: RFC 3339 prefix split off; other lines whole", () => 
     time: "2026-12-01T20:00:00.123456789Z",
     text: "a b",
   });
-  assert.deepEqual(splitTimestamp("2026-12-01T20:00:00+01:00 x"), { time: "2026-12-01T20:00:00+01:00", text: "x" });
+  assert.deepEqual(splitTimestamp("2026-12-01T20:00:00+01:00 x"), {
+    time: "2026-12-01T20:00:00+01:00",
+    text: "x",
+  });
   assert.deepEqual(splitTimestamp("no time here"), { time: undefined, text: "no time here" });
 });
