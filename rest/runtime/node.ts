@@ -12,6 +12,7 @@ import type { Runtime, SpawnOptions, SpawnResult } from "./runtime.ts";
 import { nodeBuiltin, nodeHttpsTransport } from "./_node_https.ts";
 import { nodeFileWriting } from "./_node_files.ts";
 import { fileError, isNotFound, notFoundError } from "./_errors.ts";
+import { nodeReadDir } from "./_node_fs.ts";
 
 interface NodeProcessEnv {
   env?: Record<string, string | undefined>;
@@ -79,6 +80,7 @@ export const nodeRuntime: Runtime = {
     }
   },
   ...nodeFileWriting,
+  readDir: nodeReadDir,
   env: (name: string): string | undefined => processEnv()[name],
   homeDir: (): string | undefined => nodeBuiltin<typeof NodeOs>("node:os")?.homedir() || undefined,
   spawn: nodeSpawn,
