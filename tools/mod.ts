@@ -14,8 +14,11 @@
  *
  * @module
  */
+export * from "./apply_manifests.ts";
 export * from "./conditions.ts";
 export * from "./log_lines.ts";
+export * from "./manifest_error.ts";
+export * from "./manifests.ts";
 export * from "./retry_watcher.ts";
 export * from "./until_with_sync.ts";
 export * from "./wait_failed_error.ts";
