@@ -24,9 +24,8 @@ function where(p: ManifestPosition): string {
   const what = p.kind || p.name
     ? ` (${[p.kind, p.name && JSON.stringify(p.name)].filter((x) => x).join(" ")})`
     : "";
-  const from = p.source === undefined
-    ? ""
-    : ` in ${p.source}${p.line === undefined ? "" : ` at line ${p.line}`}`;
+  const from = (p.source === undefined ? "" : ` in ${p.source}`) +
+    (p.line === undefined ? "" : ` at line ${p.line}`);
   return `Document ${p.index}${what}${from}`;
 }
 
