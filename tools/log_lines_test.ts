@@ -134,3 +134,25 @@ Deno.test("splitTimestamp: RFC 3339 prefix split off; other lines whole", () => 
   });
   assert.deepEqual(splitTimestamp("no time here"), { time: undefined, text: "no time here" });
 });
+
+Deno.test("streamLogLines: the lines as a web stream; cancel() and await using close it", async () => {
+  const b = body(["a\nb\n"], false);
+  const t = fakeTransport(() => new Response(b.stream));
+  const pods = newCoreV1Client(TEST_CONFIG, fakeOptions(t)).pods("default");
+  const lines = await streamLogLines(pods, "p", { follow: true });
+  const reader = lines.readable.getReader();
+  assert.deepEqual(await reader.read(), { done: false, value: "a" });
+  reader.releaseLock();
+  await lines.cancel();
+  assert.equal(b.cancelled(), true);
+  const b2 = body(["x\n"], false);
+  const t2 = fakeTransport(() => new Response(b2.stream));
+  {
+    await using disposable = await streamLogLines(
+      newCoreV1Client(TEST_CONFIG, fakeOptions(t2)).pods("d"),
+      "p",
+    );
+    assert.ok(disposable.readable instanceof ReadableStream);
+  }
+  assert.equal(b2.cancelled(), true);
+});

@@ -93,7 +93,7 @@ let yaml: Promise<typeof import("../_internal/deps.ts")> | undefined;
  *
  * const { manifests, errors } = await parseManifests({
  *   name: "app.yaml",
- *   text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n: bad\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n",
+ *   text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nitems: [1, 2\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n",
  * });
  * console.log(manifests.map((m) => m.object.kind)); // ["ConfigMap", "Namespace"]
  * console.log(errors[0].message.startsWith("Document 1 in app.yaml at line 5:")); // true
