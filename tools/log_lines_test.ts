@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { flushTasks } from "../_internal/clock.ts";
 import { newCoreV1Client } from "../clientset/core/v1/client.ts";
 import { fakeOptions, fakeTransport, json, pathOf, TEST_CONFIG } from "../rest/_fake_transport.ts";
 import type { Transport } from "../rest/runtime/runtime.ts";
@@ -144,6 +145,7 @@ Deno.test("streamLogLines: the lines as a web stream; cancel() and await using c
   assert.deepEqual(await reader.read(), { done: false, value: "a" });
   reader.releaseLock();
   await lines.cancel();
+  await flushTasks();
   assert.equal(b.cancelled(), true);
   const b2 = body(["x\n"], false);
   const t2 = fakeTransport(() => new Response(b2.stream));
@@ -154,5 +156,6 @@ Deno.test("streamLogLines: the lines as a web stream; cancel() and await using c
     );
     assert.ok(disposable.readable instanceof ReadableStream);
   }
+  await flushTasks(); // the cancel reaches the body through the pipe
   assert.equal(b2.cancelled(), true);
 });
