@@ -93,6 +93,7 @@ Deno.test("streamLogLines: leaving the loop closes the followed stream", async (
     assert.equal(line, "one");
     break;
   }
+  await flushTasks();
   assert.equal(b.cancelled(), true);
   assert.throws(() => lines[Symbol.asyncIterator](), TypeError);
 });
