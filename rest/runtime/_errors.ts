@@ -44,6 +44,15 @@ export function fileError(path: string, cause: unknown, verb = "read"): RuntimeI
   return new RuntimeIoError(`Cannot ${verb} file ${path}: ${reason}`, code, { cause });
 }
 
+/** The error for a folder that could not be listed: names the path and the reason. */
+export function folderError(path: string, cause: unknown): RuntimeIoError {
+  const code = codeOf(cause);
+  const reason = code === "ENOTDIR"
+    ? "it is not a folder"
+    : (code && REASONS[code]) ?? (cause instanceof Error ? cause.message : String(cause));
+  return new RuntimeIoError(`Cannot list folder ${path}: ${reason}`, code, { cause });
+}
+
 /** The error for a program that was not found (code "ENOENT"). */
 export function notFoundError(command: string, cause: unknown): RuntimeIoError {
   return new RuntimeIoError(`Cannot run ${command}: program not found`, "ENOENT", { cause });

@@ -21,6 +21,7 @@ import { nodeFileWriting } from "./_node_files.ts";
 import { fileError, isNotFound, notFoundError } from "./_errors.ts";
 import { nodeHttpsTransport } from "./_node_https.ts";
 import { nodeListenTcp, nodeSocketOpener, webSocketConnector } from "./_websocket_connect.ts";
+import { nodeReadDir } from "./_node_fs.ts";
 
 /** The part of Bun's API used here (Bun's own types are not available to Deno's type checker). */
 interface BunApi {
@@ -148,6 +149,7 @@ export const bunRuntime: Runtime = {
     }
   },
   ...nodeFileWriting,
+  readDir: nodeReadDir,
   env: (name: string): string | undefined => bun().env[name],
   homeDir: (): string | undefined => bun().env.HOME ?? bun().env.USERPROFILE,
   spawn: bunSpawn,

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  type DirEntry,
   type Runtime,
   RuntimeCapabilityError,
   type SpawnOptions,
@@ -16,7 +17,7 @@ import {
   type Transport,
 } from "./runtime.ts";
 import { nodeHttpsTransport } from "./_node_https.ts";
-import { fileError, notFoundError } from "./_errors.ts";
+import { fileError, folderError, notFoundError } from "./_errors.ts";
 import {
   hostOf,
   nodeSocketOpener,
@@ -189,6 +190,17 @@ export const denoRuntime: Runtime = {
       return Deno.cwd();
     } catch {
       return undefined;
+    }
+  },
+  async readDir(path: string): Promise<DirEntry[]> {
+    try {
+      const out: DirEntry[] = [];
+      for await (const e of Deno.readDir(path)) {
+        out.push({ name: e.name, isDirectory: e.isDirectory, isFile: e.isFile });
+      }
+      return out;
+    } catch (e) {
+      throw folderError(path, e);
     }
   },
   env: denoEnv,

@@ -44,6 +44,24 @@ Deno.test("deno runtime: readTextFile names the path and keeps the code", async 
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("deno runtime: readDir lists files and folders; a missing folder names its path", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/a.yaml`, "");
+  await Deno.mkdir(`${dir}/sub`);
+  const entries = await denoRuntime.readDir!(dir);
+  assert.deepEqual(entries.sort((x, y) => x.name.localeCompare(y.name)), [
+    { name: "a.yaml", isDirectory: false, isFile: true },
+    { name: "sub", isDirectory: true, isFile: false },
+  ]);
+  await assert.rejects(
+    denoRuntime.readDir!(`${dir}/missing`),
+    (e: Error & { code?: string }) =>
+      e.message === `Cannot list folder ${dir}/missing: no such file or directory` && e.code === "ENOENT",
+  );
+  await assert.rejects(denoRuntime.readDir!(`${dir}/a.yaml`), /it is not a folder/);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("deno runtime: env and homeDir", () => {
   assert.equal(denoRuntime.env!("PATH"), Deno.env.get("PATH"));
   assert.equal(denoRuntime.env!("KUBEWEB_SURELY_UNSET_VARIABLE"), undefined);

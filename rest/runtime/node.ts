@@ -13,6 +13,7 @@ import { nodeBuiltin, nodeHttpsTransport } from "./_node_https.ts";
 import { nodeFileWriting } from "./_node_files.ts";
 import { fileError, isNotFound, notFoundError } from "./_errors.ts";
 import { nodeListenTcp, nodeSocketOpener, webSocketConnector } from "./_websocket_connect.ts";
+import { nodeReadDir } from "./_node_fs.ts";
 
 interface NodeProcessEnv {
   env?: Record<string, string | undefined>;
@@ -83,6 +84,7 @@ export const nodeRuntime: Runtime = {
     }
   },
   ...nodeFileWriting,
+  readDir: nodeReadDir,
   env: (name: string): string | undefined => processEnv()[name],
   homeDir: (): string | undefined => nodeBuiltin<typeof NodeOs>("node:os")?.homedir() || undefined,
   spawn: nodeSpawn,

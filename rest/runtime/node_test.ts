@@ -29,6 +29,24 @@ Deno.test("node runtime: readTextFile, env, homeDir", async () => {
   assert.equal(nodeRuntime.homeDir!(), Deno.env.get("HOME"));
 });
 
+Deno.test("node runtime: readDir lists files and folders; a missing folder names its path", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/a.yaml`, "");
+  await Deno.mkdir(`${dir}/sub`);
+  const entries = await nodeRuntime.readDir!(dir);
+  assert.deepEqual(entries.sort((x, y) => x.name.localeCompare(y.name)), [
+    { name: "a.yaml", isDirectory: false, isFile: true },
+    { name: "sub", isDirectory: true, isFile: false },
+  ]);
+  await assert.rejects(
+    nodeRuntime.readDir!(`${dir}/missing`),
+    (e: Error & { code?: string }) =>
+      e.message === `Cannot list folder ${dir}/missing: no such file or directory` && e.code === "ENOENT",
+  );
+  await assert.rejects(nodeRuntime.readDir!(`${dir}/a.yaml`), /it is not a folder/);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("node runtime: spawn passes args, env and stdin; a missing program is ENOENT", async () => {
   const r = await nodeRuntime.spawn!("sh", {
     args: ["-c", 'read line; echo "$line $KW_X"; echo err >&2; exit 4'],

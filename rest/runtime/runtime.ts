@@ -102,6 +102,16 @@ export interface TcpListener {
   close(): void;
 }
 
+/** One entry of a folder, as {@linkcode Runtime.readDir} lists it. */
+export interface DirEntry {
+  /** The entry's name (no path). */
+  name: string;
+  /** True for a folder. */
+  isDirectory: boolean;
+  /** True for a regular file (a symbolic link is followed when the runtime says what it points to). */
+  isFile: boolean;
+}
+
 /** What a runtime can do for kubeweb. Missing capabilities are undefined. */
 export interface Runtime {
   /** "deno", "bun", "node" or "web". */
@@ -120,6 +130,8 @@ export interface Runtime {
   makeDir?: (path: string) => Promise<void>;
   /** The working directory, against which relative paths resolve. */
   cwd?: () => string | undefined;
+  /** Lists a folder's entries (any order). Rejects with an error whose message names the path. */
+  readDir?: (path: string) => Promise<DirEntry[]>;
   /** Reads an environment variable. */
   env?: (name: string) => string | undefined;
   /** The user's home directory. */
