@@ -417,6 +417,14 @@ function yamlParserFor(file: string | undefined): typeof ParseYaml {
 }
 
 function yamlError(e: unknown, file: string | undefined): ConfigError {
+  if (e instanceof Error && e.name === "NotCapable") {
+    // Deno without --allow-env: the YAML library reads LOG_TOKENS and LOG_STREAM while parsing.
+    return new ConfigError(
+      "The YAML parser reads the environment variables LOG_TOKENS and LOG_STREAM: run Deno with " +
+        "--allow-env=LOG_TOKENS,LOG_STREAM (or --allow-env), or pass the kubeconfig as JSON",
+      { file },
+    );
+  }
   // The YAML library's message carries an excerpt of the offending line, which may hold a secret:
   // keep only its first sentence and the position.
   const err = e as { message?: unknown; linePos?: { line: number; col: number }[] };
@@ -429,7 +437,8 @@ function yamlError(e: unknown, file: string | undefined): ConfigError {
 }
 
 /**
- * Parses the text of one kubeconfig file (YAML or JSON) into a typed {@linkcode KubeConfig}. Fields
+ * Parses the text of one kubeconfig file (YAML or JSON) into a typed {@linkcode KubeConfig}. JSON
+ * text needs nothing loaded; YAML needs {@linkcode loadYamlParser} once first. Fields
  * are type-checked and `*-data` fields must be valid base64; whether the chosen context is usable is
  * checked later by `restConfigFromKubeConfig`.
  *
@@ -455,12 +464,24 @@ function yamlError(e: unknown, file: string | undefined): ConfigError {
  */
 export function parseKubeConfig(text: string, options: ParseKubeConfigOptions = {}): KubeConfig {
   const file = options.file;
-  const parseYaml = yamlParserFor(file);
   let doc: unknown;
-  try {
-    doc = parseYaml(text, KUBECONFIG_YAML_OPTIONS);
-  } catch (e) {
-    throw yamlError(e, file);
+  if (yamlParser === undefined && text.trimStart().startsWith("{")) {
+    // JSON (`kubectl config view -o json`) needs no YAML parser: an edge program that gets its
+    // configuration as JSON text never loads it.
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(`Invalid JSON: ${e instanceof SyntaxError ? "cannot be parsed" : String(e)}`, {
+        file,
+      });
+    }
+  } else {
+    const parseYaml = yamlParserFor(file);
+    try {
+      doc = parseYaml(text, KUBECONFIG_YAML_OPTIONS);
+    } catch (e) {
+      throw yamlError(e, file);
+    }
   }
   const kc = emptyKubeConfig();
   if (file !== undefined) kc.files.push(file);

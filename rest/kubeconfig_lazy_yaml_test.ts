@@ -11,6 +11,8 @@ Deno.test("the YAML parser loads only when a kubeconfig is parsed; parseKubeConf
     } catch (e) {
       out.push(e.name, /loadYamlParser/.test(e.message));
     }
+    const json = rest.parseKubeConfig('{"clusters": [{"name": "j", "cluster": {"server": "https://j:6443"}}]}');
+    out.push(Object.keys(json.clusters).join());
     const kc = await rest.loadKubeConfig({ text: "clusters: [{name: a, cluster: {server: 'https://a:6443'}}]\\n" });
     out.push(Object.keys(kc.clusters).join());
     out.push(Object.keys(rest.parseKubeConfig("users: [{name: u, user: {token: t}}]\\n").users).join());
@@ -24,5 +26,34 @@ Deno.test("the YAML parser loads only when a kubeconfig is parsed; parseKubeConf
   }).output();
   const stderr = new TextDecoder().decode(out.stderr);
   assert.ok(out.success, stderr);
-  assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), ["ConfigError", true, "a", "u"]);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), ["ConfigError", true, "j", "a", "u"]);
+});
+
+Deno.test("without --allow-env, YAML parsing fails with a ConfigError naming the variables the YAML library reads", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const program = `${dir}/program.ts`;
+    await Deno.writeTextFile(
+      program,
+      `import * as rest from "${new URL("./mod.ts", import.meta.url).href}";
+      await rest.loadYamlParser();
+      try {
+        rest.parseKubeConfig("clusters: []\\n");
+        console.log(JSON.stringify(["parsed"]));
+      } catch (e) {
+        console.log(JSON.stringify([e.name, /--allow-env=LOG_TOKENS,LOG_STREAM/.test(e.message)]));
+      }`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", "--allow-read", program],
+      cwd: new URL("..", import.meta.url).pathname,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.ok(out.success, stderr);
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), ["ConfigError", true]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
