@@ -107,10 +107,13 @@ export const RESOURCES: ResourceRow[] = [{
   "namespaced": true,
   "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
   "subresources": {
+    "attach": [],
     "binding": ["create"],
     "ephemeralcontainers": ["get", "patch", "update"],
     "eviction": ["create"],
+    "exec": [],
     "log": ["get"],
+    "portforward": [],
     "resize": ["get", "patch", "update"],
     "status": ["get", "patch", "update"],
   },
