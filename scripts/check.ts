@@ -24,6 +24,7 @@ const steps: [string, string[]][] = [
   ["format", ["fmt", "--check"]],
   ["lint", ["lint"]],
   ["type-check (code and JSDoc examples)", ["check", "--doc", "."]],
+  ["type-check (README code blocks)", ["check", "--doc-only", "README.md"]],
   ["doc lint", ["doc", "--lint", ...entryPoints]],
   ["publish dry run", ["publish", "--dry-run", "--allow-dirty"]],
   ["modules layered (no two import each other)", ["run", "-A", "scripts/check_layers.ts"]],
