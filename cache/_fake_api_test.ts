@@ -41,6 +41,7 @@ export class FakeApi {
   readonly requests: FakeRequest[] = [];
   #collections = new Map<string, KubeObject[]>();
   #held = new Set<string>();
+  #forbidden = new Set<string>();
   #watches: OpenWatch[] = [];
   #rv = 100;
   #encoder = new TextEncoder();
@@ -58,6 +59,11 @@ export class FakeApi {
       this.#fetch(new URL(typeof input === "string" || input instanceof URL ? input : input.url), init),
     close() {},
   };
+
+  /** Answers every later list of `path` with 403 Forbidden. */
+  forbid(path: string): void {
+    this.#forbidden.add(path);
+  }
 
   /** Sets the objects a list of `path` returns. */
   set(path: string, items: KubeObject[]): void {
@@ -131,6 +137,15 @@ export class FakeApi {
         this.#emitLine(path, JSON.stringify({ type: "BOOKMARK", object: bookmark }));
       }
       return Promise.resolve(response);
+    }
+    if (this.#forbidden.has(path)) {
+      const status = { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Forbidden", code: 403 };
+      return Promise.resolve(
+        new Response(JSON.stringify({ ...status, message: `list ${path} is forbidden` }), {
+          status: 403,
+          headers: { "content-type": "application/json" },
+        }),
+      );
     }
     if (this.#held.has(path)) {
       return new Promise((_resolve, reject) => {

@@ -72,6 +72,9 @@ export class InformerSet {
             clock: this.#clock,
             objectDescription: group === "" ? resource : `${resource}.${group}`,
             useWatchList: options.useWatchList ?? true,
+            watchErrorHandler: options.watchErrorHandler,
+            logger: options.logger,
+            handlerBacklogWarningThreshold: options.handlerBacklogWarningThreshold,
           },
         ));
     const generic: GenericInformer<T> = {

@@ -16,6 +16,8 @@ import type { Lister } from "./lister.ts";
 import type { TweakListOptionsFunc } from "./listwatch.ts";
 import type { TransformFunc } from "./queue.ts";
 import type { SharedIndexInformer } from "./shared_informer.ts";
+import type { WatchErrorHandler } from "./reflector.ts";
+import type { CacheLogger } from "./cache_logger.ts";
 
 export { informerKey };
 export type { InformerGroups };
@@ -58,6 +60,15 @@ export interface SharedInformerFactoryOptions {
    * answers 400) that cycle lists and watches instead; the server's version is not consulted.
    */
   useWatchList?: boolean;
+  /** Told of list errors and watch-start errors of every informer (client-go's `WatchErrorHandler`). */
+  watchErrorHandler?: WatchErrorHandler;
+  /** Receives the informers' routine warnings (running-watch endings, slow handlers); default `console.warn`. */
+  logger?: CacheLogger;
+  /**
+   * Warn through `logger` when one handler's buffer holds more than this many notifications (default
+   * 10,000; 0: never).
+   */
+  handlerBacklogWarningThreshold?: number;
 }
 
 /** What every informer factory does: start, wait for sync, shut down, and informers by resource. */

@@ -335,3 +335,21 @@ Deno.test("useWatchList: false lists and watches without trying WatchList", asyn
   controller.abort();
   await settle(clock, factory.shutDown());
 });
+
+Deno.test("watchErrorHandler, logger and handlerBacklogWarningThreshold reach every informer of the factory", async () => {
+  const heard: string[] = [];
+  const { clock, api, factory } = setup(0, {
+    useWatchList: false,
+    watchErrorHandler: (_reflector, err) => void heard.push(`handler: ${(err as Error).message}`),
+    logger: { warn: (message) => void heard.push(`logger: ${message}`) },
+    handlerBacklogWarningThreshold: 0,
+  });
+  api.forbid("/api/v1/configmaps");
+  factory.core().v1().configMaps().informer();
+  const controller = new AbortController();
+  factory.start(controller.signal);
+  await advanceUntil(clock, () => heard.length > 0);
+  assert.match(heard[0], /^handler: .*forbidden/);
+  controller.abort();
+  await settle(clock, factory.shutDown());
+});
