@@ -73,6 +73,21 @@ class RealClock implements Clock {
 /** The wall clock with the runtime's timers. */
 export const REAL_CLOCK: Clock = new RealClock();
 
+const MONOTONIC_ORIGIN = performance.timeOrigin;
+
+/** The runtime's timers with `now()` on the monotonic timer, in epoch-like milliseconds. */
+class MonotonicClock extends RealClock {
+  override now(): number {
+    return MONOTONIC_ORIGIN + performance.now();
+  }
+}
+
+/**
+ * A clock on the monotonic timer (`performance.now()`), in epoch-like milliseconds: it never jumps
+ * with the wall clock, so a lease's validity judged on it holds across NTP steps.
+ */
+export const MONOTONIC_CLOCK: Clock = new MonotonicClock();
+
 interface FakeTimer {
   at: number;
   seq: number;

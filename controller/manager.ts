@@ -12,7 +12,7 @@ import type { EventRecorder } from "../record/event_recorder.ts";
 import type { KubeObject } from "../rest/types.ts";
 import { ControllerRun, type RunEnv } from "./_controller_run.ts";
 import { LeaseGuard } from "./_lease_guard.ts";
-import { MONOTONIC_CLOCK } from "./_monotonic_clock.ts";
+import { MONOTONIC_CLOCK } from "../_internal/clock.ts";
 import type { Controller } from "./controller.ts";
 import { ControllerError, LeaseLostError } from "./controller_error.ts";
 import { type ControllerLogger, jsonLogSink, type LogSink, newLogger } from "./logger.ts";
