@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { parseKubeConfig } from "../../../rest/kubeconfig.ts";
+import { loadYamlParser, parseKubeConfig } from "../../../rest/kubeconfig.ts";
 import { restConfigFromKubeConfig } from "../../../rest/rest_config.ts";
 import { restClientFor } from "../../../rest/rest_client.ts";
 import { detectRuntime } from "../../../rest/runtime/detect.ts";
@@ -25,6 +25,7 @@ export default {
     const url = new URL(request.url);
     if (url.pathname !== "/streams") return new Response("not found", { status: 404 });
     try {
+      await loadYamlParser();
       const config = await restConfigFromKubeConfig(parseKubeConfig(env.KUBECONFIG_TOKEN));
       const core = restClientFor(config, { apiPath: "/api", groupVersion: "v1" });
       const out = await runStreams(
