@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { CacheError, newIndexer, metaNamespaceKeyFunc } from "./mod.ts";
+ * import { CacheError, newIndexer, metaNamespaceKeyFunc } from "@kubeweb/client/cache";
  *
  * const indexer = newIndexer(metaNamespaceKeyFunc, {});
  * try {
@@ -34,7 +34,7 @@ export class CacheError extends Error {
  *
  * @example
  * ```ts
- * import { FIFOClosedError, RealFIFO, newIndexer, deletionHandlingMetaNamespaceKeyFunc } from "./mod.ts";
+ * import { FIFOClosedError, RealFIFO, newIndexer, deletionHandlingMetaNamespaceKeyFunc } from "@kubeweb/client/cache";
  *
  * const fifo = new RealFIFO({ knownObjects: newIndexer(deletionHandlingMetaNamespaceKeyFunc, {}) });
  * fifo.close();
@@ -55,7 +55,7 @@ export class FIFOClosedError extends CacheError {
  *
  * @example
  * ```ts
- * import { CacheError, CacheSyncError } from "./mod.ts";
+ * import { CacheError, CacheSyncError } from "@kubeweb/client/cache";
  *
  * const e = new CacheSyncError(["v1/pods"], { cause: new DOMException("timed out", "TimeoutError") });
  * console.log(e instanceof CacheError, e.unsynced); // true [ "v1/pods" ]

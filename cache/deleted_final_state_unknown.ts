@@ -11,8 +11,8 @@
  *
  * @example Unwrapping a tombstone in a delete handler
  * ```ts
- * import { DeletedFinalStateUnknown } from "./mod.ts";
- * import type { KubeObject } from "../rest/types.ts";
+ * import { DeletedFinalStateUnknown } from "@kubeweb/client/cache";
+ * import type { KubeObject } from "@kubeweb/client/rest";
  *
  * function onDelete(obj: KubeObject | DeletedFinalStateUnknown<KubeObject>): void {
  *   const last = obj instanceof DeletedFinalStateUnknown ? obj.obj : obj;

@@ -41,8 +41,8 @@ export interface DeltaFIFOOptions<T> {
  *
  * @example
  * ```ts
- * import { DeltaFIFO } from "./mod.ts";
- * import type { KubeObject } from "../rest/types.ts";
+ * import { DeltaFIFO } from "@kubeweb/client/cache";
+ * import type { KubeObject } from "@kubeweb/client/rest";
  *
  * const fifo = new DeltaFIFO<KubeObject>();
  * fifo.add({ metadata: { name: "a", resourceVersion: "1" } });

@@ -25,7 +25,7 @@ export const NAMESPACE_INDEX = "namespace";
  *
  * @example
  * ```ts
- * import { metaNamespaceIndexFunc, NAMESPACE_INDEX, newIndexer, metaNamespaceKeyFunc } from "./mod.ts";
+ * import { metaNamespaceIndexFunc, NAMESPACE_INDEX, newIndexer, metaNamespaceKeyFunc } from "@kubeweb/client/cache";
  *
  * const indexer = newIndexer(metaNamespaceKeyFunc, { [NAMESPACE_INDEX]: metaNamespaceIndexFunc });
  * indexer.add({ metadata: { namespace: "default", name: "web" } });
@@ -42,8 +42,8 @@ export function metaNamespaceIndexFunc(obj: KubeObject): string[] {
  *
  * @example
  * ```ts
- * import { newIndexer, metaNamespaceKeyFunc } from "./mod.ts";
- * import type { KubeObject } from "../rest/types.ts";
+ * import { newIndexer, metaNamespaceKeyFunc } from "@kubeweb/client/cache";
+ * import type { KubeObject } from "@kubeweb/client/rest";
  *
  * const byApp = (o: KubeObject) => o.metadata?.labels?.app ? [o.metadata.labels.app] : [];
  * const indexer = newIndexer<KubeObject>(metaNamespaceKeyFunc, { byApp });

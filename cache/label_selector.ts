@@ -27,7 +27,7 @@ export interface Requirement {
  *
  * @example
  * ```ts
- * import { parseSelector } from "./mod.ts";
+ * import { parseSelector } from "@kubeweb/client/cache";
  *
  * const s = parseSelector("app=web,tier in (frontend,backend),!canary");
  * console.log(s.matches({ app: "web", tier: "backend" })); // true
@@ -227,7 +227,7 @@ function tokenize(input: string): Token[] {
  *
  * @example
  * ```ts
- * import { parseSelector } from "./mod.ts";
+ * import { parseSelector } from "@kubeweb/client/cache";
  *
  * const s = parseSelector("env!=prod,x notin (y),has");
  * console.log(s.matches({ has: "" })); // true
@@ -335,7 +335,7 @@ export function parseSelector(selector: string): Selector {
  *
  * @example
  * ```ts
- * import { selectorFromSet } from "./mod.ts";
+ * import { selectorFromSet } from "@kubeweb/client/cache";
  *
  * const s = selectorFromSet({ app: "web" });
  * console.log(s.toString(), s.matches({ app: "web", x: "y" })); // "app=web" true

@@ -132,8 +132,8 @@ class CacheLister<T extends KubeObject> implements Lister<T> {
  *
  * @example
  * ```ts
- * import { newIndexer, newLister, metaNamespaceKeyFunc, metaNamespaceIndexFunc, NAMESPACE_INDEX } from "./mod.ts";
- * import { isNotFound } from "../rest/errors.ts";
+ * import { newIndexer, newLister, metaNamespaceKeyFunc, metaNamespaceIndexFunc, NAMESPACE_INDEX } from "@kubeweb/client/cache";
+ * import { isNotFound } from "@kubeweb/client/rest";
  *
  * const indexer = newIndexer(metaNamespaceKeyFunc, { [NAMESPACE_INDEX]: metaNamespaceIndexFunc });
  * indexer.add({ metadata: { namespace: "default", name: "web", labels: { app: "web" } } });

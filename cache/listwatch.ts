@@ -60,7 +60,7 @@ function prepare(
  *
  * @example
  * ```ts ignore
- * import { listWatchFromClient } from "./mod.ts";
+ * import { listWatchFromClient } from "@kubeweb/client/cache";
  *
  * const lw = listWatchFromClient(clientset.coreV1().configMaps("default"), { labelSelector: "app=web" });
  * ```
@@ -124,8 +124,8 @@ export interface ListWatchFromRestClientOptions {
  *
  * @example
  * ```ts ignore
- * import { newListWatchFromRestClient } from "./mod.ts";
- * import { restClientFor } from "../rest/rest_client.ts";
+ * import { newListWatchFromRestClient } from "@kubeweb/client/cache";
+ * import { restClientFor } from "@kubeweb/client/rest";
  *
  * const core = restClientFor(config, { apiPath: "/api", groupVersion: "v1" });
  * const lw = newListWatchFromRestClient(core, { resource: "pods", namespace: "default",

@@ -35,8 +35,8 @@ export interface RealFIFOOptions<T> {
  *
  * @example
  * ```ts
- * import { RealFIFO, newIndexer, deletionHandlingMetaNamespaceKeyFunc } from "./mod.ts";
- * import type { KubeObject } from "../rest/types.ts";
+ * import { RealFIFO, newIndexer, deletionHandlingMetaNamespaceKeyFunc } from "@kubeweb/client/cache";
+ * import type { KubeObject } from "@kubeweb/client/rest";
  *
  * const known = newIndexer<KubeObject>(deletionHandlingMetaNamespaceKeyFunc, {});
  * const fifo = new RealFIFO<KubeObject>({ knownObjects: known });

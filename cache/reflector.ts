@@ -200,8 +200,8 @@ function isWatchErrorRetriable(e: unknown): boolean {
  *
  * @example
  * ```ts
- * import { Reflector, newStore, metaNamespaceKeyFunc, type ListerWatcher } from "./mod.ts";
- * import type { KubeObject } from "../rest/types.ts";
+ * import { Reflector, newStore, metaNamespaceKeyFunc, type ListerWatcher } from "@kubeweb/client/cache";
+ * import type { KubeObject } from "@kubeweb/client/rest";
  *
  * const lw: ListerWatcher<KubeObject> = {
  *   list: () => Promise.resolve({ metadata: { resourceVersion: "7" }, items: [{ metadata: { name: "a" } }] }),

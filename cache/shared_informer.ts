@@ -422,7 +422,7 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
  * @example
  * ```ts ignore
  * import { newSharedIndexInformer, listWatchFromClient, waitForCacheSync, NAMESPACE_INDEX,
- *   metaNamespaceIndexFunc } from "./mod.ts";
+ *   metaNamespaceIndexFunc } from "@kubeweb/client/cache";
  *
  * const informer = newSharedIndexInformer(listWatchFromClient(clientset.coreV1().configMaps("")), {
  *   indexers: { [NAMESPACE_INDEX]: metaNamespaceIndexFunc },

@@ -22,7 +22,7 @@ export type KeyFunc = (obj: unknown) => string;
  *
  * @example
  * ```ts
- * import { newStore, metaNamespaceKeyFunc } from "./mod.ts";
+ * import { newStore, metaNamespaceKeyFunc } from "@kubeweb/client/cache";
  *
  * const store = newStore(metaNamespaceKeyFunc);
  * store.add({ metadata: { namespace: "default", name: "web" } });
@@ -55,7 +55,7 @@ export interface Store<T> {
  *
  * @example
  * ```ts
- * import { newStore, metaNamespaceKeyFunc } from "./mod.ts";
+ * import { newStore, metaNamespaceKeyFunc } from "@kubeweb/client/cache";
  *
  * const store = newStore(metaNamespaceKeyFunc);
  * store.add({ metadata: { name: "node-1" } });
@@ -71,7 +71,7 @@ export function newStore<T = KubeObject>(keyFunc: KeyFunc): Store<T> {
  *
  * @example
  * ```ts
- * import { newIndexer, deletionHandlingMetaNamespaceKeyFunc, metaNamespaceIndexFunc, NAMESPACE_INDEX } from "./mod.ts";
+ * import { newIndexer, deletionHandlingMetaNamespaceKeyFunc, metaNamespaceIndexFunc, NAMESPACE_INDEX } from "@kubeweb/client/cache";
  *
  * const indexer = newIndexer(deletionHandlingMetaNamespaceKeyFunc, { [NAMESPACE_INDEX]: metaNamespaceIndexFunc });
  * indexer.add({ metadata: { namespace: "kube-system", name: "dns" } });
@@ -89,7 +89,7 @@ export function newIndexer<T = KubeObject>(keyFunc: KeyFunc, indexers: Indexers<
  *
  * @example
  * ```ts
- * import { metaNamespaceKeyFunc } from "./mod.ts";
+ * import { metaNamespaceKeyFunc } from "@kubeweb/client/cache";
  *
  * console.log(metaNamespaceKeyFunc({ metadata: { namespace: "default", name: "web" } })); // "default/web"
  * console.log(metaNamespaceKeyFunc({ metadata: { name: "node-1" } })); // "node-1"
@@ -112,7 +112,7 @@ export function metaNamespaceKeyFunc(obj: unknown): string {
  *
  * @example
  * ```ts
- * import { deletionHandlingMetaNamespaceKeyFunc, DeletedFinalStateUnknown } from "./mod.ts";
+ * import { deletionHandlingMetaNamespaceKeyFunc, DeletedFinalStateUnknown } from "@kubeweb/client/cache";
  *
  * console.log(deletionHandlingMetaNamespaceKeyFunc(new DeletedFinalStateUnknown("ns/gone", undefined))); // "ns/gone"
  * ```
@@ -136,7 +136,7 @@ export interface ObjectName {
  *
  * @example
  * ```ts
- * import { splitMetaNamespaceKey } from "./mod.ts";
+ * import { splitMetaNamespaceKey } from "@kubeweb/client/cache";
  *
  * console.log(splitMetaNamespaceKey("default/web")); // { namespace: "default", name: "web" }
  * console.log(splitMetaNamespaceKey("node-1")); // { namespace: "", name: "node-1" }

@@ -47,7 +47,7 @@ export interface ThreadSafeStore<T> {
  *
  * @example
  * ```ts
- * import { newThreadSafeStore } from "./mod.ts";
+ * import { newThreadSafeStore } from "@kubeweb/client/cache";
  *
  * const store = newThreadSafeStore<{ node: string }>({ byNode: (o) => [o.node] });
  * store.add("a", { node: "n1" });

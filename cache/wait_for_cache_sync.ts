@@ -21,7 +21,7 @@ export interface WaitForCacheSyncOptions {
  *
  * @example
  * ```ts
- * import { waitForCacheSync } from "./mod.ts";
+ * import { waitForCacheSync } from "@kubeweb/client/cache";
  *
  * let synced = false;
  * setTimeout(() => (synced = true), 10);

@@ -20,7 +20,7 @@ export class DiscoveryError extends Error {
  *
  * @example
  * ```ts
- * import { GroupDiscoveryFailedError } from "./discovery_error.ts";
+ * import { GroupDiscoveryFailedError } from "@kubeweb/client/discovery";
  *
  * const err = new GroupDiscoveryFailedError(new Map([["metrics.k8s.io/v1beta1", new Error("Service unavailable")]]));
  * console.log(err.message); // "Unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: Service unavailable"

@@ -96,7 +96,7 @@ export async function getAPIGroupResources(
  *
  * @example
  * ```ts
- * import { DiscoveryRESTMapper } from "./rest_mapper.ts";
+ * import { DiscoveryRESTMapper } from "@kubeweb/client/discovery";
  *
  * const mapper = new DiscoveryRESTMapper([{
  *   group: { name: "apps", versions: [{ groupVersion: "apps/v1", version: "v1" }] },

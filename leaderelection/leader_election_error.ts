@@ -10,7 +10,7 @@
  *
  * @example Catching a configuration error
  * ```ts
- * import { LeaderElectionError } from "./leader_election_error.ts";
+ * import { LeaderElectionError } from "@kubeweb/client/leaderelection";
  *
  * try {
  *   throw new LeaderElectionError("leaseDuration must be greater than renewDeadline");

@@ -167,7 +167,7 @@ function validate(config: LeaderElectionConfig): void {
  *
  * @example Running a controller only while leading
  * ```ts ignore
- * import { LeaderElector, LeaseLock } from "./mod.ts";
+ * import { LeaderElector, LeaseLock } from "@kubeweb/client/leaderelection";
  *
  * declare const clientset: { coordinationV1(): import("./lease_lock.ts").LeasesGetter };
  * const elector = new LeaderElector({
@@ -559,7 +559,7 @@ export class LeaderElector {
  *
  * @example
  * ```ts ignore
- * import { LeaseLock, runLeaderElection } from "./mod.ts";
+ * import { LeaseLock, runLeaderElection } from "@kubeweb/client/leaderelection";
  *
  * declare const clientset: { coordinationV1(): import("./lease_lock.ts").LeasesGetter };
  * await runLeaderElection({

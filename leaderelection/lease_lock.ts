@@ -151,7 +151,7 @@ function validate(options: LeaseLockOptions | undefined): void {
  *
  * @example Electing a leader over a Lease
  * ```ts ignore
- * import { LeaseLock, runLeaderElection } from "./mod.ts";
+ * import { LeaseLock, runLeaderElection } from "@kubeweb/client/leaderelection";
  *
  * declare const clientset: { coordinationV1(): import("./lease_lock.ts").LeasesGetter };
  * const lock = new LeaseLock({

@@ -56,8 +56,8 @@ export interface LockGetResult {
  *
  * @example A lock over a Lease
  * ```ts ignore
- * import { LeaseLock } from "./lease_lock.ts";
- * import type { ResourceLock } from "./resource_lock.ts";
+ * import { LeaseLock } from "@kubeweb/client/leaderelection";
+ * import type { ResourceLock } from "@kubeweb/client/leaderelection";
  *
  * declare const clientset: { coordinationV1(): import("./lease_lock.ts").LeasesGetter };
  * const lock: ResourceLock = new LeaseLock({

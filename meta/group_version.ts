@@ -46,7 +46,7 @@ export interface GroupKind {
  *
  * @example
  * ```ts
- * import { parseGroupVersion } from "./group_version.ts";
+ * import { parseGroupVersion } from "@kubeweb/client/meta";
  *
  * console.log(parseGroupVersion("rbac.authorization.k8s.io/v1")); // { group: "rbac.authorization.k8s.io", version: "v1" }
  * ```
@@ -82,7 +82,7 @@ export function parseGroupResource(text: string): GroupResource {
  *
  * @example
  * ```ts
- * import { parseResourceArg } from "./group_version.ts";
+ * import { parseResourceArg } from "@kubeweb/client/meta";
  *
  * const { gvr, gr } = parseResourceArg("deployments.v1.apps");
  * console.log(gvr); // { group: "apps", version: "v1", resource: "deployments" }

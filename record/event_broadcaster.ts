@@ -62,7 +62,7 @@ export interface EventWatcher {
  *
  * @example Recording events to the API server
  * ```ts ignore
- * import { newEventBroadcaster } from "./mod.ts";
+ * import { newEventBroadcaster } from "@kubeweb/client/record";
  *
  * declare const clientset: { coreV1(): import("./event_sink.ts").EventsGetter };
  * const broadcaster = newEventBroadcaster();
@@ -357,7 +357,7 @@ class Broadcaster implements EventBroadcaster {
  *
  * @example
  * ```ts
- * import { newEventBroadcaster } from "./event_broadcaster.ts";
+ * import { newEventBroadcaster } from "@kubeweb/client/record";
  *
  * const broadcaster = newEventBroadcaster();
  * const seen: string[] = [];

@@ -140,7 +140,7 @@ interface EventLog {
  *
  * @example
  * ```ts
- * import { EventCorrelator } from "./event_correlator.ts";
+ * import { EventCorrelator } from "@kubeweb/client/record";
  *
  * const correlator = new EventCorrelator();
  * const event = {

@@ -35,7 +35,7 @@ export type EventObject =
  *
  * @example
  * ```ts ignore
- * import { newEventBroadcaster } from "./mod.ts";
+ * import { newEventBroadcaster } from "@kubeweb/client/record";
  *
  * declare const clientset: { coreV1(): import("./event_sink.ts").EventsGetter };
  * const broadcaster = newEventBroadcaster();

@@ -57,7 +57,7 @@ export interface EventSink {
  *
  * @example
  * ```ts ignore
- * import { newEventBroadcaster, newEventSink } from "./mod.ts";
+ * import { newEventBroadcaster, newEventSink } from "@kubeweb/client/record";
  *
  * declare const clientset: { coreV1(): import("./event_sink.ts").EventsGetter };
  * newEventBroadcaster().startRecordingToSink(newEventSink(clientset.coreV1()));

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { RecordError } from "./record_error.ts";
+ * import { RecordError } from "@kubeweb/client/record";
  *
  * const err = new RecordError('Unsupported event type "Info": use "Normal" or "Warning"');
  * console.log(err.name); // "RecordError"

@@ -33,7 +33,7 @@ function jittered(ms: number, factor: number, random: () => number): number {
  *
  * @example client-go's DefaultBackoff: 10 ms, factor 5, jitter 0.1
  * ```ts
- * import { nextDelay } from "./backoff.ts";
+ * import { nextDelay } from "@kubeweb/client/rest";
  *
  * const opts = { initialMs: 10, factor: 5, jitter: 0.1, random: () => 0 };
  * console.log([0, 1, 2, 3].map((n) => nextDelay(n, opts))); // [10, 50, 250, 1250]
@@ -68,7 +68,7 @@ interface Entry {
  *
  * @example
  * ```ts
- * import { Backoff } from "./backoff.ts";
+ * import { Backoff } from "@kubeweb/client/rest";
  *
  * const backoff = new Backoff(1000, 60_000);
  * backoff.next("pod-a");
@@ -186,7 +186,7 @@ export interface ExponentialBackoffManagerOptions {
  *
  * @example
  * ```ts
- * import { newExponentialBackoffManager } from "./backoff.ts";
+ * import { newExponentialBackoffManager } from "@kubeweb/client/rest";
  *
  * const manager = newExponentialBackoffManager({ initialMs: 800, maxMs: 30_000, resetMs: 120_000, random: () => 0 });
  * console.log([manager.step(), manager.step(), manager.step()]); // [800, 1600, 3200]

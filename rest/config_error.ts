@@ -26,8 +26,8 @@ export interface ConfigErrorOptions {
  *
  * @example Catching a configuration error
  * ```ts
- * import { ConfigError } from "./config_error.ts";
- * import { loadKubeConfig } from "./kubeconfig.ts";
+ * import { ConfigError } from "@kubeweb/client/rest";
+ * import { loadKubeConfig } from "@kubeweb/client/rest";
  *
  * try {
  *   await loadKubeConfig({ text: "clusters: 3\n", path: "/tmp/broken-config" });
@@ -74,7 +74,7 @@ export type ConfigWarningHandler = (message: string) => void;
  *
  * @example
  * ```ts
- * import { defaultConfigWarning } from "./config_error.ts";
+ * import { defaultConfigWarning } from "@kubeweb/client/rest";
  *
  * defaultConfigWarning("The service account CA file is missing; going on without it");
  * ```

@@ -39,7 +39,7 @@ export interface ApiErrorOptions {
  *
  * @example Telling a missing object apart from other failures
  * ```ts
- * import { ApiError, isNotFound } from "./errors.ts";
+ * import { ApiError, isNotFound } from "@kubeweb/client/rest";
  *
  * const err = new ApiError({ kind: "Status", status: "Failure", code: 404, reason: "NotFound",
  *   message: 'pods "web" not found' }, { request: { method: "GET", url: "https://k8s/api/v1/namespaces/default/pods/web" } });
@@ -103,7 +103,7 @@ export interface TransportErrorOptions {
  *
  * @example
  * ```ts
- * import { TransportError } from "./errors.ts";
+ * import { TransportError } from "@kubeweb/client/rest";
  *
  * const err = new TransportError("127.0.0.1:6443", { cause: new Error("Connection refused") });
  * console.log(err.message); // "Cannot connect to 127.0.0.1:6443: Connection refused"
@@ -141,7 +141,7 @@ export interface WatchDecodeErrorOptions {
  *
  * @example
  * ```ts
- * import { WatchDecodeError } from "./errors.ts";
+ * import { WatchDecodeError } from "@kubeweb/client/rest";
  *
  * const err = new WatchDecodeError('Unknown watch event type "SYNC" at event 3', { event: 3 });
  * console.log(err.event); // 3
@@ -265,7 +265,7 @@ function parseRetryAfter(headers: Headers): number | undefined {
  *
  * @example
  * ```ts
- * import { apiErrorFromResponse, isNotFound } from "./errors.ts";
+ * import { apiErrorFromResponse, isNotFound } from "@kubeweb/client/rest";
  *
  * const err = apiErrorFromResponse(404, new Headers(), "404 page not found",
  *   { method: "GET", url: "https://k8s/api/v1/namespaces/default/configmaps/foo", resource: "configmaps", name: "foo" });
@@ -337,7 +337,7 @@ export function apiErrorFromResponse(
  *
  * @example
  * ```ts
- * import { apiErrorFromStatus, isResourceExpired } from "./errors.ts";
+ * import { apiErrorFromStatus, isResourceExpired } from "@kubeweb/client/rest";
  *
  * const err = apiErrorFromStatus({ kind: "Status", status: "Failure", code: 410, reason: "Expired",
  *   message: "too old resource version: 1 (20)" });
@@ -377,7 +377,7 @@ export function reasonForError(err: unknown): StatusReason {
  *
  * @example
  * ```ts
- * import { apiErrorFromResponse, isNotFound } from "./errors.ts";
+ * import { apiErrorFromResponse, isNotFound } from "@kubeweb/client/rest";
  *
  * const err = apiErrorFromResponse(404, new Headers(), "", { method: "GET", url: "/api/v1/namespaces/x" });
  * console.log(isNotFound(err)); // true
@@ -432,7 +432,7 @@ export function isGone(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { apiErrorFromStatus, isGone, isResourceExpired } from "./errors.ts";
+ * import { apiErrorFromStatus, isGone, isResourceExpired } from "@kubeweb/client/rest";
  *
  * const err = apiErrorFromStatus({ kind: "Status", status: "Failure", code: 410, reason: "Gone" });
  * console.log(isResourceExpired(err), isGone(err)); // false true
@@ -513,7 +513,7 @@ export function isTooLargeResourceVersion(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { apiErrorFromResponse, retryAfterSeconds } from "./errors.ts";
+ * import { apiErrorFromResponse, retryAfterSeconds } from "@kubeweb/client/rest";
  *
  * const err = apiErrorFromResponse(429, new Headers({ "Retry-After": "3" }), "", { method: "GET", url: "/api" });
  * console.log(retryAfterSeconds(err)); // 3

@@ -109,7 +109,7 @@ function printable(text: string): string {
  *
  * @example
  * ```ts ignore
- * import { ExecAuthProvider } from "./exec_credential.ts";
+ * import { ExecAuthProvider } from "@kubeweb/client/rest";
  *
  * const auth = new ExecAuthProvider({
  *   command: "aws",

@@ -52,7 +52,7 @@ export interface InClusterConfigOptions {
  *
  * @example
  * ```ts ignore
- * import { inClusterConfig } from "./in_cluster.ts";
+ * import { inClusterConfig } from "@kubeweb/client/rest";
  *
  * const config = await inClusterConfig();
  * console.log(config.host); // e.g. "https://10.96.0.1:443"

@@ -56,7 +56,7 @@ function absent(e: unknown): e is ConfigError {
  *
  * @example
  * ```ts ignore
- * import { loadRestConfig } from "./load_rest_config.ts";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const config = await loadRestConfig();
  * console.log(config.host, config.namespace);

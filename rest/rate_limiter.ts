@@ -69,7 +69,7 @@ class TokenBucketRateLimiter implements RateLimiter {
  *
  * @example
  * ```ts
- * import { newTokenBucketRateLimiter } from "./rate_limiter.ts";
+ * import { newTokenBucketRateLimiter } from "@kubeweb/client/rest";
  *
  * const limiter = newTokenBucketRateLimiter(1, 3);
  * console.log([1, 2, 3, 4].map(() => limiter.tryAccept())); // [true, true, true, false]
@@ -95,7 +95,7 @@ export function newTokenBucketRateLimiter(
  *
  * @example
  * ```ts
- * import { rateLimiterFor } from "./rate_limiter.ts";
+ * import { rateLimiterFor } from "@kubeweb/client/rest";
  *
  * console.log(rateLimiterFor()?.qps()); // 5
  * console.log(rateLimiterFor(-1)); // undefined

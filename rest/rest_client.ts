@@ -62,7 +62,7 @@ function sharedRateLimiter(config: RestConfig, clock: Clock): RateLimiter | unde
  *
  * @example
  * ```ts ignore
- * import { restClientFor } from "./rest_client.ts";
+ * import { restClientFor } from "@kubeweb/client/rest";
  *
  * const core = restClientFor(config, { apiPath: "/api", groupVersion: "v1" });
  * const pods = (await core.get().namespace("default").resource("pods").param("limit", 10).do()).into<PodList>();
@@ -183,8 +183,8 @@ export class RESTClient {
  *
  * @example
  * ```ts ignore
- * import { restClientFor } from "./rest_client.ts";
- * import { loadRestConfig } from "./load_rest_config.ts";
+ * import { restClientFor } from "@kubeweb/client/rest";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const config = await loadRestConfig();
  * const apps = restClientFor(config, { apiPath: "/apis", groupVersion: "apps/v1" });

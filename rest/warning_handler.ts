@@ -26,7 +26,7 @@ export type WarningHandler = (warning: Warning) => void;
  *
  * @example
  * ```ts
- * import { parseWarningHeader } from "./warning_handler.ts";
+ * import { parseWarningHeader } from "@kubeweb/client/rest";
  *
  * const value = '299 - "v1beta1 is deprecated, use v1", 299 - "unknown field \\"x\\""';
  * console.log(parseWarningHeader(value).map((w) => w.text));
@@ -106,7 +106,7 @@ export interface DeduplicatingWarningHandlerOptions {
  *
  * @example
  * ```ts
- * import { newDeduplicatingWarningHandler } from "./warning_handler.ts";
+ * import { newDeduplicatingWarningHandler } from "@kubeweb/client/rest";
  *
  * const seen: string[] = [];
  * const handler = newDeduplicatingWarningHandler({ write: (m) => seen.push(m) });
@@ -141,7 +141,7 @@ let defaultHandler: WarningHandler = newDeduplicatingWarningHandler();
  *
  * @example Silence server warnings everywhere
  * ```ts
- * import { NO_WARNINGS, setDefaultWarningHandler } from "./warning_handler.ts";
+ * import { NO_WARNINGS, setDefaultWarningHandler } from "@kubeweb/client/rest";
  *
  * setDefaultWarningHandler(NO_WARNINGS);
  * ```

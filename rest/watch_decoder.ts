@@ -525,7 +525,7 @@ class WatchEventIterator<T> implements AsyncIterableIterator<WatchEvent<T>> {
  *
  * @example
  * ```ts
- * import { decodeWatchStream } from "./watch_decoder.ts";
+ * import { decodeWatchStream } from "@kubeweb/client/rest";
  *
  * const body = new Blob([
  *   '{"type":"ADDED","object":{"kind":"Pod","metadata":{"name":"a","resourceVersion":"1"}}}\n',

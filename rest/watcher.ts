@@ -239,7 +239,7 @@ class StreamWatcher<T> implements Watcher<T> {
  *
  * @example
  * ```ts
- * import { watcherFromResponse } from "./watcher.ts";
+ * import { watcherFromResponse } from "@kubeweb/client/rest";
  *
  * const body = new Blob(['{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n']).stream();
  * for await (const e of watcherFromResponse(body)) console.log(e.type); // "ADDED"

@@ -30,7 +30,7 @@ export interface Backoff {
  *
  * @example
  * ```ts
- * import { DEFAULT_RETRY, retryOnConflict } from "./mod.ts";
+ * import { DEFAULT_RETRY, retryOnConflict } from "@kubeweb/client/retry";
  *
  * await retryOnConflict(DEFAULT_RETRY, async () => {
  *   // get the object, change it, update it; a Conflict error is retried
@@ -50,7 +50,7 @@ export const DEFAULT_RETRY: Readonly<Backoff> = Object.freeze({
  *
  * @example
  * ```ts
- * import { DEFAULT_BACKOFF, onError } from "./mod.ts";
+ * import { DEFAULT_BACKOFF, onError } from "@kubeweb/client/retry";
  *
  * await onError(DEFAULT_BACKOFF, (err) => err instanceof TypeError, () => {
  *   // an operation that may fail with a TypeError for a while

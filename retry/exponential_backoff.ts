@@ -29,7 +29,7 @@ export interface WaitOptions {
  *
  * @example Waiting for a resource to show up
  * ```ts
- * import { exponentialBackoff } from "./mod.ts";
+ * import { exponentialBackoff } from "@kubeweb/client/retry";
  *
  * let tries = 0;
  * await exponentialBackoff({ durationMs: 1, factor: 2, steps: 5 }, () => ++tries === 3);

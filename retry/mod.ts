@@ -6,8 +6,8 @@
  *
  * @example Read, modify, write, retried on conflict
  * ```ts
- * import { ApiError } from "../rest/errors.ts";
- * import { DEFAULT_RETRY, retryOnConflict } from "./mod.ts";
+ * import { ApiError } from "@kubeweb/client/rest";
+ * import { DEFAULT_RETRY, retryOnConflict } from "@kubeweb/client/retry";
  *
  * let attempts = 0;
  * await retryOnConflict(DEFAULT_RETRY, () => {

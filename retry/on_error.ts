@@ -13,7 +13,7 @@ import { exponentialBackoff, type WaitOptions } from "./exponential_backoff.ts";
  *
  * @example Retrying a flaky call
  * ```ts
- * import { DEFAULT_BACKOFF, onError } from "./mod.ts";
+ * import { DEFAULT_BACKOFF, onError } from "@kubeweb/client/retry";
  *
  * let calls = 0;
  * const value = await onError(DEFAULT_BACKOFF, (err) => err instanceof TypeError, () => {

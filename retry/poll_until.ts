@@ -27,7 +27,7 @@ export interface PollUntilOptions extends WaitOptions {
  *
  * @example Waiting until a flag is set, checking every 10 ms for at most a second
  * ```ts
- * import { pollUntil } from "./mod.ts";
+ * import { pollUntil } from "@kubeweb/client/retry";
  *
  * let ready = false;
  * setTimeout(() => (ready = true), 30);

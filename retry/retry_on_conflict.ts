@@ -15,7 +15,7 @@ import { onError } from "./on_error.ts";
  *
  * @example Updating a ConfigMap without losing concurrent writes
  * ```ts ignore
- * import { DEFAULT_RETRY, retryOnConflict } from "./mod.ts";
+ * import { DEFAULT_RETRY, retryOnConflict } from "@kubeweb/client/retry";
  *
  * await retryOnConflict(DEFAULT_RETRY, async () => {
  *   const cm = await configMaps.get("settings");

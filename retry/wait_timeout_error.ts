@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { exponentialBackoff, WaitTimeoutError } from "./mod.ts";
+ * import { exponentialBackoff, WaitTimeoutError } from "@kubeweb/client/retry";
  *
  * try {
  *   await exponentialBackoff({ durationMs: 1, steps: 2 }, () => false);

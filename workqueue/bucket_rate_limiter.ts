@@ -21,7 +21,7 @@ export interface BucketRateLimiterOptions {
  *
  * @example
  * ```ts
- * import { bucketRateLimiter } from "./mod.ts";
+ * import { bucketRateLimiter } from "@kubeweb/client/workqueue";
  *
  * const limiter = bucketRateLimiter<string>(10, 2);
  * limiter.when("a"); // 0

@@ -21,7 +21,7 @@ export interface DefaultControllerRateLimiterOptions {
  *
  * @example
  * ```ts
- * import { defaultControllerRateLimiter, newRateLimitingQueue } from "./mod.ts";
+ * import { defaultControllerRateLimiter, newRateLimitingQueue } from "@kubeweb/client/workqueue";
  *
  * const queue = newRateLimitingQueue<string>(defaultControllerRateLimiter(), { name: "pods" });
  * queue.addRateLimited("default/web"); // queued after 5 ms

@@ -22,7 +22,7 @@ export interface DelayingQueue<T> extends Queue<T> {
  *
  * @example Retrying later
  * ```ts
- * import { newDelayingQueue } from "./mod.ts";
+ * import { newDelayingQueue } from "@kubeweb/client/workqueue";
  *
  * const queue = newDelayingQueue<string>({ name: "pods" });
  * queue.addAfter("default/web", 10);

@@ -11,7 +11,7 @@ import type { RateLimiter } from "./rate_limiter.ts";
  *
  * @example
  * ```ts
- * import { itemExponentialFailureRateLimiter } from "./mod.ts";
+ * import { itemExponentialFailureRateLimiter } from "@kubeweb/client/workqueue";
  *
  * const limiter = itemExponentialFailureRateLimiter<string>(5, 1000);
  * limiter.when("a"); // 5

@@ -11,7 +11,7 @@ import type { RateLimiter } from "./rate_limiter.ts";
  *
  * @example
  * ```ts
- * import { itemFastSlowRateLimiter } from "./mod.ts";
+ * import { itemFastSlowRateLimiter } from "@kubeweb/client/workqueue";
  *
  * const limiter = itemFastSlowRateLimiter<string>(5, 10_000, 3);
  * limiter.when("a"); // 5, then 5, 5, then 10000 from the fourth call

@@ -11,7 +11,7 @@ import type { RateLimiter } from "./rate_limiter.ts";
  *
  * @example
  * ```ts
- * import { bucketRateLimiter, itemExponentialFailureRateLimiter, maxOfRateLimiter } from "./mod.ts";
+ * import { bucketRateLimiter, itemExponentialFailureRateLimiter, maxOfRateLimiter } from "@kubeweb/client/workqueue";
  *
  * const limiter = maxOfRateLimiter<string>(
  *   itemExponentialFailureRateLimiter(5, 60_000),

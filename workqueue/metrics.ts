@@ -36,7 +36,7 @@ export interface HistogramMetric {
  *
  * @example Counting adds
  * ```ts
- * import { type MetricsProvider, NOOP_METRICS_PROVIDER, newQueue } from "./mod.ts";
+ * import { type MetricsProvider, NOOP_METRICS_PROVIDER, newQueue } from "@kubeweb/client/workqueue";
  *
  * let adds = 0;
  * const provider: MetricsProvider = { ...NOOP_METRICS_PROVIDER, newAddsMetric: () => ({ inc: () => adds++ }) };
@@ -74,7 +74,7 @@ const NOOP_GAUGE: GaugeMetric & SettableGaugeMetric & CounterMetric & HistogramM
  *
  * @example
  * ```ts
- * import { NOOP_METRICS_PROVIDER, newQueue } from "./mod.ts";
+ * import { NOOP_METRICS_PROVIDER, newQueue } from "@kubeweb/client/workqueue";
  *
  * const queue = newQueue<string>({ metricsProvider: NOOP_METRICS_PROVIDER });
  * queue.shutDown();

@@ -6,7 +6,7 @@
  *
  * @example A rate-limited worker
  * ```ts
- * import { defaultControllerRateLimiter, newRateLimitingQueue } from "./mod.ts";
+ * import { defaultControllerRateLimiter, newRateLimitingQueue } from "@kubeweb/client/workqueue";
  *
  * const queue = newRateLimitingQueue<string>(defaultControllerRateLimiter(), { name: "pods" });
  * queue.add("default/web");

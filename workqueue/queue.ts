@@ -83,7 +83,7 @@ export interface Queue<T> extends AsyncDisposable {
  *
  * @example A worker loop
  * ```ts
- * import { newQueue } from "./mod.ts";
+ * import { newQueue } from "@kubeweb/client/workqueue";
  *
  * const queue = newQueue<string>({ name: "pods" });
  * queue.add("default/web");

@@ -27,7 +27,7 @@ export interface RateLimitingQueue<T> extends DelayingQueue<T> {
  *
  * @example A controller worker
  * ```ts
- * import { defaultControllerRateLimiter, newRateLimitingQueue } from "./mod.ts";
+ * import { defaultControllerRateLimiter, newRateLimitingQueue } from "@kubeweb/client/workqueue";
  *
  * const queue = newRateLimitingQueue<string>(defaultControllerRateLimiter(), { name: "pods" });
  * queue.add("default/web");

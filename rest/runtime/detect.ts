@@ -56,7 +56,7 @@ let detected: Runtime | undefined;
  *
  * @example
  * ```ts
- * import { detectRuntime } from "./detect.ts";
+ * import { detectRuntime } from "@kubeweb/client/rest";
  * const runtime = detectRuntime();
  * console.log(runtime.name); // "deno" under Deno
  * ```
