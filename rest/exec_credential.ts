@@ -108,7 +108,7 @@ function printable(text: string): string {
  * {@linkcode ExecAuthProvider.getCredential} and rebuild the transport when it changes.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { ExecAuthProvider } from "@kubeweb/client/rest";
  *
  * const auth = new ExecAuthProvider({

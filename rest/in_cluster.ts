@@ -51,7 +51,7 @@ export interface InClusterConfigOptions {
  * holds no certificate is reported to `onWarning` and left out, as client-go does.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { inClusterConfig } from "@kubeweb/client/rest";
  *
  * const config = await inClusterConfig();

@@ -444,7 +444,7 @@ function yamlError(e: unknown, file: string | undefined): ConfigError {
  *
  * @example Parsing kubeconfig text
  * ```ts
- * import { loadYamlParser, parseKubeConfig } from "./kubeconfig.ts";
+ * import { loadYamlParser, parseKubeConfig } from "@kubeweb/client/rest";
  *
  * await loadYamlParser();
  * const kc = parseKubeConfig(`
@@ -533,7 +533,7 @@ function mergeFirstWins<T>(into: Record<string, T>, from: Record<string, T> | un
  *
  * @example Two files, the first wins
  * ```ts
- * import { loadYamlParser, mergeKubeConfigs, parseKubeConfig } from "./kubeconfig.ts";
+ * import { loadYamlParser, mergeKubeConfigs, parseKubeConfig } from "@kubeweb/client/rest";
  *
  * await loadYamlParser();
  * const a = parseKubeConfig("clusters: [{name: c, cluster: {server: https://a}}]\n", { file: "/a" });
@@ -609,8 +609,8 @@ export function defaultKubeConfigPath(runtime: Runtime): string | undefined {
  * merged as kubectl does, missing ones skipped) or `~/.kube/config`.
  *
  * @example Loading the user's kubeconfig
- * ```ts ignore
- * import { loadKubeConfig } from "./kubeconfig.ts";
+ * ```ts
+ * import { loadKubeConfig } from "@kubeweb/client/rest";
  *
  * const kc = await loadKubeConfig();
  * console.log(kc.currentContext, Object.keys(kc.contexts));

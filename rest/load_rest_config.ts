@@ -55,7 +55,7 @@ function absent(e: unknown): e is ConfigError {
  * exists, the error lists why each was skipped.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const config = await loadRestConfig();

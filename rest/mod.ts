@@ -6,7 +6,7 @@
  * and watch stream decoding.
  *
  * @example List pods with the current kubeconfig context
- * ```ts ignore
+ * ```ts
  * import { isNotFound, loadRestConfig, restClientFor } from "@kubeweb/client/rest";
  *
  * const config = await loadRestConfig();

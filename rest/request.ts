@@ -253,7 +253,11 @@ interface Sent {
  * `watchIdleTimeoutMs`. When a deadline passes, the client's pooled connections are dropped.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import type { RESTClient } from "@kubeweb/client/rest";
+ * import type { Pod } from "@kubeweb/client/clientset/core/v1";
+ *
+ * declare const client: RESTClient;
  * const pod = (await client.get().namespace("default").resource("pods").name("web").do()).into<Pod>();
  * ```
  */

@@ -61,9 +61,11 @@ function sharedRateLimiter(config: RestConfig, clock: Clock): RateLimiter | unde
  * {@linkcode Request} to complete and send.
  *
  * @example
- * ```ts ignore
- * import { restClientFor } from "@kubeweb/client/rest";
+ * ```ts
+ * import { type RestConfig, restClientFor } from "@kubeweb/client/rest";
+ * import type { PodList } from "@kubeweb/client/clientset/core/v1";
  *
+ * declare const config: RestConfig;
  * const core = restClientFor(config, { apiPath: "/api", groupVersion: "v1" });
  * const pods = (await core.get().namespace("default").resource("pods").param("limit", 10).do()).into<PodList>();
  * ```
@@ -182,9 +184,8 @@ export class RESTClient {
  * rate limiter.
  *
  * @example
- * ```ts ignore
- * import { restClientFor } from "@kubeweb/client/rest";
- * import { loadRestConfig } from "@kubeweb/client/rest";
+ * ```ts
+ * import { loadRestConfig, restClientFor } from "@kubeweb/client/rest";
  *
  * const config = await loadRestConfig();
  * const apps = restClientFor(config, { apiPath: "/apis", groupVersion: "apps/v1" });

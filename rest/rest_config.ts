@@ -116,7 +116,7 @@ export interface RestConfig {
  *
  * @example
  * ```ts
- * import { StaticTokenAuthProvider } from "./rest_config.ts";
+ * import { StaticTokenAuthProvider } from "@kubeweb/client/rest";
  *
  * const headers = new Headers();
  * await new StaticTokenAuthProvider("abc").authorize(headers);
@@ -184,8 +184,8 @@ export interface TokenFileAuthProviderOptions {
  * the next request re-read it. When a re-read fails the previous token stays in use.
  *
  * @example
- * ```ts ignore
- * import { TokenFileAuthProvider } from "./rest_config.ts";
+ * ```ts
+ * import { TokenFileAuthProvider } from "@kubeweb/client/rest";
  *
  * const auth = new TokenFileAuthProvider("/var/run/secrets/kubernetes.io/serviceaccount/token");
  * const headers = new Headers();
@@ -277,7 +277,7 @@ export class TokenFileAuthProvider implements AuthProvider {
  *
  * @example
  * ```ts
- * import { impersonationHeaders } from "./rest_config.ts";
+ * import { impersonationHeaders } from "@kubeweb/client/rest";
  *
  * console.log(impersonationHeaders({ userName: "jane", groups: ["a", "b"] }));
  * // [["Impersonate-User", "jane"], ["Impersonate-Group", "a"], ["Impersonate-Group", "b"]]
@@ -498,8 +498,7 @@ function execClusterInfo(
  *
  * @example
  * ```ts
- * import { loadYamlParser, parseKubeConfig } from "./kubeconfig.ts";
- * import { restConfigFromKubeConfig } from "./rest_config.ts";
+ * import { loadYamlParser, parseKubeConfig, restConfigFromKubeConfig } from "@kubeweb/client/rest";
  *
  * await loadYamlParser();
  * const kc = parseKubeConfig(`

@@ -27,7 +27,7 @@ function isBlank(text: string): boolean {
  *
  * @example
  * ```ts
- * import { Result } from "./result.ts";
+ * import { Result } from "@kubeweb/client/rest";
  *
  * const r = new Result(200, new Headers(), new TextEncoder().encode('{"kind":"Pod"}'), []);
  * console.log(r.into<{ kind: string }>().kind); // "Pod"

@@ -113,9 +113,8 @@ function cached(config: RestConfig, runtime: Runtime, inner: Transport): Disposa
  * client certificate on an edge runtime).
  *
  * @example
- * ```ts ignore
- * import { loadRestConfig } from "./load_rest_config.ts";
- * import { transportFor } from "./transport_for.ts";
+ * ```ts
+ * import { loadRestConfig, transportFor } from "@kubeweb/client/rest";
  *
  * const config = await loadRestConfig();
  * const res = await transportFor(config).fetch(`${config.host}/version`);

@@ -21,9 +21,15 @@ import { decodeWatchStream } from "./watch_decoder.ts";
  * idle timeout, or outlived its `timeoutSeconds` plus a grace.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import type { RESTClient } from "@kubeweb/client/rest";
+ * import type { Pod } from "@kubeweb/client/clientset/core/v1";
+ *
+ * declare const client: RESTClient;
  * const watcher = await client.get().namespace("default").resource("pods").watch<Pod>();
  * for await (const event of watcher) {
+ *   if (event.type === "ERROR") throw new Error(`watch failed: ${event.object.message}`);
+ *   if (event.type === "BOOKMARK") continue; // only a resource version
  *   console.log(event.type, event.object.metadata?.name);
  *   if (event.type === "DELETED") watcher.stop();
  * }

@@ -132,8 +132,10 @@ async function bunSpawn(command: string, options: SpawnOptions): Promise<SpawnRe
  * The Bun implementation of {@linkcode Runtime}.
  *
  * @example
- * ```ts ignore
- * import { bunRuntime } from "./bun.ts";
+ * ```ts
+ * import { bunRuntime } from "@kubeweb/client/rest";
+ *
+ * declare const caPem: string, certPem: string, keyPem: string; // PEM text, e.g. from a kubeconfig
  * const transport = bunRuntime.createTransport({ caPem, certPem, keyPem });
  * const res = await transport.fetch("https://127.0.0.1:6443/version");
  * ```

@@ -140,8 +140,8 @@ function denoEnv(name: string): string | undefined {
  * The Deno implementation of {@linkcode Runtime}.
  *
  * @example Build a transport trusting a custom CA
- * ```ts ignore
- * import { denoRuntime } from "./deno.ts";
+ * ```ts
+ * import { denoRuntime } from "@kubeweb/client/rest";
  * const transport = denoRuntime.createTransport({ caPem: await Deno.readTextFile("ca.pem") });
  * const res = await transport.fetch("https://127.0.0.1:6443/version");
  * transport.close();

@@ -4,7 +4,7 @@
  *
  * @example Build a transport for the current runtime
  * ```ts
- * import { detectRuntime } from "./mod.ts";
+ * import { detectRuntime } from "@kubeweb/client/rest";
  *
  * const transport = detectRuntime().createTransport({});
  * transport.close();

@@ -62,8 +62,10 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * compatibility.
  *
  * @example
- * ```ts ignore
- * import { nodeRuntime } from "./node.ts";
+ * ```ts
+ * import { nodeRuntime } from "@kubeweb/client/rest";
+ *
+ * declare const caPem: string, certPem: string, keyPem: string; // PEM text, e.g. from a kubeconfig
  * const transport = nodeRuntime.createTransport({ caPem, certPem, keyPem });
  * const res = await transport.fetch("https://127.0.0.1:6443/version");
  * transport.close();

@@ -102,7 +102,7 @@ function createWebTransport(tls: TlsOptions): Transport {
  *
  * @example
  * ```ts
- * import { webRuntime } from "./web.ts";
+ * import { webRuntime } from "@kubeweb/client/rest";
  * const transport = webRuntime.createTransport({});
  * transport.close();
  * ```
