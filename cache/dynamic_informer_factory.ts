@@ -73,7 +73,7 @@ class DynamicInformerFactory implements DynamicSharedInformerFactory {
  * @returns The factory.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newDynamicSharedInformerFactory } from "@kubeweb/client/cache";
  * import { newDynamicClient } from "@kubeweb/client/dynamic";
  * import { loadRestConfig } from "@kubeweb/client/rest";

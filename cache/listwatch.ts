@@ -59,9 +59,11 @@ function prepare(
  * `list(options)` and `watch(options)` that take a `signal`).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { listWatchFromClient } from "@kubeweb/client/cache";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
+ * declare const clientset: Clientset;
  * const lw = listWatchFromClient(clientset.coreV1().configMaps("default"), { labelSelector: "app=web" });
  * ```
  */
@@ -123,10 +125,11 @@ export interface ListWatchFromRestClientOptions {
  * (client-go's `NewListWatchFromClient`).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newListWatchFromRestClient } from "@kubeweb/client/cache";
- * import { restClientFor } from "@kubeweb/client/rest";
+ * import { type RestConfig, restClientFor } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const core = restClientFor(config, { apiPath: "/api", groupVersion: "v1" });
  * const lw = newListWatchFromRestClient(core, { resource: "pods", namespace: "default",
  *   fieldSelector: "spec.nodeName=node-1" });

@@ -73,7 +73,7 @@ class MetadataInformerFactory implements MetadataSharedInformerFactory {
  * @returns The factory.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newMetadataSharedInformerFactory, transformStripManagedFields } from "@kubeweb/client/cache";
  * import { newMetadataClient } from "@kubeweb/client/metadata";
  * import { loadRestConfig } from "@kubeweb/client/rest";

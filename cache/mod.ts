@@ -4,7 +4,7 @@
  *
  * @example An indexed cache
  * ```ts
- * import { newIndexer, deletionHandlingMetaNamespaceKeyFunc, metaNamespaceIndexFunc, NAMESPACE_INDEX } from "./mod.ts";
+ * import { newIndexer, deletionHandlingMetaNamespaceKeyFunc, metaNamespaceIndexFunc, NAMESPACE_INDEX } from "@kubeweb/client/cache";
  *
  * const indexer = newIndexer(deletionHandlingMetaNamespaceKeyFunc, { [NAMESPACE_INDEX]: metaNamespaceIndexFunc });
  * indexer.add({ metadata: { namespace: "default", name: "web" } });

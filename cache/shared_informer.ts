@@ -420,10 +420,12 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
  * "namespace/name" keys; add the namespace index for namespace listers.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newSharedIndexInformer, listWatchFromClient, waitForCacheSync, NAMESPACE_INDEX,
  *   metaNamespaceIndexFunc } from "@kubeweb/client/cache";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
+ * declare const clientset: Clientset;
  * const informer = newSharedIndexInformer(listWatchFromClient(clientset.coreV1().configMaps("")), {
  *   indexers: { [NAMESPACE_INDEX]: metaNamespaceIndexFunc },
  *   transform: (cm) => ({ ...cm, metadata: { ...cm.metadata, managedFields: undefined } }),
