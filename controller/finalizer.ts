@@ -63,15 +63,22 @@ const QUALIFIED =
  * idempotent. A failing handler leaves the finalizer in place; throw, and the key is retried.
  *
  * @example
- * ```ts ignore
- * import { finalizer, Result } from "@kubeweb/client/controller";
+ * ```ts
+ * import { finalizer, type Reconciler, Result } from "@kubeweb/client/controller";
+ * import type { ConfigMap, ConfigMapsClient } from "@kubeweb/client/clientset/core/v1";
  *
- * // inside a reconcile:
- * return await finalizer({ client: configMaps, name: "example.com/mirror", object: context.object!, context }, async (event) => {
- *   if (event.type === "cleanup") await deleteMirrors(event.object);
- *   else await applyMirror(event.object);
- *   return Result.DONE;
- * });
+ * declare const configMaps: ConfigMapsClient;
+ * declare function applyMirror(cm: ConfigMap): Promise<void>;
+ * declare function deleteMirrors(cm: ConfigMap): Promise<void>;
+ *
+ * const reconcile: Reconciler<ConfigMap> = async (_request, context) => {
+ *   if (!context.object) return Result.DONE; // gone: nothing left to finalize
+ *   return await finalizer({ client: configMaps, name: "example.com/mirror", object: context.object, context }, async (event) => {
+ *     if (event.type === "cleanup") await deleteMirrors(event.object);
+ *     else await applyMirror(event.object);
+ *     return Result.DONE;
+ *   });
+ * };
  * ```
  */
 export async function finalizer<T extends KubeObject, R extends ReconcileResult | void>(

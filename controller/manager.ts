@@ -114,7 +114,7 @@ interface Term {
  * asynchronous and short.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Manager, newController, onShutdownSignal, Result } from "@kubeweb/client/controller";
  * import { newSharedInformerFactory, type SharedInformerFactory } from "@kubeweb/client/cache";
  * import { newClientset } from "@kubeweb/client/clientset";

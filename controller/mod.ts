@@ -11,7 +11,7 @@
  * {@linkcode setControllerReference}: it is idempotent and never needs a read-modify-write loop.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Manager, newController, onShutdownSignal, Result } from "@kubeweb/client/controller";
  * import { newSharedInformerFactory, type SharedInformerFactory } from "@kubeweb/client/cache";
  * import { newClientset } from "@kubeweb/client/clientset";

@@ -33,7 +33,7 @@ function exit(code: number): void {
  * TypeError on runtimes without process signals.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { onShutdownSignal } from "@kubeweb/client/controller";
  *
  * const signal = onShutdownSignal({ onSignal: (s) => console.log(`got ${s}, stopping`) });
