@@ -124,9 +124,11 @@ class CachedDiscoveryClientImpl implements CachedDiscoveryClient {
  * request; failed requests are not cached.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newCachedDiscoveryClient, newDiscoveryClient } from "@kubeweb/client/discovery";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const discovery = newCachedDiscoveryClient(newDiscoveryClient(config));
  * await discovery.serverGroupsAndResources(); // asks the server
  * await discovery.serverGroupsAndResources(); // from the cache

@@ -198,9 +198,11 @@ export const DISCOVERY_BURST: number = 300;
  * @returns The client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newDiscoveryClient } from "@kubeweb/client/discovery";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const discovery = newDiscoveryClient(config);
  * console.log((await discovery.serverVersion()).gitVersion);
  * const { resources, error } = await discovery.serverPreferredResources();

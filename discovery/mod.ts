@@ -4,9 +4,11 @@
  * short names, singular names, scopes and preferred versions.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { DeferredDiscoveryRESTMapper, newCachedDiscoveryClient, newDiscoveryClient } from "@kubeweb/client/discovery";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const discovery = newCachedDiscoveryClient(newDiscoveryClient(config));
  * console.log((await discovery.serverVersion()).gitVersion);
  * const mapper = new DeferredDiscoveryRESTMapper(discovery);

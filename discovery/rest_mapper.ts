@@ -271,9 +271,11 @@ export interface DeferredDiscoveryRESTMapperOptions {
  * and tries again, at most once per `minReloadIntervalMs`, so newly installed CRDs are found.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { DeferredDiscoveryRESTMapper, newCachedDiscoveryClient, newDiscoveryClient } from "@kubeweb/client/discovery";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const mapper = new DeferredDiscoveryRESTMapper(newCachedDiscoveryClient(newDiscoveryClient(config)));
  * console.log(await mapper.resourceFor("cm")); // { group: "", version: "v1", resource: "configmaps" }
  * ```
