@@ -74,9 +74,11 @@ function decorate(obj: Unstructured, list?: UnstructuredList): Unstructured {
  * group-version on first use and shared.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newDynamicClient } from "@kubeweb/client/dynamic";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const dynamic = newDynamicClient(config);
  * const crontabs = dynamic.resource({ group: "stable.example.com", version: "v1", resource: "crontabs" });
  * const list = await crontabs.namespace("default").list();

@@ -3,9 +3,11 @@
  * (client-go's `dynamic` package).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newDynamicClient } from "@kubeweb/client/dynamic";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const dynamic = newDynamicClient(config);
  * const gvr = { group: "stable.example.com", version: "v1", resource: "crontabs" };
  * await dynamic.resource(gvr).namespace("default").create({
