@@ -166,10 +166,11 @@ function validate(config: LeaderElectionConfig): void {
  * candidates does not matter.
  *
  * @example Running a controller only while leading
- * ```ts ignore
+ * ```ts
  * import { LeaderElector, LeaseLock } from "@kubeweb/client/leaderelection";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
- * declare const clientset: { coordinationV1(): import("./lease_lock.ts").LeasesGetter };
+ * declare const clientset: Clientset;
  * const elector = new LeaderElector({
  *   lock: new LeaseLock({
  *     client: clientset.coordinationV1(),
@@ -558,10 +559,11 @@ export class LeaderElector {
  * (client-go's `RunOrDie`; an invalid config rejects with {@linkcode LeaderElectionError}).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { LeaseLock, runLeaderElection } from "@kubeweb/client/leaderelection";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
- * declare const clientset: { coordinationV1(): import("./lease_lock.ts").LeasesGetter };
+ * declare const clientset: Clientset;
  * await runLeaderElection({
  *   lock: new LeaseLock({ client: clientset.coordinationV1(), namespace: "default", name: "demo", identity: "a" }),
  *   leaseDurationMs: 15_000,

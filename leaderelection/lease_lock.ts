@@ -150,10 +150,11 @@ function validate(options: LeaseLockOptions | undefined): void {
  * A lock over a Lease: candidates compete for `namespace/name`, and the holder keeps renewing it.
  *
  * @example Electing a leader over a Lease
- * ```ts ignore
+ * ```ts
  * import { LeaseLock, runLeaderElection } from "@kubeweb/client/leaderelection";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
- * declare const clientset: { coordinationV1(): import("./lease_lock.ts").LeasesGetter };
+ * declare const clientset: Clientset;
  * const lock = new LeaseLock({
  *   client: clientset.coordinationV1(),
  *   namespace: "default",

@@ -5,10 +5,11 @@
  * candidate's local clock, never by comparing timestamps across machines.
  *
  * @example Running a controller on one replica only
- * ```ts ignore
+ * ```ts
  * import { LeaseLock, runLeaderElection } from "@kubeweb/client/leaderelection";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
- * declare const clientset: { coordinationV1(): import("./lease_lock.ts").LeasesGetter };
+ * declare const clientset: Clientset;
  * const controller = new AbortController();
  * await runLeaderElection({
  *   lock: new LeaseLock({

@@ -55,11 +55,12 @@ export interface LockGetResult {
  * error, and a `get` of an absent lock must fail with a NotFound error (see `rest/errors.ts`).
  *
  * @example A lock over a Lease
- * ```ts ignore
+ * ```ts
  * import { LeaseLock } from "@kubeweb/client/leaderelection";
  * import type { ResourceLock } from "@kubeweb/client/leaderelection";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
- * declare const clientset: { coordinationV1(): import("./lease_lock.ts").LeasesGetter };
+ * declare const clientset: Clientset;
  * const lock: ResourceLock = new LeaseLock({
  *   client: clientset.coordinationV1(),
  *   namespace: "default",
