@@ -241,7 +241,7 @@ class MetadataResource implements NamespaceableMetadataResourceClient {
  * @returns The client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newMetadataClient } from "@kubeweb/client/metadata";
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *

@@ -4,7 +4,7 @@
  * `newMetadataSharedInformerFactory` (in `@kubeweb/client/cache`) for caches of metadata only.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newMetadataClient } from "@kubeweb/client/metadata";
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
