@@ -61,10 +61,11 @@ export interface EventWatcher {
  * Distributes recorded events to watchers and sinks (client-go's `EventBroadcaster`).
  *
  * @example Recording events to the API server
- * ```ts ignore
+ * ```ts
  * import { newEventBroadcaster } from "@kubeweb/client/record";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
- * declare const clientset: { coreV1(): import("./event_sink.ts").EventsGetter };
+ * declare const clientset: Clientset;
  * const broadcaster = newEventBroadcaster();
  * broadcaster.startRecordingToSink(clientset.coreV1());
  * broadcaster.startLogging(console.log);

@@ -34,10 +34,11 @@ export type EventObject =
  * an object without kind).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newEventBroadcaster } from "@kubeweb/client/record";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
- * declare const clientset: { coreV1(): import("./event_sink.ts").EventsGetter };
+ * declare const clientset: Clientset;
  * const broadcaster = newEventBroadcaster();
  * broadcaster.startRecordingToSink(clientset.coreV1());
  * const recorder = broadcaster.newRecorder({ component: "my-controller" });

@@ -56,10 +56,11 @@ export interface EventSink {
  * to its own namespace (client-go's `EventSinkImpl`), each write bounded by `timeoutMs`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newEventBroadcaster, newEventSink } from "@kubeweb/client/record";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
- * declare const clientset: { coreV1(): import("./event_sink.ts").EventsGetter };
+ * declare const clientset: Clientset;
  * newEventBroadcaster().startRecordingToSink(newEventSink(clientset.coreV1()));
  * ```
  */

@@ -5,10 +5,11 @@
  * server, retrying while it is unreachable.
  *
  * @example Recording events about a Pod
- * ```ts ignore
+ * ```ts
  * import { newEventBroadcaster } from "@kubeweb/client/record";
+ * import type { Clientset } from "@kubeweb/client/clientset";
  *
- * declare const clientset: { coreV1(): import("./event_sink.ts").EventsGetter };
+ * declare const clientset: Clientset;
  * const broadcaster = newEventBroadcaster();
  * broadcaster.startRecordingToSink(clientset.coreV1());
  * const recorder = broadcaster.newRecorder({ component: "my-controller", host: "node-1" });
