@@ -14,9 +14,11 @@ import { onError } from "./on_error.ts";
  * `fn`'s result; throws any other error at once, and the last Conflict error when the attempts run out.
  *
  * @example Updating a ConfigMap without losing concurrent writes
- * ```ts ignore
+ * ```ts
  * import { DEFAULT_RETRY, retryOnConflict } from "@kubeweb/client/retry";
+ * import type { ConfigMapsClient } from "@kubeweb/client/clientset/core/v1";
  *
+ * declare const configMaps: ConfigMapsClient;
  * await retryOnConflict(DEFAULT_RETRY, async () => {
  *   const cm = await configMaps.get("settings");
  *   cm.data = { ...cm.data, mode: "fast" };
