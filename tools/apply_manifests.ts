@@ -114,7 +114,7 @@ function comparable(obj: Unstructured): string {
  * bad options or when the signal aborts.
  *
  * @example Apply a folder, report what changed, fail if any document failed
- * ```ts ignore
+ * ```ts
  * import { loadRestConfig } from "@kubeweb/client/rest";
  * import { applyManifests, readManifestFolder } from "@kubeweb/client/tools";
  *

@@ -122,10 +122,12 @@ class Lines implements LogLineStream {
  * aborts (it then rejects with the signal's reason) or the loop is left.
  *
  * @example Follow the last 10 lines of a container, with timestamps, for a minute
- * ```ts ignore
+ * ```ts
  * import { newClientset } from "@kubeweb/client/clientset";
  * import { splitTimestamp, streamLogLines } from "@kubeweb/client/tools";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const pods = newClientset(config).coreV1().pods("default");
  * const lines = await streamLogLines(pods, "web-0", {
  *   container: "app", follow: true, tailLines: 10, timestamps: true, signal: AbortSignal.timeout(60_000),

@@ -164,7 +164,7 @@ export interface ReadManifestFolderOptions {
  * instead).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { readManifestFolder } from "@kubeweb/client/tools";
  *
  * const sources = await readManifestFolder("./deploy", { recursive: true });

@@ -4,10 +4,12 @@
  * survives reconnects and expiry, and waiting for an object to be deleted, ready or rolled out.
  *
  * @example Wait until a Job has completed (a WaitFailedError if it fails)
- * ```ts ignore
+ * ```ts
  * import { newClientset } from "@kubeweb/client/clientset";
  * import { jobComplete, waitFor } from "@kubeweb/client/tools";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const jobs = newClientset(config).batchV1().jobs("default");
  * await waitFor(jobs, "migrate", jobComplete, { timeoutMs: 300_000 });
  * ```

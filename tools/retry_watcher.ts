@@ -225,11 +225,13 @@ class RetryWatcherImpl<T extends KubeObject> implements RetryWatcher<T> {
  * relist on expiry instead of an error).
  *
  * @example Every change of the ConfigMaps of a namespace, across reconnects and expiries
- * ```ts ignore
+ * ```ts
  * import { listWatchFromClient } from "@kubeweb/client/cache";
  * import { newClientset } from "@kubeweb/client/clientset";
  * import { newRetryWatcher } from "@kubeweb/client/tools";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const lw = listWatchFromClient(newClientset(config).coreV1().configMaps("default"));
  * await using watcher = newRetryWatcher(lw, { signal: AbortSignal.timeout(600_000) });
  * for await (const { type, object } of watcher) console.log(type, object.metadata?.name);

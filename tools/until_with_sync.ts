@@ -40,11 +40,13 @@ export interface UntilWithSyncOptions<T> {
  * relisted (see `newRetryWatcher`). A condition that throws ends the wait with its error.
  *
  * @example Wait until a ConfigMap has the key "ready"
- * ```ts ignore
+ * ```ts
  * import { listWatchFromClient } from "@kubeweb/client/cache";
  * import { newClientset } from "@kubeweb/client/clientset";
  * import { untilWithSync } from "@kubeweb/client/tools";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const cms = newClientset(config).coreV1().configMaps("default");
  * const lw = listWatchFromClient(cms, { fieldSelector: "metadata.name=settings" });
  * const event = await untilWithSync(lw, [(e) => e.type !== "DELETED" && "ready" in (e.object.data ?? {})], {

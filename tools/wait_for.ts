@@ -36,10 +36,12 @@ export type WaitForClient<T> = ListWatchClient<T> & {
  * `WaitTimeoutError` naming the object and the condition.
  *
  * @example Apply a Deployment, then wait for its rollout as `kubectl rollout status` does
- * ```ts ignore
+ * ```ts
  * import { newClientset } from "@kubeweb/client/clientset";
  * import { deploymentRolloutComplete, waitFor } from "@kubeweb/client/tools";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const deployments = newClientset(config).appsV1().deployments("default");
  * const done = await waitFor(deployments, "web", deploymentRolloutComplete, { timeoutMs: 120_000 });
  * console.log(done?.status?.availableReplicas);
