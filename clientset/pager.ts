@@ -32,9 +32,10 @@ export type ListFunc<L> = (options: ListOptions) => Promise<L>;
  * repeats items of the earlier pages (client-go's pager does the same).
  *
  * @example Counting pods page by page
- * ```ts ignore
- * import { listPages } from "@kubeweb/client/clientset";
+ * ```ts
+ * import { type Clientset, listPages } from "@kubeweb/client/clientset";
  *
+ * declare const clientset: Clientset;
  * const pods = clientset.coreV1().pods("");
  * for await (const page of listPages((o) => pods.list(o), { limit: 100 })) {
  *   console.log(page.items.length);
@@ -88,9 +89,10 @@ function keyOf(obj: KubeObject): string | undefined {
  * yielded once.
  *
  * @example
- * ```ts ignore
- * import { listItems } from "@kubeweb/client/clientset";
+ * ```ts
+ * import { type Clientset, listItems } from "@kubeweb/client/clientset";
  *
+ * declare const clientset: Clientset;
  * const cms = clientset.coreV1().configMaps("default");
  * for await (const cm of listItems((o) => cms.list(o), { limit: 100 })) console.log(cm.metadata?.name);
  * ```

@@ -197,9 +197,11 @@ function isRestClient(config: ClientConfig): config is RESTClient {
  * "/apis/<group>" otherwise), or the given REST client itself.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { restClientForGroupVersion } from "@kubeweb/client/clientset";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const apps = restClientForGroupVersion(config, "apps", "v1");
  * ```
  */
@@ -633,9 +635,11 @@ export class ResourceClientImpl<
  * clients call this; its result is assignable to the typed client of the resource.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newResourceClient, restClientForGroupVersion } from "@kubeweb/client/clientset";
+ * import type { RestConfig } from "@kubeweb/client/rest";
  *
+ * declare const config: RestConfig;
  * const rest = restClientForGroupVersion(config, "apps", "v1");
  * const deployments = newResourceClient(rest, {
  *   group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true,
