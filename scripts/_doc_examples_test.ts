@@ -125,3 +125,13 @@ Deno.test("docExampleProblems: only generated files in the exempt folders are ex
   // The marker must be the first line.
   assert.equal(docExampleProblems("clientset/core/v1/client.ts", "\n" + generated).length, 2);
 });
+
+Deno.test("deno.json: examples are type-checked by `deno check --doc`, and no task runs them (deno test --doc)", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const tasks = Object.entries(config.tasks as Record<string, string>);
+  // Examples that would contact a cluster must only be type-checked: `deno test --doc` evaluates them.
+  assert.deepEqual(tasks.filter(([, command]) => /\btest\b.*--doc\b/.test(command)), []);
+  const check = await Deno.readTextFile(new URL("./check.ts", import.meta.url));
+  assert.match(check, /\["check", "--doc", "\."\]/);
+  assert.doesNotMatch(check, /\["test",[^\]]*"--doc/);
+});
