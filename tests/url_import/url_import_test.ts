@@ -131,7 +131,11 @@ async function assertNamespacesWitnessed(
   assert.ok(Array.isArray(listed), `not a list of namespaces: ${JSON.stringify(listed)}`);
   const names = listed as string[];
   const stable = before.filter((ns) => after.includes(ns));
-  assert.deepEqual(stable.filter((ns) => !names.includes(ns)), [], "namespaces kubectl saw throughout are missing");
+  assert.deepEqual(
+    stable.filter((ns) => !names.includes(ns)),
+    [],
+    "namespaces kubectl saw throughout are missing",
+  );
   for (const ns of names.filter((n) => !before.includes(n) && !after.includes(n))) {
     const r = await c.kubectl(["get", "namespace", ns, "--ignore-not-found", "-o", "name"]);
     assert.equal(r.stdout.trim(), "", `${ns} was listed, kubectl never saw it, and it exists now`);
