@@ -2,77 +2,52 @@
 
 /**
  * The clientset: one accessor per group-version of the Kubernetes API (client-go's
- * `kubernetes.Clientset`). Each group-version client is built on first use. A program that needs
- * only some group-versions imports their modules (`clientset/apps/v1`) instead, to keep its bundle small.
+ * `kubernetes.Clientset`). Each group-version client is built on first use, from a compact entry
+ * per group-version: importing the clientset loads no group-version module. A program that needs
+ * only some group-versions may import their modules (`clientset/apps/v1`) instead.
  *
  * @module
  */
+import type { AdmissionregistrationV1Client } from "./admissionregistration/v1/client.ts";
+import type { AdmissionregistrationV1alpha1Client } from "./admissionregistration/v1alpha1/client.ts";
+import type { AdmissionregistrationV1beta1Client } from "./admissionregistration/v1beta1/client.ts";
+import type { ApiextensionsV1Client } from "./apiextensions/v1/client.ts";
+import type { ApiregistrationV1Client } from "./apiregistration/v1/client.ts";
+import type { AppsV1Client } from "./apps/v1/client.ts";
+import type { AuthenticationV1Client } from "./authentication/v1/client.ts";
+import type { AuthorizationV1Client } from "./authorization/v1/client.ts";
+import type { AutoscalingV1Client } from "./autoscaling/v1/client.ts";
+import type { AutoscalingV2Client } from "./autoscaling/v2/client.ts";
+import type { BatchV1Client } from "./batch/v1/client.ts";
+import type { CertificatesV1Client } from "./certificates/v1/client.ts";
+import type { CertificatesV1alpha1Client } from "./certificates/v1alpha1/client.ts";
+import type { CertificatesV1beta1Client } from "./certificates/v1beta1/client.ts";
 import type { ClientOptions } from "../meta/client_options.ts";
+import type { CoordinationV1Client } from "./coordination/v1/client.ts";
+import type { CoordinationV1alpha2Client } from "./coordination/v1alpha2/client.ts";
+import type { CoordinationV1beta1Client } from "./coordination/v1beta1/client.ts";
+import type { CoreV1Client } from "./core/v1/client.ts";
+import type { DiscoveryV1Client } from "./discovery/v1/client.ts";
+import type { EventsV1Client } from "./events/v1/client.ts";
+import type { FlowcontrolV1Client } from "./flowcontrol/v1/client.ts";
+import type { InternalV1alpha1Client } from "./apiserverinternal/v1alpha1/client.ts";
+import type { NetworkingV1Client } from "./networking/v1/client.ts";
+import type { NetworkingV1beta1Client } from "./networking/v1beta1/client.ts";
+import type { NodeV1Client } from "./node/v1/client.ts";
+import type { PolicyV1Client } from "./policy/v1/client.ts";
+import type { RbacV1Client } from "./rbac/v1/client.ts";
+import type { ResourceV1Client } from "./resource/v1/client.ts";
+import type { ResourceV1alpha3Client } from "./resource/v1alpha3/client.ts";
+import type { ResourceV1beta1Client } from "./resource/v1beta1/client.ts";
+import type { ResourceV1beta2Client } from "./resource/v1beta2/client.ts";
 import type { RestConfig } from "../rest/rest_config.ts";
-import {
-  type AdmissionregistrationV1Client,
-  newAdmissionregistrationV1Client,
-} from "./admissionregistration/v1/client.ts";
-import {
-  type AdmissionregistrationV1alpha1Client,
-  newAdmissionregistrationV1alpha1Client,
-} from "./admissionregistration/v1alpha1/client.ts";
-import {
-  type AdmissionregistrationV1beta1Client,
-  newAdmissionregistrationV1beta1Client,
-} from "./admissionregistration/v1beta1/client.ts";
-import { type ApiextensionsV1Client, newApiextensionsV1Client } from "./apiextensions/v1/client.ts";
-import { type ApiregistrationV1Client, newApiregistrationV1Client } from "./apiregistration/v1/client.ts";
-import { type AppsV1Client, newAppsV1Client } from "./apps/v1/client.ts";
-import { type AuthenticationV1Client, newAuthenticationV1Client } from "./authentication/v1/client.ts";
-import { type AuthorizationV1Client, newAuthorizationV1Client } from "./authorization/v1/client.ts";
-import { type AutoscalingV1Client, newAutoscalingV1Client } from "./autoscaling/v1/client.ts";
-import { type AutoscalingV2Client, newAutoscalingV2Client } from "./autoscaling/v2/client.ts";
-import { type BatchV1Client, newBatchV1Client } from "./batch/v1/client.ts";
-import { type CertificatesV1Client, newCertificatesV1Client } from "./certificates/v1/client.ts";
-import {
-  type CertificatesV1alpha1Client,
-  newCertificatesV1alpha1Client,
-} from "./certificates/v1alpha1/client.ts";
-import {
-  type CertificatesV1beta1Client,
-  newCertificatesV1beta1Client,
-} from "./certificates/v1beta1/client.ts";
-import { type CoordinationV1Client, newCoordinationV1Client } from "./coordination/v1/client.ts";
-import {
-  type CoordinationV1alpha2Client,
-  newCoordinationV1alpha2Client,
-} from "./coordination/v1alpha2/client.ts";
-import {
-  type CoordinationV1beta1Client,
-  newCoordinationV1beta1Client,
-} from "./coordination/v1beta1/client.ts";
-import { type CoreV1Client, newCoreV1Client } from "./core/v1/client.ts";
+import type { SchedulingV1Client } from "./scheduling/v1/client.ts";
+import type { SchedulingV1alpha2Client } from "./scheduling/v1alpha2/client.ts";
+import type { StorageV1Client } from "./storage/v1/client.ts";
+import type { StorageV1beta1Client } from "./storage/v1beta1/client.ts";
+import type { StoragemigrationV1beta1Client } from "./storagemigration/v1beta1/client.ts";
+import { newResourceClient, type ResourceInfo, restClientForGroupVersion } from "./resource_client.ts";
 import { type DiscoveryClient, newDiscoveryClient } from "../discovery/discovery_client.ts";
-import { type DiscoveryV1Client, newDiscoveryV1Client } from "./discovery/v1/client.ts";
-import { type EventsV1Client, newEventsV1Client } from "./events/v1/client.ts";
-import { type FlowcontrolV1Client, newFlowcontrolV1Client } from "./flowcontrol/v1/client.ts";
-import {
-  type InternalV1alpha1Client,
-  newInternalV1alpha1Client,
-} from "./apiserverinternal/v1alpha1/client.ts";
-import { type NetworkingV1Client, newNetworkingV1Client } from "./networking/v1/client.ts";
-import { type NetworkingV1beta1Client, newNetworkingV1beta1Client } from "./networking/v1beta1/client.ts";
-import { newNodeV1Client, type NodeV1Client } from "./node/v1/client.ts";
-import { newPolicyV1Client, type PolicyV1Client } from "./policy/v1/client.ts";
-import { newRbacV1Client, type RbacV1Client } from "./rbac/v1/client.ts";
-import { newResourceV1Client, type ResourceV1Client } from "./resource/v1/client.ts";
-import { newResourceV1alpha3Client, type ResourceV1alpha3Client } from "./resource/v1alpha3/client.ts";
-import { newResourceV1beta1Client, type ResourceV1beta1Client } from "./resource/v1beta1/client.ts";
-import { newResourceV1beta2Client, type ResourceV1beta2Client } from "./resource/v1beta2/client.ts";
-import { newSchedulingV1Client, type SchedulingV1Client } from "./scheduling/v1/client.ts";
-import { newSchedulingV1alpha2Client, type SchedulingV1alpha2Client } from "./scheduling/v1alpha2/client.ts";
-import { newStorageV1Client, type StorageV1Client } from "./storage/v1/client.ts";
-import { newStorageV1beta1Client, type StorageV1beta1Client } from "./storage/v1beta1/client.ts";
-import {
-  newStoragemigrationV1beta1Client,
-  type StoragemigrationV1beta1Client,
-} from "./storagemigration/v1beta1/client.ts";
 
 export type {
   AdmissionregistrationV1alpha1Client,
@@ -191,6 +166,204 @@ export interface Clientset {
   storagemigrationV1beta1(): StoragemigrationV1beta1Client;
 }
 
+/** A resource of a group-version: its accessor, plural, kind, and 1 when namespaced. */
+type ResourceEntry = readonly [accessor: string, resource: string, kind: string, namespaced: 0 | 1];
+/** A group-version: its group, version and resources. */
+type GroupVersionEntry = readonly [group: string, version: string, resources: readonly ResourceEntry[]];
+
+const ADMISSIONREGISTRATION_V1: GroupVersionEntry = ["admissionregistration.k8s.io", "v1", [
+  ["mutatingAdmissionPolicies", "mutatingadmissionpolicies", "MutatingAdmissionPolicy", 0],
+  ["mutatingAdmissionPolicyBindings", "mutatingadmissionpolicybindings", "MutatingAdmissionPolicyBinding", 0],
+  ["mutatingWebhookConfigurations", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", 0],
+  ["validatingAdmissionPolicies", "validatingadmissionpolicies", "ValidatingAdmissionPolicy", 0],
+  [
+    "validatingAdmissionPolicyBindings",
+    "validatingadmissionpolicybindings",
+    "ValidatingAdmissionPolicyBinding",
+    0,
+  ],
+  ["validatingWebhookConfigurations", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", 0],
+]];
+const ADMISSIONREGISTRATION_V1ALPHA1: GroupVersionEntry = ["admissionregistration.k8s.io", "v1alpha1", [
+  ["mutatingAdmissionPolicies", "mutatingadmissionpolicies", "MutatingAdmissionPolicy", 0],
+  ["mutatingAdmissionPolicyBindings", "mutatingadmissionpolicybindings", "MutatingAdmissionPolicyBinding", 0],
+]];
+const ADMISSIONREGISTRATION_V1BETA1: GroupVersionEntry = ["admissionregistration.k8s.io", "v1beta1", [
+  ["mutatingAdmissionPolicies", "mutatingadmissionpolicies", "MutatingAdmissionPolicy", 0],
+  ["mutatingAdmissionPolicyBindings", "mutatingadmissionpolicybindings", "MutatingAdmissionPolicyBinding", 0],
+]];
+const APIEXTENSIONS_V1: GroupVersionEntry = ["apiextensions.k8s.io", "v1", [
+  ["customResourceDefinitions", "customresourcedefinitions", "CustomResourceDefinition", 0],
+]];
+const APIREGISTRATION_V1: GroupVersionEntry = ["apiregistration.k8s.io", "v1", [
+  ["apiServices", "apiservices", "APIService", 0],
+]];
+const APISERVERINTERNAL_V1ALPHA1: GroupVersionEntry = ["internal.apiserver.k8s.io", "v1alpha1", [
+  ["storageVersions", "storageversions", "StorageVersion", 0],
+]];
+const APPS_V1: GroupVersionEntry = ["apps", "v1", [
+  ["controllerRevisions", "controllerrevisions", "ControllerRevision", 1],
+  ["daemonSets", "daemonsets", "DaemonSet", 1],
+  ["deployments", "deployments", "Deployment", 1],
+  ["replicaSets", "replicasets", "ReplicaSet", 1],
+  ["statefulSets", "statefulsets", "StatefulSet", 1],
+]];
+const AUTHENTICATION_V1: GroupVersionEntry = ["authentication.k8s.io", "v1", [
+  ["selfSubjectReviews", "selfsubjectreviews", "SelfSubjectReview", 0],
+  ["tokenReviews", "tokenreviews", "TokenReview", 0],
+]];
+const AUTHORIZATION_V1: GroupVersionEntry = ["authorization.k8s.io", "v1", [
+  ["localSubjectAccessReviews", "localsubjectaccessreviews", "LocalSubjectAccessReview", 1],
+  ["selfSubjectAccessReviews", "selfsubjectaccessreviews", "SelfSubjectAccessReview", 0],
+  ["selfSubjectRulesReviews", "selfsubjectrulesreviews", "SelfSubjectRulesReview", 0],
+  ["subjectAccessReviews", "subjectaccessreviews", "SubjectAccessReview", 0],
+]];
+const AUTOSCALING_V1: GroupVersionEntry = ["autoscaling", "v1", [
+  ["horizontalPodAutoscalers", "horizontalpodautoscalers", "HorizontalPodAutoscaler", 1],
+]];
+const AUTOSCALING_V2: GroupVersionEntry = ["autoscaling", "v2", [
+  ["horizontalPodAutoscalers", "horizontalpodautoscalers", "HorizontalPodAutoscaler", 1],
+]];
+const BATCH_V1: GroupVersionEntry = ["batch", "v1", [
+  ["cronJobs", "cronjobs", "CronJob", 1],
+  ["jobs", "jobs", "Job", 1],
+]];
+const CERTIFICATES_V1: GroupVersionEntry = ["certificates.k8s.io", "v1", [
+  ["certificateSigningRequests", "certificatesigningrequests", "CertificateSigningRequest", 0],
+]];
+const CERTIFICATES_V1ALPHA1: GroupVersionEntry = ["certificates.k8s.io", "v1alpha1", [
+  ["clusterTrustBundles", "clustertrustbundles", "ClusterTrustBundle", 0],
+]];
+const CERTIFICATES_V1BETA1: GroupVersionEntry = ["certificates.k8s.io", "v1beta1", [
+  ["clusterTrustBundles", "clustertrustbundles", "ClusterTrustBundle", 0],
+  ["podCertificateRequests", "podcertificaterequests", "PodCertificateRequest", 1],
+]];
+const COORDINATION_V1: GroupVersionEntry = ["coordination.k8s.io", "v1", [
+  ["leases", "leases", "Lease", 1],
+]];
+const COORDINATION_V1ALPHA2: GroupVersionEntry = ["coordination.k8s.io", "v1alpha2", [
+  ["leaseCandidates", "leasecandidates", "LeaseCandidate", 1],
+]];
+const COORDINATION_V1BETA1: GroupVersionEntry = ["coordination.k8s.io", "v1beta1", [
+  ["leaseCandidates", "leasecandidates", "LeaseCandidate", 1],
+]];
+const CORE_V1: GroupVersionEntry = ["", "v1", [
+  ["bindings", "bindings", "Binding", 1],
+  ["componentStatuses", "componentstatuses", "ComponentStatus", 0],
+  ["configMaps", "configmaps", "ConfigMap", 1],
+  ["endpoints", "endpoints", "Endpoints", 1],
+  ["events", "events", "Event", 1],
+  ["limitRanges", "limitranges", "LimitRange", 1],
+  ["namespaces", "namespaces", "Namespace", 0],
+  ["nodes", "nodes", "Node", 0],
+  ["persistentVolumeClaims", "persistentvolumeclaims", "PersistentVolumeClaim", 1],
+  ["persistentVolumes", "persistentvolumes", "PersistentVolume", 0],
+  ["pods", "pods", "Pod", 1],
+  ["podTemplates", "podtemplates", "PodTemplate", 1],
+  ["replicationControllers", "replicationcontrollers", "ReplicationController", 1],
+  ["resourceQuotas", "resourcequotas", "ResourceQuota", 1],
+  ["secrets", "secrets", "Secret", 1],
+  ["serviceAccounts", "serviceaccounts", "ServiceAccount", 1],
+  ["services", "services", "Service", 1],
+]];
+const DISCOVERY_V1: GroupVersionEntry = ["discovery.k8s.io", "v1", [
+  ["endpointSlices", "endpointslices", "EndpointSlice", 1],
+]];
+const EVENTS_V1: GroupVersionEntry = ["events.k8s.io", "v1", [
+  ["events", "events", "Event", 1],
+]];
+const FLOWCONTROL_V1: GroupVersionEntry = ["flowcontrol.apiserver.k8s.io", "v1", [
+  ["flowSchemas", "flowschemas", "FlowSchema", 0],
+  ["priorityLevelConfigurations", "prioritylevelconfigurations", "PriorityLevelConfiguration", 0],
+]];
+const NETWORKING_V1: GroupVersionEntry = ["networking.k8s.io", "v1", [
+  ["ingressClasses", "ingressclasses", "IngressClass", 0],
+  ["ingresses", "ingresses", "Ingress", 1],
+  ["ipAddresses", "ipaddresses", "IPAddress", 0],
+  ["networkPolicies", "networkpolicies", "NetworkPolicy", 1],
+  ["serviceCIDRs", "servicecidrs", "ServiceCIDR", 0],
+]];
+const NETWORKING_V1BETA1: GroupVersionEntry = ["networking.k8s.io", "v1beta1", [
+  ["ipAddresses", "ipaddresses", "IPAddress", 0],
+  ["serviceCIDRs", "servicecidrs", "ServiceCIDR", 0],
+]];
+const NODE_V1: GroupVersionEntry = ["node.k8s.io", "v1", [
+  ["runtimeClasses", "runtimeclasses", "RuntimeClass", 0],
+]];
+const POLICY_V1: GroupVersionEntry = ["policy", "v1", [
+  ["podDisruptionBudgets", "poddisruptionbudgets", "PodDisruptionBudget", 1],
+]];
+const RBAC_V1: GroupVersionEntry = ["rbac.authorization.k8s.io", "v1", [
+  ["clusterRoleBindings", "clusterrolebindings", "ClusterRoleBinding", 0],
+  ["clusterRoles", "clusterroles", "ClusterRole", 0],
+  ["roleBindings", "rolebindings", "RoleBinding", 1],
+  ["roles", "roles", "Role", 1],
+]];
+const RESOURCE_V1: GroupVersionEntry = ["resource.k8s.io", "v1", [
+  ["deviceClasses", "deviceclasses", "DeviceClass", 0],
+  ["resourceClaims", "resourceclaims", "ResourceClaim", 1],
+  ["resourceClaimTemplates", "resourceclaimtemplates", "ResourceClaimTemplate", 1],
+  ["resourceSlices", "resourceslices", "ResourceSlice", 0],
+]];
+const RESOURCE_V1ALPHA3: GroupVersionEntry = ["resource.k8s.io", "v1alpha3", [
+  ["deviceTaintRules", "devicetaintrules", "DeviceTaintRule", 0],
+  ["resourcePoolStatusRequests", "resourcepoolstatusrequests", "ResourcePoolStatusRequest", 0],
+]];
+const RESOURCE_V1BETA1: GroupVersionEntry = ["resource.k8s.io", "v1beta1", [
+  ["deviceClasses", "deviceclasses", "DeviceClass", 0],
+  ["resourceClaims", "resourceclaims", "ResourceClaim", 1],
+  ["resourceClaimTemplates", "resourceclaimtemplates", "ResourceClaimTemplate", 1],
+  ["resourceSlices", "resourceslices", "ResourceSlice", 0],
+]];
+const RESOURCE_V1BETA2: GroupVersionEntry = ["resource.k8s.io", "v1beta2", [
+  ["deviceClasses", "deviceclasses", "DeviceClass", 0],
+  ["deviceTaintRules", "devicetaintrules", "DeviceTaintRule", 0],
+  ["resourceClaims", "resourceclaims", "ResourceClaim", 1],
+  ["resourceClaimTemplates", "resourceclaimtemplates", "ResourceClaimTemplate", 1],
+  ["resourceSlices", "resourceslices", "ResourceSlice", 0],
+]];
+const SCHEDULING_V1: GroupVersionEntry = ["scheduling.k8s.io", "v1", [
+  ["priorityClasses", "priorityclasses", "PriorityClass", 0],
+]];
+const SCHEDULING_V1ALPHA2: GroupVersionEntry = ["scheduling.k8s.io", "v1alpha2", [
+  ["podGroups", "podgroups", "PodGroup", 1],
+  ["workloads", "workloads", "Workload", 1],
+]];
+const STORAGEMIGRATION_V1BETA1: GroupVersionEntry = ["storagemigration.k8s.io", "v1beta1", [
+  ["storageVersionMigrations", "storageversionmigrations", "StorageVersionMigration", 0],
+]];
+const STORAGE_V1: GroupVersionEntry = ["storage.k8s.io", "v1", [
+  ["csiDrivers", "csidrivers", "CSIDriver", 0],
+  ["csiNodes", "csinodes", "CSINode", 0],
+  ["csiStorageCapacities", "csistoragecapacities", "CSIStorageCapacity", 1],
+  ["storageClasses", "storageclasses", "StorageClass", 0],
+  ["volumeAttachments", "volumeattachments", "VolumeAttachment", 0],
+  ["volumeAttributesClasses", "volumeattributesclasses", "VolumeAttributesClass", 0],
+]];
+const STORAGE_V1BETA1: GroupVersionEntry = ["storage.k8s.io", "v1beta1", [
+  ["volumeAttributesClasses", "volumeattributesclasses", "VolumeAttributesClass", 0],
+]];
+
+/**
+ * Builds the client of a group-version from its entry: what the group-version's own factory
+ * (`newAppsV1Client`) builds, a REST client and one accessor per resource.
+ */
+function newGroupVersionClient(
+  config: RestConfig,
+  options: ClientOptions,
+  [group, version, resources]: GroupVersionEntry,
+): Record<string, unknown> {
+  const restClient = restClientForGroupVersion(config, group, version, options);
+  const client: Record<string, unknown> = { restClient };
+  for (const [accessor, resource, kind, namespaced] of resources) {
+    const info: ResourceInfo = { group, version, resource, kind, namespaced: namespaced === 1 };
+    client[accessor] = namespaced
+      ? (namespace: string) => newResourceClient(restClient, info, namespace)
+      : () => newResourceClient(restClient, info);
+  }
+  return client;
+}
+
 /**
  * Creates a clientset for a configuration (client-go's `kubernetes.NewForConfig`). Group-version
  * clients are created lazily and then reused.
@@ -209,97 +382,49 @@ export interface Clientset {
  */
 export function newClientset(config: RestConfig, options: ClientOptions = {}): Clientset {
   let discovery: DiscoveryClient | undefined;
-  let admissionregistrationV1: AdmissionregistrationV1Client | undefined;
-  let admissionregistrationV1alpha1: AdmissionregistrationV1alpha1Client | undefined;
-  let admissionregistrationV1beta1: AdmissionregistrationV1beta1Client | undefined;
-  let apiextensionsV1: ApiextensionsV1Client | undefined;
-  let apiregistrationV1: ApiregistrationV1Client | undefined;
-  let appsV1: AppsV1Client | undefined;
-  let authenticationV1: AuthenticationV1Client | undefined;
-  let authorizationV1: AuthorizationV1Client | undefined;
-  let autoscalingV1: AutoscalingV1Client | undefined;
-  let autoscalingV2: AutoscalingV2Client | undefined;
-  let batchV1: BatchV1Client | undefined;
-  let certificatesV1: CertificatesV1Client | undefined;
-  let certificatesV1alpha1: CertificatesV1alpha1Client | undefined;
-  let certificatesV1beta1: CertificatesV1beta1Client | undefined;
-  let coordinationV1: CoordinationV1Client | undefined;
-  let coordinationV1alpha2: CoordinationV1alpha2Client | undefined;
-  let coordinationV1beta1: CoordinationV1beta1Client | undefined;
-  let coreV1: CoreV1Client | undefined;
-  let discoveryV1: DiscoveryV1Client | undefined;
-  let eventsV1: EventsV1Client | undefined;
-  let flowcontrolV1: FlowcontrolV1Client | undefined;
-  let internalV1alpha1: InternalV1alpha1Client | undefined;
-  let networkingV1: NetworkingV1Client | undefined;
-  let networkingV1beta1: NetworkingV1beta1Client | undefined;
-  let nodeV1: NodeV1Client | undefined;
-  let policyV1: PolicyV1Client | undefined;
-  let rbacV1: RbacV1Client | undefined;
-  let resourceV1: ResourceV1Client | undefined;
-  let resourceV1alpha3: ResourceV1alpha3Client | undefined;
-  let resourceV1beta1: ResourceV1beta1Client | undefined;
-  let resourceV1beta2: ResourceV1beta2Client | undefined;
-  let schedulingV1: SchedulingV1Client | undefined;
-  let schedulingV1alpha2: SchedulingV1alpha2Client | undefined;
-  let storageV1: StorageV1Client | undefined;
-  let storageV1beta1: StorageV1beta1Client | undefined;
-  let storagemigrationV1beta1: StoragemigrationV1beta1Client | undefined;
+  const made = new Map<GroupVersionEntry, unknown>();
+  const lazy = <C>(entry: GroupVersionEntry) => (): C => {
+    let client = made.get(entry);
+    if (client === undefined) made.set(entry, client = newGroupVersionClient(config, options, entry));
+    return client as C;
+  };
   return {
     discovery: (): DiscoveryClient => discovery ??= newDiscoveryClient(config, options),
-    admissionregistrationV1: (): AdmissionregistrationV1Client =>
-      admissionregistrationV1 ??= newAdmissionregistrationV1Client(config, options),
-    admissionregistrationV1alpha1: (): AdmissionregistrationV1alpha1Client =>
-      admissionregistrationV1alpha1 ??= newAdmissionregistrationV1alpha1Client(config, options),
-    admissionregistrationV1beta1: (): AdmissionregistrationV1beta1Client =>
-      admissionregistrationV1beta1 ??= newAdmissionregistrationV1beta1Client(config, options),
-    apiextensionsV1: (): ApiextensionsV1Client =>
-      apiextensionsV1 ??= newApiextensionsV1Client(config, options),
-    apiregistrationV1: (): ApiregistrationV1Client =>
-      apiregistrationV1 ??= newApiregistrationV1Client(config, options),
-    appsV1: (): AppsV1Client => appsV1 ??= newAppsV1Client(config, options),
-    authenticationV1: (): AuthenticationV1Client =>
-      authenticationV1 ??= newAuthenticationV1Client(config, options),
-    authorizationV1: (): AuthorizationV1Client =>
-      authorizationV1 ??= newAuthorizationV1Client(config, options),
-    autoscalingV1: (): AutoscalingV1Client => autoscalingV1 ??= newAutoscalingV1Client(config, options),
-    autoscalingV2: (): AutoscalingV2Client => autoscalingV2 ??= newAutoscalingV2Client(config, options),
-    batchV1: (): BatchV1Client => batchV1 ??= newBatchV1Client(config, options),
-    certificatesV1: (): CertificatesV1Client => certificatesV1 ??= newCertificatesV1Client(config, options),
-    certificatesV1alpha1: (): CertificatesV1alpha1Client =>
-      certificatesV1alpha1 ??= newCertificatesV1alpha1Client(config, options),
-    certificatesV1beta1: (): CertificatesV1beta1Client =>
-      certificatesV1beta1 ??= newCertificatesV1beta1Client(config, options),
-    coordinationV1: (): CoordinationV1Client => coordinationV1 ??= newCoordinationV1Client(config, options),
-    coordinationV1alpha2: (): CoordinationV1alpha2Client =>
-      coordinationV1alpha2 ??= newCoordinationV1alpha2Client(config, options),
-    coordinationV1beta1: (): CoordinationV1beta1Client =>
-      coordinationV1beta1 ??= newCoordinationV1beta1Client(config, options),
-    coreV1: (): CoreV1Client => coreV1 ??= newCoreV1Client(config, options),
-    discoveryV1: (): DiscoveryV1Client => discoveryV1 ??= newDiscoveryV1Client(config, options),
-    eventsV1: (): EventsV1Client => eventsV1 ??= newEventsV1Client(config, options),
-    flowcontrolV1: (): FlowcontrolV1Client => flowcontrolV1 ??= newFlowcontrolV1Client(config, options),
-    internalV1alpha1: (): InternalV1alpha1Client =>
-      internalV1alpha1 ??= newInternalV1alpha1Client(config, options),
-    networkingV1: (): NetworkingV1Client => networkingV1 ??= newNetworkingV1Client(config, options),
-    networkingV1beta1: (): NetworkingV1beta1Client =>
-      networkingV1beta1 ??= newNetworkingV1beta1Client(config, options),
-    nodeV1: (): NodeV1Client => nodeV1 ??= newNodeV1Client(config, options),
-    policyV1: (): PolicyV1Client => policyV1 ??= newPolicyV1Client(config, options),
-    rbacV1: (): RbacV1Client => rbacV1 ??= newRbacV1Client(config, options),
-    resourceV1: (): ResourceV1Client => resourceV1 ??= newResourceV1Client(config, options),
-    resourceV1alpha3: (): ResourceV1alpha3Client =>
-      resourceV1alpha3 ??= newResourceV1alpha3Client(config, options),
-    resourceV1beta1: (): ResourceV1beta1Client =>
-      resourceV1beta1 ??= newResourceV1beta1Client(config, options),
-    resourceV1beta2: (): ResourceV1beta2Client =>
-      resourceV1beta2 ??= newResourceV1beta2Client(config, options),
-    schedulingV1: (): SchedulingV1Client => schedulingV1 ??= newSchedulingV1Client(config, options),
-    schedulingV1alpha2: (): SchedulingV1alpha2Client =>
-      schedulingV1alpha2 ??= newSchedulingV1alpha2Client(config, options),
-    storageV1: (): StorageV1Client => storageV1 ??= newStorageV1Client(config, options),
-    storageV1beta1: (): StorageV1beta1Client => storageV1beta1 ??= newStorageV1beta1Client(config, options),
-    storagemigrationV1beta1: (): StoragemigrationV1beta1Client =>
-      storagemigrationV1beta1 ??= newStoragemigrationV1beta1Client(config, options),
+    admissionregistrationV1: lazy<AdmissionregistrationV1Client>(ADMISSIONREGISTRATION_V1),
+    admissionregistrationV1alpha1: lazy<AdmissionregistrationV1alpha1Client>(ADMISSIONREGISTRATION_V1ALPHA1),
+    admissionregistrationV1beta1: lazy<AdmissionregistrationV1beta1Client>(ADMISSIONREGISTRATION_V1BETA1),
+    apiextensionsV1: lazy<ApiextensionsV1Client>(APIEXTENSIONS_V1),
+    apiregistrationV1: lazy<ApiregistrationV1Client>(APIREGISTRATION_V1),
+    appsV1: lazy<AppsV1Client>(APPS_V1),
+    authenticationV1: lazy<AuthenticationV1Client>(AUTHENTICATION_V1),
+    authorizationV1: lazy<AuthorizationV1Client>(AUTHORIZATION_V1),
+    autoscalingV1: lazy<AutoscalingV1Client>(AUTOSCALING_V1),
+    autoscalingV2: lazy<AutoscalingV2Client>(AUTOSCALING_V2),
+    batchV1: lazy<BatchV1Client>(BATCH_V1),
+    certificatesV1: lazy<CertificatesV1Client>(CERTIFICATES_V1),
+    certificatesV1alpha1: lazy<CertificatesV1alpha1Client>(CERTIFICATES_V1ALPHA1),
+    certificatesV1beta1: lazy<CertificatesV1beta1Client>(CERTIFICATES_V1BETA1),
+    coordinationV1: lazy<CoordinationV1Client>(COORDINATION_V1),
+    coordinationV1alpha2: lazy<CoordinationV1alpha2Client>(COORDINATION_V1ALPHA2),
+    coordinationV1beta1: lazy<CoordinationV1beta1Client>(COORDINATION_V1BETA1),
+    coreV1: lazy<CoreV1Client>(CORE_V1),
+    discoveryV1: lazy<DiscoveryV1Client>(DISCOVERY_V1),
+    eventsV1: lazy<EventsV1Client>(EVENTS_V1),
+    flowcontrolV1: lazy<FlowcontrolV1Client>(FLOWCONTROL_V1),
+    internalV1alpha1: lazy<InternalV1alpha1Client>(APISERVERINTERNAL_V1ALPHA1),
+    networkingV1: lazy<NetworkingV1Client>(NETWORKING_V1),
+    networkingV1beta1: lazy<NetworkingV1beta1Client>(NETWORKING_V1BETA1),
+    nodeV1: lazy<NodeV1Client>(NODE_V1),
+    policyV1: lazy<PolicyV1Client>(POLICY_V1),
+    rbacV1: lazy<RbacV1Client>(RBAC_V1),
+    resourceV1: lazy<ResourceV1Client>(RESOURCE_V1),
+    resourceV1alpha3: lazy<ResourceV1alpha3Client>(RESOURCE_V1ALPHA3),
+    resourceV1beta1: lazy<ResourceV1beta1Client>(RESOURCE_V1BETA1),
+    resourceV1beta2: lazy<ResourceV1beta2Client>(RESOURCE_V1BETA2),
+    schedulingV1: lazy<SchedulingV1Client>(SCHEDULING_V1),
+    schedulingV1alpha2: lazy<SchedulingV1alpha2Client>(SCHEDULING_V1ALPHA2),
+    storageV1: lazy<StorageV1Client>(STORAGE_V1),
+    storageV1beta1: lazy<StorageV1beta1Client>(STORAGE_V1BETA1),
+    storagemigrationV1beta1: lazy<StoragemigrationV1beta1Client>(STORAGEMIGRATION_V1BETA1),
   };
 }

@@ -117,6 +117,18 @@ export function generateFakeTables(spec: Parameters<typeof buildModel>[0]): Map<
   return new Map([["_tables.ts", emitFakeTables(model)]]);
 }
 
+/** "apps/v1" -> "APPS_V1": the constant of a group-version's entry in `clientset.ts`. */
+function entryConst(folder: string): string {
+  return folder.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+/**
+ * The text of `clientset.ts`. It imports the group-version modules for their types only: each
+ * group-version client is built from a compact entry (group, version, and each resource's accessor,
+ * plural, kind and scope) by one shared implementation, so importing the clientset evaluates no
+ * group-version module. A test checks that every accessor builds what the group-version's own
+ * factory builds.
+ */
 function emitClientset(gvs: GroupVersionModel[]): string {
   const entries = gvs.map((gv) => {
     const accessor = accessorName(gv.group, gv.version);
@@ -124,7 +136,7 @@ function emitClientset(gvs: GroupVersionModel[]): string {
       gv,
       accessor,
       iface: `${upperFirst(accessor)}Client`,
-      factory: `new${upperFirst(accessor)}Client`,
+      entry: entryConst(gv.folder),
       apiVersion: apiVersionOf(gv.group, gv.version),
     };
   }).sort((a, b) => a.accessor < b.accessor ? -1 : 1);
@@ -132,20 +144,32 @@ function emitClientset(gvs: GroupVersionModel[]): string {
     'import type { RestConfig } from "../rest/rest_config.ts";',
     'import type { ClientOptions } from "../meta/client_options.ts";',
     'import { type DiscoveryClient, newDiscoveryClient } from "../discovery/discovery_client.ts";',
-    ...entries.map((e) => `import { type ${e.iface}, ${e.factory} } from "./${e.gv.folder}/client.ts";`),
+    'import { newResourceClient, type ResourceInfo, restClientForGroupVersion } from "./resource_client.ts";',
+    ...entries.map((e) => `import type { ${e.iface} } from "./${e.gv.folder}/client.ts";`),
   ].sort();
-  const members = entries.map((e) => `  /** The ${e.apiVersion} API. */\n  ${e.accessor}(): ${e.iface};`);
-  const lets = entries.map((e) => `  let ${e.accessor}: ${e.iface} | undefined;`);
-  const impls = entries.map((e) =>
-    `    ${e.accessor}: (): ${e.iface} => ${e.accessor} ??= ${e.factory}(config, options),`
+  const members = entries.map((e) =>
+    `  /** The ${e.apiVersion} API. */
+  ${e.accessor}(): ${e.iface};`
   );
+  const tables = [...entries].sort((a, b) => a.entry < b.entry ? -1 : 1).map((e) => {
+    const resources = e.gv.resources.map((r) =>
+      `  [${JSON.stringify(resourceAccessor(r))}, ${JSON.stringify(r.resource)}, ${JSON.stringify(r.kind)}, ${
+        r.namespaced ? 1 : 0
+      }],`
+    );
+    return `const ${e.entry}: GroupVersionEntry = [${JSON.stringify(e.gv.group)}, ${
+      JSON.stringify(e.gv.version)
+    }, [\n${resources.join("\n")}\n]];`;
+  });
+  const impls = entries.map((e) => `    ${e.accessor}: lazy<${e.iface}>(${e.entry}),`);
   return [
     GENERATED_HEADER,
     "",
     "/**",
     " * The clientset: one accessor per group-version of the Kubernetes API (client-go's",
-    " * `kubernetes.Clientset`). Each group-version client is built on first use. A program that needs",
-    " * only some group-versions imports their modules (`clientset/apps/v1`) instead, to keep its bundle small.",
+    " * `kubernetes.Clientset`). Each group-version client is built on first use, from a compact entry",
+    " * per group-version: importing the clientset loads no group-version module. A program that needs",
+    " * only some group-versions may import their modules (`clientset/apps/v1`) instead.",
     " *",
     " * @module",
     " */",
@@ -158,6 +182,33 @@ function emitClientset(gvs: GroupVersionModel[]): string {
     "  /** The discovery client of the same server. */",
     "  discovery(): DiscoveryClient;",
     ...members,
+    "}",
+    "",
+    "/** A resource of a group-version: its accessor, plural, kind, and 1 when namespaced. */",
+    "type ResourceEntry = readonly [accessor: string, resource: string, kind: string, namespaced: 0 | 1];",
+    "/** A group-version: its group, version and resources. */",
+    "type GroupVersionEntry = readonly [group: string, version: string, resources: readonly ResourceEntry[]];",
+    "",
+    ...tables,
+    "",
+    "/**",
+    " * Builds the client of a group-version from its entry: what the group-version's own factory",
+    " * (`newAppsV1Client`) builds, a REST client and one accessor per resource.",
+    " */",
+    "function newGroupVersionClient(",
+    "  config: RestConfig,",
+    "  options: ClientOptions,",
+    "  [group, version, resources]: GroupVersionEntry,",
+    "): Record<string, unknown> {",
+    "  const restClient = restClientForGroupVersion(config, group, version, options);",
+    "  const client: Record<string, unknown> = { restClient };",
+    "  for (const [accessor, resource, kind, namespaced] of resources) {",
+    "    const info: ResourceInfo = { group, version, resource, kind, namespaced: namespaced === 1 };",
+    "    client[accessor] = namespaced",
+    "      ? (namespace: string) => newResourceClient(restClient, info, namespace)",
+    "      : () => newResourceClient(restClient, info);",
+    "  }",
+    "  return client;",
     "}",
     "",
     "/**",
@@ -178,7 +229,12 @@ function emitClientset(gvs: GroupVersionModel[]): string {
     " */",
     "export function newClientset(config: RestConfig, options: ClientOptions = {}): Clientset {",
     "  let discovery: DiscoveryClient | undefined;",
-    ...lets,
+    "  const made = new Map<GroupVersionEntry, unknown>();",
+    "  const lazy = <C>(entry: GroupVersionEntry) => (): C => {",
+    "    let client = made.get(entry);",
+    "    if (client === undefined) made.set(entry, client = newGroupVersionClient(config, options, entry));",
+    "    return client as C;",
+    "  };",
     "  return {",
     "    discovery: (): DiscoveryClient => discovery ??= newDiscoveryClient(config, options),",
     ...impls,

@@ -36,6 +36,10 @@ Deno.test("generation is deterministic and covers every group-version of the spe
   ) {
     assert.match(clientset, new RegExp(`\\n  ${accessor}\\(\\): `), accessor);
   }
+  // The clientset imports the group-version modules for their types only: importing it evaluates none.
+  assert.doesNotMatch(clientset, /^import \{[^}]*\} from "\.\/[a-z]+\/v\w+\/client\.ts";/m);
+  assert.match(clientset, /^import type \{ AppsV1Client \} from "\.\/apps\/v1\/client\.ts";/m);
+  assert.match(clientset, /\n {2}\["deployments", "deployments", "Deployment", 1\],\n/);
   const exports = exportEntries(a);
   assert.equal(exports["./clientset/apps/v1"], "./clientset/apps/v1/mod.ts");
   assert.equal(exports["./meta/v1"], "./meta/v1/mod.ts");

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { fakeOptions, fakeTransport, json, pathOf, TEST_CONFIG } from "../rest/_fake_transport.ts";
+import type { ResourceInfo } from "./resource_client.ts";
+import { type Clientset, newClientset } from "./clientset.ts";
+
+const ROOT = new URL(".", import.meta.url);
+
+/** Every `<group>/<version>/client.ts` of the clientset folder, with its factory (`newAppsV1Client`). */
+async function groupVersionFactories(): Promise<
+  Map<string, (config: unknown, options?: unknown) => unknown>
+> {
+  const out = new Map<string, (config: unknown, options?: unknown) => unknown>();
+  for await (const g of Deno.readDir(ROOT)) {
+    if (!g.isDirectory) continue;
+    for await (const v of Deno.readDir(new URL(`${g.name}/`, ROOT))) {
+      const file = new URL(`${g.name}/${v.name}/client.ts`, ROOT);
+      if (!v.isDirectory || !(await Deno.stat(file).then((s) => s.isFile, () => false))) continue;
+      const mod = await import(file.href);
+      for (const [name, value] of Object.entries(mod)) {
+        const m = /^new(\w+)Client$/.exec(name);
+        if (m && typeof value === "function") {
+          out.set(m[1][0].toLowerCase() + m[1].slice(1), value as (c: unknown, o?: unknown) => unknown);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Deno.test("every clientset accessor builds what its group-version's own factory builds", async () => {
+  const t = fakeTransport(() => json({}));
+  const clientset = newClientset(TEST_CONFIG, fakeOptions(t)) as unknown as Record<string, () => unknown>;
+  const factories = await groupVersionFactories();
+  assert.ok(factories.size > 30, `only ${factories.size} group-versions found`);
+  const accessors = Object.keys(clientset).filter((k) => k !== "discovery").sort();
+  assert.deepEqual(accessors, [...factories.keys()].sort());
+  for (const [accessor, factory] of factories) {
+    const own = factory(TEST_CONFIG, fakeOptions(t)) as Record<string, unknown>;
+    const built = clientset[accessor]() as Record<string, unknown>;
+    assert.deepEqual(Object.keys(built), Object.keys(own), accessor);
+    const rest = (c: Record<string, unknown>) => c.restClient as { apiPath: string; groupVersion: string };
+    assert.equal(rest(built).apiPath, rest(own).apiPath, accessor);
+    assert.equal(rest(built).groupVersion, rest(own).groupVersion, accessor);
+    for (const key of Object.keys(own)) {
+      if (key === "restClient") continue;
+      const make = (c: Record<string, unknown>) => (c[key] as (ns: string) => { info: ResourceInfo })("ns");
+      assert.deepEqual(make(built).info, make(own).info, `${accessor}().${key}()`);
+    }
+  }
+  assert.equal(t.calls.length, 0);
+});
+
+Deno.test("a clientset accessor's resource client sends to its own path, in and out of namespaces", async () => {
+  const t = fakeTransport(() => json({ kind: "Echo", metadata: { name: "x" }, items: [] }));
+  const clientset: Clientset = newClientset(TEST_CONFIG, fakeOptions(t));
+  await clientset.appsV1().deployments("prod").get("web");
+  await clientset.coreV1().nodes().get("n1");
+  await clientset.coreV1().pods("").list();
+  assert.deepEqual(t.calls.map(pathOf), [
+    "/apis/apps/v1/namespaces/prod/deployments/web",
+    "/api/v1/nodes/n1",
+    "/api/v1/pods",
+  ]);
+});
