@@ -5,4 +5,4 @@
  *
  * @module
  */
-export * from "./types.ts";
+export type * from "./types.ts";

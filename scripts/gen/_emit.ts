@@ -312,7 +312,7 @@ export function emitModFile(
     );
     lines.push(" * ```", " *");
   }
-  lines.push(" * @module", " */", 'export * from "./types.ts";');
+  lines.push(" * @module", " */", 'export type * from "./types.ts";');
   if (hasClient) lines.push('export * from "./client.ts";');
   return lines.join("\n") + "\n";
 }
