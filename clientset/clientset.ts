@@ -373,11 +373,13 @@ function newGroupVersionClient(
  * @returns The clientset.
  *
  * @example Listing pods
- * ```ts ignore
+ * ```ts
  * import { newClientset } from "@kubeweb/client/clientset";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const clientset = newClientset(config);
+ * const clientset = newClientset(await loadRestConfig());
  * const pods = await clientset.coreV1().pods("default").list({ labelSelector: "app=web" });
+ * console.log(pods.items.map((pod) => pod.status?.phase));
  * ```
  */
 export function newClientset(config: RestConfig, options: ClientOptions = {}): Clientset {

@@ -7,11 +7,11 @@
  */
 import {
   accessorName,
+  clientExample,
   emitClientFile,
   type EmitEnv,
   emitModFile,
   emitTypesFile,
-  resourceAccessor,
   upperFirst,
 } from "./_emit.ts";
 import { relativeSpecifier } from "./_imports.ts";
@@ -170,7 +170,13 @@ export function generateCrdClients(crds: Crd[], imports: CrdImports): Map<string
       localFolders.has(folder) ? relativeSpecifier(from, `${folder}/types.ts`) : libFolder(from, folder),
     libSpecifier: (from) =>
       isPath(imports.clientset) ? relativeSpecifier(from, `${imports.clientset}/mod.ts`) : imports.clientset,
-    publicSpecifier: (folder) => `./${folder}/mod.ts`,
+    // Examples sit in the folder's own files: they import its mod.ts beside them.
+    publicSpecifier: () => "./mod.ts",
+    restSpecifier: (from) => {
+      const rest = restModuleOf(imports.clientset);
+      if (rest === undefined || !isPath(rest)) return rest;
+      return relativeSpecifier(from, rest);
+    },
   };
 
   const accessors = new Map<string, string>();
@@ -203,14 +209,22 @@ export function generateCrdClients(crds: Crd[], imports: CrdImports): Map<string
           `\`new${upperFirst(accessor)}Client\`.`,
       }),
     );
-    const factory = `new${upperFirst(accessor)}Client`;
-    const first = gv.resources[0];
-    const example = `import { ${factory} } from "./${gv.folder}/mod.ts";\n\n` +
-      `const client = ${factory}(config);\n` +
-      `const list = await client.${resourceAccessor(first)}(${first.namespaced ? '"default"' : ""}).list();`;
+    const example = clientExample(gv, env);
     files.set(`${gv.folder}/mod.ts`, emitModFile(gv.folder, apiVersion, true, example));
   }
   return files;
+}
+
+/**
+ * kubeweb's rest module beside the clientset module the code imports: "@kubeweb/client/clientset" ->
+ * "@kubeweb/client/rest", the folder "../../clientset" -> "../../rest/mod.ts"; undefined when the
+ * clientset specifier does not end in a "clientset" segment.
+ */
+function restModuleOf(clientset: string): string | undefined {
+  const m = /^(.*?)(^|\/)clientset(\/mod\.ts)?\/?$/.exec(clientset);
+  if (m === null) return undefined;
+  const base = `${m[1]}${m[2]}rest`;
+  return isPath(clientset) ? `${base}/mod.ts` : base + (m[3] ?? "");
 }
 
 function joinPath(base: string, rest: string): string {

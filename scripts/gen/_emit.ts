@@ -16,8 +16,48 @@ export interface EmitEnv {
   typesSpecifier(fromFolder: string, folder: string): string;
   /** Module specifier, from a file in `fromFolder`, of the hand-written resource client module. */
   libSpecifier(fromFolder: string): string;
-  /** The import path users write for a folder, used in examples ("@kubeweb/client/clientset/apps/v1"). */
+  /**
+   * The import path of a folder's module in the examples of that folder's files, as users write it
+   * ("@kubeweb/client/clientset/apps/v1").
+   */
   publicSpecifier(folder: string): string;
+  /**
+   * The import path, from a file in `fromFolder`, of kubeweb's rest module, where examples take
+   * `loadRestConfig` from ("@kubeweb/client/rest"); undefined when unknown, and examples then give
+   * the configuration as data.
+   */
+  restSpecifier(fromFolder: string): string | undefined;
+}
+
+/**
+ * The example of a group-version's client (in its `client.ts` and `mod.ts`): make the client, then
+ * list the first resource that can be listed (or, for a group-version without one, reach a resource
+ * client). Type-checked with the rest of the package's examples.
+ */
+export function clientExample(gv: ClientGroupVersion, env: EmitEnv): string {
+  const factory = `new${upperFirst(accessorName(gv.group, gv.version))}Client`;
+  const rest = env.restSpecifier(gv.folder);
+  const lines = [`import { ${factory} } from "${env.publicSpecifier(gv.folder)}";`];
+  if (rest !== undefined) lines.push(`import { loadRestConfig } from "${rest}";`);
+  const config = rest === undefined ? '{ host: "https://127.0.0.1:6443" }' : "await loadRestConfig()";
+  lines.push("", `const client = ${factory}(${config});`);
+  const listed = gv.resources.find((r) => r.verbs.includes("list"));
+  const first = listed ?? gv.resources[0];
+  if (first !== undefined) {
+    const call = `client.${resourceAccessor(first)}(${first.namespaced ? '"default"' : ""})`;
+    if (listed !== undefined) {
+      lines.push(
+        `const list = await ${call}.list();`,
+        "console.log(list.items.map((o) => o.metadata.name));",
+      );
+    } else {
+      lines.push(
+        `const ${resourceAccessor(first)} = ${call};`,
+        `console.log(${resourceAccessor(first)}.info.kind);`,
+      );
+    }
+  }
+  return lines.join("\n");
 }
 
 /** The text of `<folder>/types.ts`: one declaration per definition key. */
@@ -232,12 +272,7 @@ export function emitClientFile(
   const clientConfig = libType("ClientConfig");
   const clientOptions = libType("ClientOptions");
   const forGv = libValue("restClientForGroupVersion");
-  const first = gv.resources[0];
-  const exampleCall = first === undefined
-    ? ""
-    : `\n * const list = await client.${resourceAccessor(first)}(${
-      first.namespaced ? '"default"' : ""
-    }).list();`;
+  const example = clientExample(gv, env).split("\n").map((l) => l === "" ? " *" : ` * ${l}`).join("\n");
   const body = [
     ...typeDecls,
     `/** The ${apiVersion} API (client-go's \`${upperFirst(accessor)}Interface\`). */\n` +
@@ -251,10 +286,10 @@ export function emitClientFile(
     ` * @param config A REST configuration, or a REST client made for ${apiVersion}.\n` +
     ` * @param options Options of the REST client made from a configuration (transport, rate limiter...).\n` +
     ` * @returns The client.\n *\n` +
-    ` * @example Listing\n * \`\`\`ts ignore\n * import { ${factory} } from "${
-      env.publicSpecifier(folder)
-    }";\n *\n` +
-    ` * const client = ${factory}(config);${exampleCall}\n * \`\`\`\n */\n` +
+    ` * @example ${
+      gv.resources.some((r) => r.verbs.includes("list")) ? "Listing" : "Reaching a resource"
+    }\n` +
+    ` * \`\`\`ts\n${example}\n * \`\`\`\n */\n` +
     `export function ${factory}(config: ${clientConfig}, options?: ${clientOptions}): ${ifaceName} {\n` +
     `  const restClient = ${forGv}(config, ${JSON.stringify(gv.group)}, ${
       JSON.stringify(gv.version)
@@ -307,7 +342,7 @@ export function emitModFile(
   if (example !== undefined) {
     lines.push(
       " * @example",
-      " * ```ts ignore",
+      " * ```ts",
       ...example.split("\n").map((l) => l === "" ? " *" : ` * ${l}`),
     );
     lines.push(" * ```", " *");

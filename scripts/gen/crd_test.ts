@@ -72,6 +72,25 @@ Deno.test("a CRD's schema becomes types: required fields, enums, int-or-string, 
   assert.doesNotMatch(beta, /Subresource/, "v1beta1 declares no subresources");
 });
 
+Deno.test("a CRD client's examples are type-checked: they import its mod.ts and kubeweb's rest module beside the clientset", () => {
+  const crds = parseCrds(Deno.readTextFileSync(FIXTURE), FIXTURE);
+  const example = (clientset: string) => {
+    const files = generateCrdClients(crds, { clientset });
+    for (const [path, text] of files) assert.doesNotMatch(text, /```ts ignore/, path);
+    return files.get("stable.example.com/v1/mod.ts")!;
+  };
+  const published = example("@kubeweb/client/clientset");
+  assert.match(published, /\* import \{ newStableV1Client \} from "\.\/mod\.ts";\n/);
+  assert.match(published, /\* import \{ loadRestConfig \} from "@kubeweb\/client\/rest";\n/);
+  assert.match(published, /\* const client = newStableV1Client\(await loadRestConfig\(\)\);\n/);
+  assert.match(example("jsr:@kubeweb/client@^0.1/clientset"), /from "jsr:@kubeweb\/client@\^0\.1\/rest";/);
+  assert.match(example("../../../clientset"), /from "\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/rest\/mod\.ts";/);
+  // A clientset module of another name: the example gives the configuration as data.
+  const other = example("https://example.com/kube.ts");
+  assert.doesNotMatch(other, /loadRestConfig/);
+  assert.match(other, /newStableV1Client\(\{ host: "https:\/\/127\.0\.0\.1:6443" \}\)/);
+});
+
 Deno.test("the committed CronTab client under tests/ is what the generator produces", async () => {
   const crds = parseCrds(await Deno.readTextFile(FIXTURE), FIXTURE);
   const files = await formatFiles(

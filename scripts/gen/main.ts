@@ -11,6 +11,7 @@
  */
 import {
   accessorName,
+  clientExample,
   emitClientFile,
   type EmitEnv,
   emitModFile,
@@ -47,6 +48,7 @@ export const BUILTIN_ENV: EmitEnv = {
   libSpecifier: (from) => relativeSpecifier(from, "resource_client.ts"),
   publicSpecifier: (folder) =>
     folder === "meta/v1" ? "@kubeweb/client/meta/v1" : `@kubeweb/client/clientset/${folder}`,
+  restSpecifier: () => "@kubeweb/client/rest",
 };
 
 const JSON_SCHEMA_PROPS = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
@@ -96,13 +98,7 @@ export function generateBuiltins(spec: Parameters<typeof buildModel>[0]): Map<st
     let example: string | undefined;
     if (gv !== undefined) {
       files.set(`${folder}/client.ts`, emitClientFile(gv, BUILTIN_ENV));
-      const factory = `new${upperFirst(accessorName(gv.group, gv.version))}Client`;
-      const first = gv.resources[0];
-      example = `import { ${factory} } from "${BUILTIN_ENV.publicSpecifier(folder)}";\n\n` +
-        `const client = ${factory}(config);\n` +
-        `const list = await client.${resourceAccessor(first)}(${
-          first.namespaced ? '"default"' : ""
-        }).list();`;
+      example = clientExample(gv, BUILTIN_ENV);
     }
     files.set(`${outFolder(folder)}/mod.ts`, emitModFile(folder, apiVersion, gv !== undefined, example));
   }
@@ -220,11 +216,13 @@ function emitClientset(gvs: GroupVersionModel[]): string {
     " * @returns The clientset.",
     " *",
     " * @example Listing pods",
-    " * ```ts ignore",
+    " * ```ts",
     ' * import { newClientset } from "@kubeweb/client/clientset";',
+    ' * import { loadRestConfig } from "@kubeweb/client/rest";',
     " *",
-    " * const clientset = newClientset(config);",
+    " * const clientset = newClientset(await loadRestConfig());",
     ' * const pods = await clientset.coreV1().pods("default").list({ labelSelector: "app=web" });',
+    " * console.log(pods.items.map((pod) => pod.status?.phase));",
     " * ```",
     " */",
     "export function newClientset(config: RestConfig, options: ClientOptions = {}): Clientset {",

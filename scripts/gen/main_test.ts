@@ -40,6 +40,17 @@ Deno.test("generation is deterministic and covers every group-version of the spe
   assert.doesNotMatch(clientset, /^import \{[^}]*\} from "\.\/[a-z]+\/v\w+\/client\.ts";/m);
   assert.match(clientset, /^import type \{ AppsV1Client \} from "\.\/apps\/v1\/client\.ts";/m);
   assert.match(clientset, /\n {2}\["deployments", "deployments", "Deployment", 1\],\n/);
+  // Every example of the generated code is type-checked: none is marked `ts ignore`.
+  for (const [path, text] of a) assert.doesNotMatch(text, /```ts ignore/, path);
+  assert.match(
+    a.get("apps/v1/client.ts")!,
+    /\* import \{ loadRestConfig \} from "@kubeweb\/client\/rest";\n/,
+  );
+  assert.match(
+    a.get("core/v1/mod.ts")!,
+    /\* const list = await client\.componentStatuses\(\)\.list\(\);\n/,
+    "the example lists the first resource that can be listed (bindings cannot)",
+  );
   const exports = exportEntries(a);
   assert.equal(exports["./clientset/apps/v1"], "./clientset/apps/v1/mod.ts");
   assert.equal(exports["./meta/v1"], "./meta/v1/mod.ts");

@@ -142,11 +142,13 @@ const VALIDATINGWEBHOOKCONFIGURATIONS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newAdmissionregistrationV1Client } from "@kubeweb/client/clientset/admissionregistration/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAdmissionregistrationV1Client(config);
+ * const client = newAdmissionregistrationV1Client(await loadRestConfig());
  * const list = await client.mutatingAdmissionPolicies().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newAdmissionregistrationV1Client(

@@ -71,11 +71,13 @@ const MUTATINGADMISSIONPOLICYBINDINGS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newAdmissionregistrationV1alpha1Client } from "@kubeweb/client/clientset/admissionregistration/v1alpha1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAdmissionregistrationV1alpha1Client(config);
+ * const client = newAdmissionregistrationV1alpha1Client(await loadRestConfig());
  * const list = await client.mutatingAdmissionPolicies().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newAdmissionregistrationV1alpha1Client(

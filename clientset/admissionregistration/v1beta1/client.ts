@@ -71,11 +71,13 @@ const MUTATINGADMISSIONPOLICYBINDINGS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newAdmissionregistrationV1beta1Client } from "@kubeweb/client/clientset/admissionregistration/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAdmissionregistrationV1beta1Client(config);
+ * const client = newAdmissionregistrationV1beta1Client(await loadRestConfig());
  * const list = await client.mutatingAdmissionPolicies().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newAdmissionregistrationV1beta1Client(

@@ -4,11 +4,13 @@
  * The admissionregistration.k8s.io/v1beta1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newAdmissionregistrationV1beta1Client } from "@kubeweb/client/clientset/admissionregistration/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAdmissionregistrationV1beta1Client(config);
+ * const client = newAdmissionregistrationV1beta1Client(await loadRestConfig());
  * const list = await client.mutatingAdmissionPolicies().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

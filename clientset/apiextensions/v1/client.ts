@@ -49,11 +49,13 @@ const CUSTOMRESOURCEDEFINITIONS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newApiextensionsV1Client } from "@kubeweb/client/clientset/apiextensions/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newApiextensionsV1Client(config);
+ * const client = newApiextensionsV1Client(await loadRestConfig());
  * const list = await client.customResourceDefinitions().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newApiextensionsV1Client(

@@ -4,11 +4,13 @@
  * The apiextensions.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newApiextensionsV1Client } from "@kubeweb/client/clientset/apiextensions/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newApiextensionsV1Client(config);
+ * const client = newApiextensionsV1Client(await loadRestConfig());
  * const list = await client.customResourceDefinitions().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -49,11 +49,13 @@ const APISERVICES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newApiregistrationV1Client } from "@kubeweb/client/clientset/apiregistration/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newApiregistrationV1Client(config);
+ * const client = newApiregistrationV1Client(await loadRestConfig());
  * const list = await client.apiServices().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newApiregistrationV1Client(

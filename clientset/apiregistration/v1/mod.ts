@@ -4,11 +4,13 @@
  * The apiregistration.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newApiregistrationV1Client } from "@kubeweb/client/clientset/apiregistration/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newApiregistrationV1Client(config);
+ * const client = newApiregistrationV1Client(await loadRestConfig());
  * const list = await client.apiServices().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

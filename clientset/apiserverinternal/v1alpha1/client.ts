@@ -49,11 +49,13 @@ const STORAGEVERSIONS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newInternalV1alpha1Client } from "@kubeweb/client/clientset/apiserverinternal/v1alpha1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newInternalV1alpha1Client(config);
+ * const client = newInternalV1alpha1Client(await loadRestConfig());
  * const list = await client.storageVersions().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newInternalV1alpha1Client(

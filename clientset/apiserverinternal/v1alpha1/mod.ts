@@ -4,11 +4,13 @@
  * The internal.apiserver.k8s.io/v1alpha1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newInternalV1alpha1Client } from "@kubeweb/client/clientset/apiserverinternal/v1alpha1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newInternalV1alpha1Client(config);
+ * const client = newInternalV1alpha1Client(await loadRestConfig());
  * const list = await client.storageVersions().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -118,11 +118,13 @@ const STATEFULSETS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newAppsV1Client } from "@kubeweb/client/clientset/apps/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAppsV1Client(config);
+ * const client = newAppsV1Client(await loadRestConfig());
  * const list = await client.controllerRevisions("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newAppsV1Client(config: ClientConfig, options?: ClientOptions): AppsV1Client {

@@ -4,11 +4,13 @@
  * The apps/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newAppsV1Client } from "@kubeweb/client/clientset/apps/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAppsV1Client(config);
+ * const client = newAppsV1Client(await loadRestConfig());
  * const list = await client.controllerRevisions("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -64,12 +64,14 @@ const TOKENREVIEWS: ResourceInfo = {
  * @param options Options of the REST client made from a configuration (transport, rate limiter...).
  * @returns The client.
  *
- * @example Listing
- * ```ts ignore
+ * @example Reaching a resource
+ * ```ts
  * import { newAuthenticationV1Client } from "@kubeweb/client/clientset/authentication/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAuthenticationV1Client(config);
- * const list = await client.selfSubjectReviews().list();
+ * const client = newAuthenticationV1Client(await loadRestConfig());
+ * const selfSubjectReviews = client.selfSubjectReviews();
+ * console.log(selfSubjectReviews.info.kind);
  * ```
  */
 export function newAuthenticationV1Client(

@@ -4,11 +4,13 @@
  * The authentication.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newAuthenticationV1Client } from "@kubeweb/client/clientset/authentication/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAuthenticationV1Client(config);
- * const list = await client.selfSubjectReviews().list();
+ * const client = newAuthenticationV1Client(await loadRestConfig());
+ * const selfSubjectReviews = client.selfSubjectReviews();
+ * console.log(selfSubjectReviews.info.kind);
  * ```
  *
  * @module

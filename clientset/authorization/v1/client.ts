@@ -99,12 +99,14 @@ const SUBJECTACCESSREVIEWS: ResourceInfo = {
  * @param options Options of the REST client made from a configuration (transport, rate limiter...).
  * @returns The client.
  *
- * @example Listing
- * ```ts ignore
+ * @example Reaching a resource
+ * ```ts
  * import { newAuthorizationV1Client } from "@kubeweb/client/clientset/authorization/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAuthorizationV1Client(config);
- * const list = await client.localSubjectAccessReviews("default").list();
+ * const client = newAuthorizationV1Client(await loadRestConfig());
+ * const localSubjectAccessReviews = client.localSubjectAccessReviews("default");
+ * console.log(localSubjectAccessReviews.info.kind);
  * ```
  */
 export function newAuthorizationV1Client(

@@ -4,11 +4,13 @@
  * The authorization.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newAuthorizationV1Client } from "@kubeweb/client/clientset/authorization/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAuthorizationV1Client(config);
- * const list = await client.localSubjectAccessReviews("default").list();
+ * const client = newAuthorizationV1Client(await loadRestConfig());
+ * const localSubjectAccessReviews = client.localSubjectAccessReviews("default");
+ * console.log(localSubjectAccessReviews.info.kind);
  * ```
  *
  * @module

@@ -49,11 +49,13 @@ const HORIZONTALPODAUTOSCALERS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newAutoscalingV1Client } from "@kubeweb/client/clientset/autoscaling/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAutoscalingV1Client(config);
+ * const client = newAutoscalingV1Client(await loadRestConfig());
  * const list = await client.horizontalPodAutoscalers("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newAutoscalingV1Client(config: ClientConfig, options?: ClientOptions): AutoscalingV1Client {

@@ -4,11 +4,13 @@
  * The autoscaling/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newAutoscalingV1Client } from "@kubeweb/client/clientset/autoscaling/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAutoscalingV1Client(config);
+ * const client = newAutoscalingV1Client(await loadRestConfig());
  * const list = await client.horizontalPodAutoscalers("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -49,11 +49,13 @@ const HORIZONTALPODAUTOSCALERS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newAutoscalingV2Client } from "@kubeweb/client/clientset/autoscaling/v2";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAutoscalingV2Client(config);
+ * const client = newAutoscalingV2Client(await loadRestConfig());
  * const list = await client.horizontalPodAutoscalers("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newAutoscalingV2Client(config: ClientConfig, options?: ClientOptions): AutoscalingV2Client {

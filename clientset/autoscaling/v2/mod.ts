@@ -4,11 +4,13 @@
  * The autoscaling/v2 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newAutoscalingV2Client } from "@kubeweb/client/clientset/autoscaling/v2";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newAutoscalingV2Client(config);
+ * const client = newAutoscalingV2Client(await loadRestConfig());
  * const list = await client.horizontalPodAutoscalers("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -52,11 +52,13 @@ const JOBS: ResourceInfo = { group: "batch", version: "v1", resource: "jobs", ki
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newBatchV1Client } from "@kubeweb/client/clientset/batch/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newBatchV1Client(config);
+ * const client = newBatchV1Client(await loadRestConfig());
  * const list = await client.cronJobs("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newBatchV1Client(config: ClientConfig, options?: ClientOptions): BatchV1Client {

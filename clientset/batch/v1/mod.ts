@@ -4,11 +4,13 @@
  * The batch/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newBatchV1Client } from "@kubeweb/client/clientset/batch/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newBatchV1Client(config);
+ * const client = newBatchV1Client(await loadRestConfig());
  * const list = await client.cronJobs("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -51,11 +51,13 @@ const CERTIFICATESIGNINGREQUESTS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newCertificatesV1Client } from "@kubeweb/client/clientset/certificates/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCertificatesV1Client(config);
+ * const client = newCertificatesV1Client(await loadRestConfig());
  * const list = await client.certificateSigningRequests().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newCertificatesV1Client(config: ClientConfig, options?: ClientOptions): CertificatesV1Client {

@@ -46,11 +46,13 @@ const CLUSTERTRUSTBUNDLES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newCertificatesV1alpha1Client } from "@kubeweb/client/clientset/certificates/v1alpha1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCertificatesV1alpha1Client(config);
+ * const client = newCertificatesV1alpha1Client(await loadRestConfig());
  * const list = await client.clusterTrustBundles().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newCertificatesV1alpha1Client(

@@ -66,11 +66,13 @@ const PODCERTIFICATEREQUESTS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newCertificatesV1beta1Client } from "@kubeweb/client/clientset/certificates/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCertificatesV1beta1Client(config);
+ * const client = newCertificatesV1beta1Client(await loadRestConfig());
  * const list = await client.clusterTrustBundles().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newCertificatesV1beta1Client(

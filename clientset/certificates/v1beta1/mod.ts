@@ -4,11 +4,13 @@
  * The certificates.k8s.io/v1beta1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newCertificatesV1beta1Client } from "@kubeweb/client/clientset/certificates/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCertificatesV1beta1Client(config);
+ * const client = newCertificatesV1beta1Client(await loadRestConfig());
  * const list = await client.clusterTrustBundles().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

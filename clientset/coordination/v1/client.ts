@@ -46,11 +46,13 @@ const LEASES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newCoordinationV1Client } from "@kubeweb/client/clientset/coordination/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCoordinationV1Client(config);
+ * const client = newCoordinationV1Client(await loadRestConfig());
  * const list = await client.leases("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newCoordinationV1Client(config: ClientConfig, options?: ClientOptions): CoordinationV1Client {

@@ -4,11 +4,13 @@
  * The coordination.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newCoordinationV1Client } from "@kubeweb/client/clientset/coordination/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCoordinationV1Client(config);
+ * const client = newCoordinationV1Client(await loadRestConfig());
  * const list = await client.leases("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

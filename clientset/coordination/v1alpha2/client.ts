@@ -46,11 +46,13 @@ const LEASECANDIDATES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newCoordinationV1alpha2Client } from "@kubeweb/client/clientset/coordination/v1alpha2";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCoordinationV1alpha2Client(config);
+ * const client = newCoordinationV1alpha2Client(await loadRestConfig());
  * const list = await client.leaseCandidates("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newCoordinationV1alpha2Client(

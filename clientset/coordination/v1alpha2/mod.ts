@@ -4,11 +4,13 @@
  * The coordination.k8s.io/v1alpha2 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newCoordinationV1alpha2Client } from "@kubeweb/client/clientset/coordination/v1alpha2";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCoordinationV1alpha2Client(config);
+ * const client = newCoordinationV1alpha2Client(await loadRestConfig());
  * const list = await client.leaseCandidates("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

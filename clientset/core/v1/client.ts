@@ -315,11 +315,13 @@ const SERVICES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newCoreV1Client } from "@kubeweb/client/clientset/core/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCoreV1Client(config);
- * const list = await client.bindings("default").list();
+ * const client = newCoreV1Client(await loadRestConfig());
+ * const list = await client.componentStatuses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newCoreV1Client(config: ClientConfig, options?: ClientOptions): CoreV1Client {

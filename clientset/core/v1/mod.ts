@@ -4,11 +4,13 @@
  * The v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newCoreV1Client } from "@kubeweb/client/clientset/core/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newCoreV1Client(config);
- * const list = await client.bindings("default").list();
+ * const client = newCoreV1Client(await loadRestConfig());
+ * const list = await client.componentStatuses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

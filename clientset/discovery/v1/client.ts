@@ -46,11 +46,13 @@ const ENDPOINTSLICES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newDiscoveryV1Client } from "@kubeweb/client/clientset/discovery/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newDiscoveryV1Client(config);
+ * const client = newDiscoveryV1Client(await loadRestConfig());
  * const list = await client.endpointSlices("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newDiscoveryV1Client(config: ClientConfig, options?: ClientOptions): DiscoveryV1Client {

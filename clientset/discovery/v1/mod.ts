@@ -4,11 +4,13 @@
  * The discovery.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newDiscoveryV1Client } from "@kubeweb/client/clientset/discovery/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newDiscoveryV1Client(config);
+ * const client = newDiscoveryV1Client(await loadRestConfig());
  * const list = await client.endpointSlices("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

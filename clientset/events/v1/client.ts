@@ -46,11 +46,13 @@ const EVENTS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newEventsV1Client } from "@kubeweb/client/clientset/events/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newEventsV1Client(config);
+ * const client = newEventsV1Client(await loadRestConfig());
  * const list = await client.events("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newEventsV1Client(config: ClientConfig, options?: ClientOptions): EventsV1Client {

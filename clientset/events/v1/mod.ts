@@ -4,11 +4,13 @@
  * The events.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newEventsV1Client } from "@kubeweb/client/clientset/events/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newEventsV1Client(config);
+ * const client = newEventsV1Client(await loadRestConfig());
  * const list = await client.events("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -68,11 +68,13 @@ const PRIORITYLEVELCONFIGURATIONS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newFlowcontrolV1Client } from "@kubeweb/client/clientset/flowcontrol/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newFlowcontrolV1Client(config);
+ * const client = newFlowcontrolV1Client(await loadRestConfig());
  * const list = await client.flowSchemas().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newFlowcontrolV1Client(config: ClientConfig, options?: ClientOptions): FlowcontrolV1Client {

@@ -4,11 +4,13 @@
  * The flowcontrol.apiserver.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newFlowcontrolV1Client } from "@kubeweb/client/clientset/flowcontrol/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newFlowcontrolV1Client(config);
+ * const client = newFlowcontrolV1Client(await loadRestConfig());
  * const list = await client.flowSchemas().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

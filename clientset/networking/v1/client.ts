@@ -108,11 +108,13 @@ const SERVICECIDRS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newNetworkingV1Client } from "@kubeweb/client/clientset/networking/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newNetworkingV1Client(config);
+ * const client = newNetworkingV1Client(await loadRestConfig());
  * const list = await client.ingressClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newNetworkingV1Client(config: ClientConfig, options?: ClientOptions): NetworkingV1Client {

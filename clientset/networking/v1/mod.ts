@@ -4,11 +4,13 @@
  * The networking.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newNetworkingV1Client } from "@kubeweb/client/clientset/networking/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newNetworkingV1Client(config);
+ * const client = newNetworkingV1Client(await loadRestConfig());
  * const list = await client.ingressClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

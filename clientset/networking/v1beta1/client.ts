@@ -61,11 +61,13 @@ const SERVICECIDRS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newNetworkingV1beta1Client } from "@kubeweb/client/clientset/networking/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newNetworkingV1beta1Client(config);
+ * const client = newNetworkingV1beta1Client(await loadRestConfig());
  * const list = await client.ipAddresses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newNetworkingV1beta1Client(

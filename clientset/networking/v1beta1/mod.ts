@@ -4,11 +4,13 @@
  * The networking.k8s.io/v1beta1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newNetworkingV1beta1Client } from "@kubeweb/client/clientset/networking/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newNetworkingV1beta1Client(config);
+ * const client = newNetworkingV1beta1Client(await loadRestConfig());
  * const list = await client.ipAddresses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -46,11 +46,13 @@ const RUNTIMECLASSES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newNodeV1Client } from "@kubeweb/client/clientset/node/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newNodeV1Client(config);
+ * const client = newNodeV1Client(await loadRestConfig());
  * const list = await client.runtimeClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newNodeV1Client(config: ClientConfig, options?: ClientOptions): NodeV1Client {

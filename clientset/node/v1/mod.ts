@@ -4,11 +4,13 @@
  * The node.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newNodeV1Client } from "@kubeweb/client/clientset/node/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newNodeV1Client(config);
+ * const client = newNodeV1Client(await loadRestConfig());
  * const list = await client.runtimeClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

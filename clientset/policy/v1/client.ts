@@ -48,11 +48,13 @@ const PODDISRUPTIONBUDGETS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newPolicyV1Client } from "@kubeweb/client/clientset/policy/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newPolicyV1Client(config);
+ * const client = newPolicyV1Client(await loadRestConfig());
  * const list = await client.podDisruptionBudgets("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newPolicyV1Client(config: ClientConfig, options?: ClientOptions): PolicyV1Client {

@@ -4,11 +4,13 @@
  * The policy/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newPolicyV1Client } from "@kubeweb/client/clientset/policy/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newPolicyV1Client(config);
+ * const client = newPolicyV1Client(await loadRestConfig());
  * const list = await client.podDisruptionBudgets("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

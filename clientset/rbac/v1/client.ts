@@ -91,11 +91,13 @@ const ROLES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newRbacV1Client } from "@kubeweb/client/clientset/rbac/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newRbacV1Client(config);
+ * const client = newRbacV1Client(await loadRestConfig());
  * const list = await client.clusterRoleBindings().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newRbacV1Client(config: ClientConfig, options?: ClientOptions): RbacV1Client {

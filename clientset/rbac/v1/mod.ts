@@ -4,11 +4,13 @@
  * The rbac.authorization.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newRbacV1Client } from "@kubeweb/client/clientset/rbac/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newRbacV1Client(config);
+ * const client = newRbacV1Client(await loadRestConfig());
  * const list = await client.clusterRoleBindings().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -98,11 +98,13 @@ const RESOURCESLICES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newResourceV1Client } from "@kubeweb/client/clientset/resource/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newResourceV1Client(config);
+ * const client = newResourceV1Client(await loadRestConfig());
  * const list = await client.deviceClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newResourceV1Client(config: ClientConfig, options?: ClientOptions): ResourceV1Client {

@@ -68,11 +68,13 @@ const RESOURCEPOOLSTATUSREQUESTS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newResourceV1alpha3Client } from "@kubeweb/client/clientset/resource/v1alpha3";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newResourceV1alpha3Client(config);
+ * const client = newResourceV1alpha3Client(await loadRestConfig());
  * const list = await client.deviceTaintRules().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newResourceV1alpha3Client(

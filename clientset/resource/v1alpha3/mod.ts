@@ -4,11 +4,13 @@
  * The resource.k8s.io/v1alpha3 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newResourceV1alpha3Client } from "@kubeweb/client/clientset/resource/v1alpha3";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newResourceV1alpha3Client(config);
+ * const client = newResourceV1alpha3Client(await loadRestConfig());
  * const list = await client.deviceTaintRules().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

@@ -114,11 +114,13 @@ const RESOURCESLICES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newResourceV1beta2Client } from "@kubeweb/client/clientset/resource/v1beta2";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newResourceV1beta2Client(config);
+ * const client = newResourceV1beta2Client(await loadRestConfig());
  * const list = await client.deviceClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newResourceV1beta2Client(

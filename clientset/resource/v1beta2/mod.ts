@@ -4,11 +4,13 @@
  * The resource.k8s.io/v1beta2 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newResourceV1beta2Client } from "@kubeweb/client/clientset/resource/v1beta2";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newResourceV1beta2Client(config);
+ * const client = newResourceV1beta2Client(await loadRestConfig());
  * const list = await client.deviceClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

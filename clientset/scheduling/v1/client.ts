@@ -46,11 +46,13 @@ const PRIORITYCLASSES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newSchedulingV1Client } from "@kubeweb/client/clientset/scheduling/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newSchedulingV1Client(config);
+ * const client = newSchedulingV1Client(await loadRestConfig());
  * const list = await client.priorityClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newSchedulingV1Client(config: ClientConfig, options?: ClientOptions): SchedulingV1Client {

@@ -4,11 +4,13 @@
  * The scheduling.k8s.io/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newSchedulingV1Client } from "@kubeweb/client/clientset/scheduling/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newSchedulingV1Client(config);
+ * const client = newSchedulingV1Client(await loadRestConfig());
  * const list = await client.priorityClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

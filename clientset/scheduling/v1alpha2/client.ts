@@ -61,11 +61,13 @@ const WORKLOADS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newSchedulingV1alpha2Client } from "@kubeweb/client/clientset/scheduling/v1alpha2";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newSchedulingV1alpha2Client(config);
+ * const client = newSchedulingV1alpha2Client(await loadRestConfig());
  * const list = await client.podGroups("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newSchedulingV1alpha2Client(

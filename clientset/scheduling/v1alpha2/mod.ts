@@ -4,11 +4,13 @@
  * The scheduling.k8s.io/v1alpha2 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newSchedulingV1alpha2Client } from "@kubeweb/client/clientset/scheduling/v1alpha2";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newSchedulingV1alpha2Client(config);
+ * const client = newSchedulingV1alpha2Client(await loadRestConfig());
  * const list = await client.podGroups("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

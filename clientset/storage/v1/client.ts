@@ -126,11 +126,13 @@ const VOLUMEATTRIBUTESCLASSES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newStorageV1Client } from "@kubeweb/client/clientset/storage/v1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newStorageV1Client(config);
+ * const client = newStorageV1Client(await loadRestConfig());
  * const list = await client.csiDrivers().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newStorageV1Client(config: ClientConfig, options?: ClientOptions): StorageV1Client {

@@ -50,11 +50,13 @@ const VOLUMEATTRIBUTESCLASSES: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newStorageV1beta1Client } from "@kubeweb/client/clientset/storage/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newStorageV1beta1Client(config);
+ * const client = newStorageV1beta1Client(await loadRestConfig());
  * const list = await client.volumeAttributesClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newStorageV1beta1Client(config: ClientConfig, options?: ClientOptions): StorageV1beta1Client {

@@ -4,11 +4,13 @@
  * The storage.k8s.io/v1beta1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newStorageV1beta1Client } from "@kubeweb/client/clientset/storage/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newStorageV1beta1Client(config);
+ * const client = newStorageV1beta1Client(await loadRestConfig());
  * const list = await client.volumeAttributesClasses().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

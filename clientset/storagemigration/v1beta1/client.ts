@@ -49,11 +49,13 @@ const STORAGEVERSIONMIGRATIONS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
+ * ```ts
  * import { newStoragemigrationV1beta1Client } from "@kubeweb/client/clientset/storagemigration/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newStoragemigrationV1beta1Client(config);
+ * const client = newStoragemigrationV1beta1Client(await loadRestConfig());
  * const list = await client.storageVersionMigrations().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newStoragemigrationV1beta1Client(

@@ -4,11 +4,13 @@
  * The storagemigration.k8s.io/v1beta1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { newStoragemigrationV1beta1Client } from "@kubeweb/client/clientset/storagemigration/v1beta1";
+ * import { loadRestConfig } from "@kubeweb/client/rest";
  *
- * const client = newStoragemigrationV1beta1Client(config);
+ * const client = newStoragemigrationV1beta1Client(await loadRestConfig());
  * const list = await client.storageVersionMigrations().list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module

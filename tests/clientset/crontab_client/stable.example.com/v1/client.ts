@@ -52,11 +52,13 @@ const CRONTABS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
- * import { newStableV1Client } from "./stable.example.com/v1/mod.ts";
+ * ```ts
+ * import { newStableV1Client } from "./mod.ts";
+ * import { loadRestConfig } from "../../../../../rest/mod.ts";
  *
- * const client = newStableV1Client(config);
+ * const client = newStableV1Client(await loadRestConfig());
  * const list = await client.cronTabs("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newStableV1Client(config: ClientConfig, options?: ClientOptions): StableV1Client {

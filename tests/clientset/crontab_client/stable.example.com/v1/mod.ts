@@ -4,14 +4,16 @@
  * The stable.example.com/v1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
- * import { newStableV1Client } from "./stable.example.com/v1/mod.ts";
+ * ```ts
+ * import { newStableV1Client } from "./mod.ts";
+ * import { loadRestConfig } from "../../../../../rest/mod.ts";
  *
- * const client = newStableV1Client(config);
+ * const client = newStableV1Client(await loadRestConfig());
  * const list = await client.cronTabs("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module
  */
-export * from "./types.ts";
+export type * from "./types.ts";
 export * from "./client.ts";

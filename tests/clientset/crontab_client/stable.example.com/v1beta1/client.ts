@@ -46,11 +46,13 @@ const CRONTABS: ResourceInfo = {
  * @returns The client.
  *
  * @example Listing
- * ```ts ignore
- * import { newStableV1beta1Client } from "./stable.example.com/v1beta1/mod.ts";
+ * ```ts
+ * import { newStableV1beta1Client } from "./mod.ts";
+ * import { loadRestConfig } from "../../../../../rest/mod.ts";
  *
- * const client = newStableV1beta1Client(config);
+ * const client = newStableV1beta1Client(await loadRestConfig());
  * const list = await client.cronTabs("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
 export function newStableV1beta1Client(config: ClientConfig, options?: ClientOptions): StableV1beta1Client {

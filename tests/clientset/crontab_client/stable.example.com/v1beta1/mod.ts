@@ -4,14 +4,16 @@
  * The stable.example.com/v1beta1 API: its types and its typed client.
  *
  * @example
- * ```ts ignore
- * import { newStableV1beta1Client } from "./stable.example.com/v1beta1/mod.ts";
+ * ```ts
+ * import { newStableV1beta1Client } from "./mod.ts";
+ * import { loadRestConfig } from "../../../../../rest/mod.ts";
  *
- * const client = newStableV1beta1Client(config);
+ * const client = newStableV1beta1Client(await loadRestConfig());
  * const list = await client.cronTabs("default").list();
+ * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *
  * @module
  */
-export * from "./types.ts";
+export type * from "./types.ts";
 export * from "./client.ts";
