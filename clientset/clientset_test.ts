@@ -62,3 +62,60 @@ Deno.test("a clientset accessor's resource client sends to its own path, in and 
     "/api/v1/pods",
   ]);
 });
+
+/** The modules a program importing `entry` evaluates at start-up: its static graph, without type-only and dynamic imports. */
+async function startUpModules(entry: URL): Promise<string[]> {
+  const repo = new URL("../", import.meta.url);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry.href],
+    cwd: repo,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    roots: string[];
+    modules: { specifier: string; dependencies?: { code?: { specifier?: string }; isDynamic?: boolean }[] }[];
+  };
+  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const stack = [...info.roots];
+  while (stack.length > 0) {
+    const s = stack.pop()!;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    for (const d of bySpecifier.get(s)?.dependencies ?? []) {
+      if (d.code?.specifier !== undefined && !d.isDynamic) stack.push(d.code.specifier);
+    }
+  }
+  return [...seen].map((s) => s.startsWith(repo.href) ? s.slice(repo.href.length) : s).sort();
+}
+
+Deno.test("importing the clientset evaluates no group-version module and none of rest's stream modules", async () => {
+  const loaded = await startUpModules(new URL("mod.ts", import.meta.url));
+  assert.ok(loaded.includes("clientset/resource_client.ts"), loaded.join("\n"));
+  assert.deepEqual(loaded.filter((p) => /^clientset\/[a-z]+\/v\w+\//.test(p)), []);
+  for (const p of ["rest/remote_command.ts", "rest/port_forward.ts", "rest/_stream_channels.ts"]) {
+    assert.ok(!loaded.includes(p), `${p} is loaded at start-up`);
+  }
+});
+
+Deno.test("the pod client's stream calls load rest's stream modules on first use and open their WebSockets", async () => {
+  const urls: string[] = [];
+  const transport = {
+    ...fakeTransport(() => json({})),
+    connectWebSocket: (url: string) => {
+      urls.push(url);
+      return Promise.reject(new Error("no server here"));
+    },
+  };
+  const pods = newClientset(TEST_CONFIG, fakeOptions(transport)).coreV1().pods("ns");
+  await assert.rejects(() => pods.exec("web", { command: ["ls"], stdout: true }));
+  await assert.rejects(() => pods.attach("web", { stdout: true }));
+  await assert.rejects(() => pods.portForwardStream("web", 8080));
+  assert.deepEqual(urls.map((u) => new URL(u).pathname), [
+    "/api/v1/namespaces/ns/pods/web/exec",
+    "/api/v1/namespaces/ns/pods/web/attach",
+    "/api/v1/namespaces/ns/pods/web/portforward",
+  ]);
+});
