@@ -31,8 +31,8 @@ export interface EmitEnv {
 
 /**
  * The example of a group-version's client (in its `client.ts` and `mod.ts`): make the client, then
- * list the first resource that can be listed (or, for a group-version without one, reach a resource
- * client). Type-checked with the rest of the package's examples.
+ * list the first namespaced resource that can be listed (else the first that can be listed; for a
+ * group-version without one, reach a resource client). Type-checked with the package's examples.
  */
 export function clientExample(gv: ClientGroupVersion, env: EmitEnv): string {
   const factory = `new${upperFirst(accessorName(gv.group, gv.version))}Client`;
@@ -41,7 +41,8 @@ export function clientExample(gv: ClientGroupVersion, env: EmitEnv): string {
   if (rest !== undefined) lines.push(`import { loadRestConfig } from "${rest}";`);
   const config = rest === undefined ? '{ host: "https://127.0.0.1:6443" }' : "await loadRestConfig()";
   lines.push("", `const client = ${factory}(${config});`);
-  const listed = gv.resources.find((r) => r.verbs.includes("list"));
+  const listable = gv.resources.filter((r) => r.verbs.includes("list"));
+  const listed = listable.find((r) => r.namespaced) ?? listable[0];
   const first = listed ?? gv.resources[0];
   if (first !== undefined) {
     const call = `client.${resourceAccessor(first)}(${first.namespaced ? '"default"' : ""})`;

@@ -48,8 +48,8 @@ Deno.test("generation is deterministic and covers every group-version of the spe
   );
   assert.match(
     a.get("core/v1/mod.ts")!,
-    /\* const list = await client\.componentStatuses\(\)\.list\(\);\n/,
-    "the example lists the first resource that can be listed (bindings cannot)",
+    /\* const list = await client\.configMaps\("default"\)\.list\(\);\n/,
+    "the example lists the first namespaced resource that can be listed (bindings cannot be listed)",
   );
   const exports = exportEntries(a);
   assert.equal(exports["./clientset/apps/v1"], "./clientset/apps/v1/mod.ts");

@@ -71,7 +71,7 @@ const PODCERTIFICATEREQUESTS: ResourceInfo = {
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const client = newCertificatesV1beta1Client(await loadRestConfig());
- * const list = await client.clusterTrustBundles().list();
+ * const list = await client.podCertificateRequests("default").list();
  * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */

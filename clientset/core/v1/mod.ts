@@ -9,7 +9,7 @@
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const client = newCoreV1Client(await loadRestConfig());
- * const list = await client.componentStatuses().list();
+ * const list = await client.configMaps("default").list();
  * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *

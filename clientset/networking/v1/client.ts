@@ -113,7 +113,7 @@ const SERVICECIDRS: ResourceInfo = {
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const client = newNetworkingV1Client(await loadRestConfig());
- * const list = await client.ingressClasses().list();
+ * const list = await client.ingresses("default").list();
  * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */

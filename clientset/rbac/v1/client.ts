@@ -96,7 +96,7 @@ const ROLES: ResourceInfo = {
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const client = newRbacV1Client(await loadRestConfig());
- * const list = await client.clusterRoleBindings().list();
+ * const list = await client.roleBindings("default").list();
  * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */

@@ -9,7 +9,7 @@
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const client = newResourceV1beta1Client(await loadRestConfig());
- * const list = await client.deviceClasses().list();
+ * const list = await client.resourceClaims("default").list();
  * console.log(list.items.map((o) => o.metadata.name));
  * ```
  *

@@ -119,7 +119,7 @@ const RESOURCESLICES: ResourceInfo = {
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const client = newResourceV1beta2Client(await loadRestConfig());
- * const list = await client.deviceClasses().list();
+ * const list = await client.resourceClaims("default").list();
  * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */

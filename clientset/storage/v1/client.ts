@@ -131,7 +131,7 @@ const VOLUMEATTRIBUTESCLASSES: ResourceInfo = {
  * import { loadRestConfig } from "@kubeweb/client/rest";
  *
  * const client = newStorageV1Client(await loadRestConfig());
- * const list = await client.csiDrivers().list();
+ * const list = await client.csiStorageCapacities("default").list();
  * console.log(list.items.map((o) => o.metadata.name));
  * ```
  */
