@@ -24,6 +24,6 @@
  * @module
  */
 export * from "./clientset.ts";
-export * from "./options.ts";
+export type * from "./options.ts";
 export * from "./pager.ts";
 export * from "./resource_client.ts";

@@ -4,4 +4,4 @@
  *
  * @module
  */
-export * from "../meta/options.ts";
+export type * from "../meta/options.ts";
