@@ -91,20 +91,17 @@ async function startUpModules(entry: URL): Promise<string[]> {
   return [...seen].map((s) => s.startsWith(repo.href) ? s.slice(repo.href.length) : s).sort();
 }
 
-Deno.test("importing the clientset evaluates no group-version module, none of rest's stream modules and no types-only module", async () => {
+Deno.test("importing the clientset evaluates no group-version module and no types-only module", async () => {
   const loaded = await startUpModules(new URL("mod.ts", import.meta.url));
   assert.ok(loaded.includes("clientset/resource_client.ts"), loaded.join("\n"));
   assert.deepEqual(loaded.filter((p) => /^clientset\/[a-z]+\/v\w+\//.test(p)), []);
-  for (const p of ["rest/remote_command.ts", "rest/port_forward.ts", "rest/_stream_channels.ts"]) {
-    assert.ok(!loaded.includes(p), `${p} is loaded at start-up`);
-  }
   // Modules of types only are re-exported as types: nothing of them runs.
   for (const p of ["clientset/options.ts", "meta/options.ts"]) {
     assert.ok(!loaded.includes(p), `${p} is loaded at start-up`);
   }
 });
 
-Deno.test("the pod client's stream calls load rest's stream modules on first use and open their WebSockets", async () => {
+Deno.test("the pod client's stream calls (exec, attach, port-forward) open their WebSockets at the pod's subresources", async () => {
   const urls: string[] = [];
   const transport = {
     ...fakeTransport(() => json({})),

@@ -4,22 +4,24 @@
  * `exec`, `attach`, `portForward` and `portForwardStream`. The generator adds them to `PodsClient` from
  * the spec's connect operations (`pods/exec`, `pods/attach`, `pods/portforward`).
  *
- * rest's stream modules load on the first call, so a program that opens no stream does not load
- * them (nor the clientset's start-up wait for them).
- *
  * @module
  */
-import type { ExecOptions, RemoteCommandSession, StreamOptions } from "../rest/remote_command.ts";
-import type {
-  PortForwarder,
-  PortForwardOptions,
-  PortForwardStream,
-  PortForwardStreamOptions,
+import {
+  attach,
+  exec,
+  type ExecOptions,
+  type RemoteCommandSession,
+  type StreamOptions,
+} from "../rest/remote_command.ts";
+import {
+  portForward,
+  type PortForwarder,
+  type PortForwardOptions,
+  type PortForwardStream,
+  portForwardStream,
+  type PortForwardStreamOptions,
 } from "../rest/port_forward.ts";
 import type { RESTClient } from "../rest/rest_client.ts";
-
-const remoteCommand = () => import("../rest/remote_command.ts");
-const portForwarding = () => import("../rest/port_forward.ts");
 
 /** The exec subresource of pods. */
 export interface ExecSubresource {
@@ -51,11 +53,9 @@ export function podStreams(
   namespace: string,
 ): ExecSubresource & AttachSubresource & PortForwardSubresource {
   return {
-    exec: async (name, options) => (await remoteCommand()).exec(rest, namespace, name, options),
-    attach: async (name, options) => (await remoteCommand()).attach(rest, namespace, name, options),
-    portForward: async (name, options) =>
-      (await portForwarding()).portForward(rest, namespace, name, options),
-    portForwardStream: async (name, port, options) =>
-      (await portForwarding()).portForwardStream(rest, namespace, name, port, options),
+    exec: (name, options) => exec(rest, namespace, name, options),
+    attach: (name, options) => attach(rest, namespace, name, options),
+    portForward: (name, options) => portForward(rest, namespace, name, options),
+    portForwardStream: (name, port, options) => portForwardStream(rest, namespace, name, port, options),
   };
 }
