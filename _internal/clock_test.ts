@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock, REAL_CLOCK } from "./clock.ts";
+import { FakeClock, MONOTONIC_CLOCK, REAL_CLOCK, setDeadline } from "./clock.ts";
 import { abortable, deadline, DeadlineError, delay, linkSignals } from "./async.ts";
 import { parseYaml } from "./deps.ts";
 
@@ -79,4 +79,78 @@ Deno.test("REAL_CLOCK sleeps and reads the wall clock", async () => {
 
 Deno.test("the YAML dependency is reachable through the one import file", () => {
   assert.deepEqual(parseYaml("a: [1, 2]\n"), { a: [1, 2] });
+});
+
+/** Counts the calls of the global setTimeout and clearTimeout while `run` runs. */
+async function countingTimers(run: () => Promise<void> | void): Promise<{ set: number; cleared: number }> {
+  const [set, clear] = [globalThis.setTimeout, globalThis.clearTimeout];
+  const counts = { set: 0, cleared: 0 };
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    counts.set++;
+    return set(...args);
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((id?: number) => {
+    counts.cleared++;
+    return clear(id);
+  }) as typeof clearTimeout;
+  try {
+    await run();
+  } finally {
+    [globalThis.setTimeout, globalThis.clearTimeout] = [set, clear];
+  }
+  return counts;
+}
+
+Deno.test("setDeadline on a fake clock is the clock's timer", async () => {
+  const clock = new FakeClock(0);
+  let fired = 0;
+  setDeadline(clock, () => fired++, 5000);
+  const cancelled = setDeadline(clock, () => fired++, 5000);
+  assert.equal(cancelled.cancel(), true);
+  await clock.advance(4999);
+  assert.equal(fired, 0);
+  await clock.advance(1);
+  assert.equal(fired, 1);
+  assert.equal(cancelled.cancel(), false);
+});
+
+Deno.test("setDeadline on the real clock sets no runtime timer for a deadline cancelled within its first stage", async () => {
+  for (const clock of [REAL_CLOCK, MONOTONIC_CLOCK]) {
+    let fired = false;
+    const calls = await countingTimers(() => {
+      const t = setDeadline(clock, () => fired = true, 120_000);
+      assert.equal(t.cancel(), true);
+      assert.equal(t.cancel(), false);
+    });
+    assert.deepEqual(calls, { set: 0, cleared: 0 });
+    assert.equal(fired, false);
+  }
+});
+
+Deno.test("setDeadline on the real clock fires once after both stages, and not after a cancel", async () => {
+  let fired = 0;
+  let done!: () => void;
+  const passed = new Promise<void>((resolve) => done = resolve);
+  const calls = await countingTimers(async () => {
+    setDeadline(
+      REAL_CLOCK,
+      () => {
+        fired++;
+        done();
+      },
+      8,
+      5,
+    );
+    // Cancelled in its second stage: its runtime timer is cleared.
+    const cancelled = setDeadline(REAL_CLOCK, () => fired++, 60_000, 1);
+    await passed;
+    assert.equal(cancelled.cancel(), true);
+  });
+  assert.equal(fired, 1);
+  assert.deepEqual(calls, { set: 2, cleared: 1 }, "each second stage is a runtime timer");
+  // A deadline within the first stage fires from it alone.
+  const short = await countingTimers(async () => {
+    await new Promise<void>((resolve) => setDeadline(REAL_CLOCK, resolve, 1));
+  });
+  assert.deepEqual(short, { set: 0, cleared: 0 });
 });

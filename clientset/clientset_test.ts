@@ -120,3 +120,21 @@ Deno.test("the pod client's stream calls (exec, attach, port-forward) open their
     "/api/v1/namespaces/ns/pods/web/portforward",
   ]);
 });
+
+Deno.test("a GET answered at once, on the real clock, sets no runtime timer (Deno's first setTimeout loads its Node timers)", async () => {
+  const t = fakeTransport(() => json({ kind: "ConfigMap", metadata: { name: "cm-0" } }));
+  const clientset = newClientset(TEST_CONFIG, fakeOptions(t));
+  const original = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    timers++;
+    return original(...args);
+  }) as typeof setTimeout;
+  try {
+    const cm = await clientset.coreV1().configMaps("default").get("cm-0");
+    assert.equal(cm.metadata.name, "cm-0");
+  } finally {
+    globalThis.setTimeout = original;
+  }
+  assert.equal(timers, 0);
+});

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Clock } from "../_internal/clock.ts";
+import { type Clock, setDeadline } from "../_internal/clock.ts";
 import { linkSignals } from "../_internal/async.ts";
 import { apiErrorFromResponse, TransportError } from "./errors.ts";
 import { ConfigError } from "./config_error.ts";
@@ -603,7 +603,8 @@ export class Request {
           ? { signal: attempt.signal, dispose() {} }
           : linkSignals(signal, attempt.signal);
         attemptLinks.push(attemptSignal);
-        const headerTimer = headerTimeoutMs === undefined ? undefined : ctx.clock.setTimer(() => {
+        // A deadline, not a timer: on Deno a request answered within a second sets no runtime timer.
+        const headerTimer = headerTimeoutMs === undefined ? undefined : setDeadline(ctx.clock, () => {
           attempt.abort(
             new DeadlineExceededError(host, {
               kind: "response-headers",
