@@ -222,7 +222,7 @@ export class NamespacedStore<T> implements Indexer<T> {
       return;
     }
     const set = index.get(value);
-    if (set !== undefined) for (const o of set) out.push(o);
+    if (set !== undefined) { for (const o of set) out.push(o); }
   }
 
   index(indexName: string, obj: T): T[] {
@@ -260,7 +260,7 @@ export class NamespacedStore<T> implements Indexer<T> {
       return out;
     }
     const set = index.get(indexedValue);
-    if (set !== undefined) for (const o of set) out.push(this.#keyFunc(o));
+    if (set !== undefined) { for (const o of set) out.push(this.#keyFunc(o)); }
     return out;
   }
 
@@ -319,7 +319,9 @@ function updateObjectIndex<T>(
 ): void {
   const oldValues = oldObj === undefined ? NO_VALUES : callIndexFunc(name, fn, oldObj);
   const newValues = newObj === undefined ? NO_VALUES : callIndexFunc(name, fn, newObj);
-  if (oldObj === newObj && oldValues.length === 1 && newValues.length === 1 && oldValues[0] === newValues[0]) {
+  if (
+    oldObj === newObj && oldValues.length === 1 && newValues.length === 1 && oldValues[0] === newValues[0]
+  ) {
     return;
   }
   for (let i = 0; i < oldValues.length; i++) {

@@ -26,7 +26,8 @@ function rng(seed: number): () => number {
 }
 
 const sorted = (xs: string[]) => [...xs].sort();
-const names = (xs: KubeObject[]) => sorted(xs.map((o) => metaNamespaceKeyFunc(o) + "@" + o.metadata?.resourceVersion));
+const names = (xs: KubeObject[]) =>
+  sorted(xs.map((o) => metaNamespaceKeyFunc(o) + "@" + o.metadata?.resourceVersion));
 
 /** Compares everything observable of the two stores. */
 function assertSame(a: NamespacedStore<KubeObject>, b: CacheStore<KubeObject>, probe: string[]): void {
@@ -51,7 +52,12 @@ Deno.test("NamespacedStore: random adds, updates, deletes and replaces match a M
     const namespaces = [undefined, "", "ns-a", "ns-b", "ns-c"];
     const pick = () => {
       const ns = namespaces[Math.floor(random() * namespaces.length)];
-      return obj(ns, `o-${Math.floor(random() * 300)}`, String(Math.floor(random() * 1e6)), `app-${Math.floor(random() * 4)}`);
+      return obj(
+        ns,
+        `o-${Math.floor(random() * 300)}`,
+        String(Math.floor(random() * 1e6)),
+        `app-${Math.floor(random() * 4)}`,
+      );
     };
     const probe = ["o-1", "ns-a/o-1", "ns-b/o-7", "ns-a", "missing/o-1", "ns-a/o-1/x", ""];
     for (let step = 0; step < 4000; step++) {
@@ -84,7 +90,9 @@ Deno.test("NamespacedStore: random adds, updates, deletes and replaces match a M
 });
 
 Deno.test("NamespacedStore: the namespace index is answered from the namespaces", () => {
-  const s = new NamespacedStore<KubeObject>(metaNamespaceKeyFunc, { [NAMESPACE_INDEX]: metaNamespaceIndexFunc });
+  const s = new NamespacedStore<KubeObject>(metaNamespaceKeyFunc, {
+    [NAMESPACE_INDEX]: metaNamespaceIndexFunc,
+  });
   s.add(obj("a", "x"));
   s.add(obj("b", "y"));
   s.add(obj(undefined, "z"));
