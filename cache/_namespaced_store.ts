@@ -39,6 +39,9 @@ export class NamespacedStore<T> implements Indexer<T> {
   /** The namespace and name #split found. */
   #ns = "";
   #name = "";
+  /** The namespace of the last upsert and its table (a list is mostly of one namespace). */
+  #lastNs = "";
+  #lastTable: NameTable<T> | undefined;
 
   /** A store keyed by `keyFunc`, which must give "namespace/name" or "name" for objects. */
   constructor(keyFunc: KeyFunc, indexers: Indexers<T>) {
@@ -72,6 +75,8 @@ export class NamespacedStore<T> implements Indexer<T> {
       // "name": a slash would make it read as "namespace/name".
       if ((name as string).indexOf("/") >= 0) return false;
       this.#ns = "";
+    } else if (ns === this.#lastNs) {
+      this.#ns = this.#lastNs;
     } else {
       if (typeof ns !== "string" || ns.indexOf("/") >= 0) return false;
       this.#ns = ns;
@@ -104,6 +109,7 @@ export class NamespacedStore<T> implements Indexer<T> {
     if (all.length > 0) g.replace(all, "");
     this.#generic = g;
     this.#tables = new Map();
+    this.#lastTable = undefined;
     this.#indices = new Map();
     this.#indexerList = [];
     return g;
@@ -125,10 +131,15 @@ export class NamespacedStore<T> implements Indexer<T> {
       return this.#goGeneric().upsert(obj);
     }
     const ns = this.#ns;
-    let table = this.#tables.get(ns);
+    let table = ns === this.#lastNs ? this.#lastTable : undefined;
     if (table === undefined) {
-      table = new NameTable<T>();
-      this.#tables.set(ns, table);
+      table = this.#tables.get(ns);
+      if (table === undefined) {
+        table = new NameTable<T>();
+        this.#tables.set(ns, table);
+      }
+      this.#lastNs = ns;
+      this.#lastTable = table;
     }
     const old = table.set(this.#name, obj);
     const list = this.#indexerList;
@@ -152,7 +163,10 @@ export class NamespacedStore<T> implements Indexer<T> {
       updateObjectIndex(name, fn, index, old, undefined);
     }
     table.delete(this.#name);
-    if (table.size === 0) this.#tables.delete(this.#ns);
+    if (table.size === 0) {
+      this.#tables.delete(this.#ns);
+      if (this.#lastTable === table) this.#lastTable = undefined;
+    }
   }
 
   list(): T[] {
@@ -199,6 +213,7 @@ export class NamespacedStore<T> implements Indexer<T> {
       table.set(this.#name, obj);
     }
     this.#tables = tables;
+    this.#lastTable = undefined;
     for (const [name, fn, index] of this.#indexerList) {
       index.clear();
       for (const table of tables.values()) {
