@@ -166,7 +166,7 @@ Deno.test("NamespacedStore: addIndexers indexes what is stored; conflicts are re
   assert.deepEqual(Object.keys(s.getIndexers()).sort(), ["byApp", NAMESPACE_INDEX].sort());
 });
 
-Deno.test("NameTable: grows, deletes, reuses and compacts; keeps insertion order", () => {
+Deno.test("NameTable: grows, deletes, reuses deleted slots and shrinks", () => {
   const t = new NameTable<KubeObject>();
   const objs = Array.from({ length: 1000 }, (_, i) => obj("n", `x-${i}`));
   for (const o of objs) assert.equal(t.set(o.metadata!.name!, o), undefined);
@@ -177,9 +177,13 @@ Deno.test("NameTable: grows, deletes, reuses and compacts; keeps insertion order
   for (let i = 0; i < 1000; i++) assert.equal(t.get(`x-${i}`), i % 2 ? objs[i] : undefined);
   const replaced = obj("n", "x-1", "2");
   assert.equal(t.set("x-1", replaced), objs[1]);
-  const order: string[] = [];
-  t.forEach((o) => order.push(o.metadata!.name!));
-  assert.deepEqual(order, objs.filter((_, i) => i % 2).map((o) => o.metadata!.name!));
+  const seen: string[] = [];
+  t.forEach((o) => seen.push(o.metadata!.name!));
+  assert.deepEqual(seen.sort(), objs.filter((_, i) => i % 2).map((o) => o.metadata!.name!).sort());
+  const listed: KubeObject[] = [];
+  t.pushTo(listed);
+  assert.equal(listed.length, 500);
+  assert.ok(listed.includes(replaced));
   for (let i = 1; i < 1000; i += 2) t.delete(`x-${i}`);
   assert.equal(t.size, 0);
   assert.equal(t.get("x-1"), undefined);
