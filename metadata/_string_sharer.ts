@@ -6,7 +6,7 @@
  */
 import type { ObjectMeta } from "../rest/types.ts";
 
-/** How many distinct strings one sharer remembers (a bound for long watches and huge lists). */
+/** How many distinct strings a sharer remembers by default (a bound for huge lists). */
 const MAX_STRINGS = 20_000;
 
 /**
@@ -17,6 +17,12 @@ const MAX_STRINGS = 20_000;
  */
 export class StringSharer {
   #seen: Map<string, string> = new Map();
+  #max: number;
+
+  /** A sharer that remembers at most `max` distinct strings (default 20,000). */
+  constructor(max: number = MAX_STRINGS) {
+    this.#max = max;
+  }
 
   /** How many distinct strings it remembers. */
   get size(): number {
@@ -27,7 +33,7 @@ export class StringSharer {
   share(s: string): string {
     const seen = this.#seen.get(s);
     if (seen !== undefined) return seen;
-    if (this.#seen.size < MAX_STRINGS) this.#seen.set(s, s);
+    if (this.#seen.size < this.#max) this.#seen.set(s, s);
     return s;
   }
 

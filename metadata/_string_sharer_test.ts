@@ -38,6 +38,9 @@ Deno.test("StringSharer: remembers a bounded number of strings, and still answer
   for (let i = 0; i < 25_000; i++) assert.equal(s.share(`t-${i}`), `t-${i}`);
   assert.equal(s.size, 20_000);
   assert.equal(s.share("t-1"), "t-1");
+  const small = new StringSharer(3);
+  for (const x of ["a", "b", "c", "d", "a"]) small.share(x);
+  assert.equal(small.size, 3);
 });
 
 Deno.test("StringSharer: metadata with odd fields is left alone", () => {

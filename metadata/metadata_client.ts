@@ -116,6 +116,9 @@ function toPartial(obj: unknown, what: string, strings?: StringSharer): PartialO
 
 const PARTIAL_KIND = "PartialObjectMetadata";
 
+/** How many distinct strings a watch shares between its events. */
+const WATCH_SHARED_STRINGS = 1024;
+
 function listParams(r: Request, o: MetadataListOptions): Request {
   return r.param("labelSelector", o.labelSelector)
     .param("fieldSelector", o.fieldSelector)
@@ -134,7 +137,8 @@ function partialWatcher(inner: Watcher, what: string): Watcher<PartialObjectMeta
     stop: () => inner.stop(),
     [Symbol.asyncDispose]: () => inner[Symbol.asyncDispose](),
     async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent<PartialObjectMetadata>> {
-      const strings = new StringSharer();
+      // Kept as long as the watch runs: a smaller bound than a list's.
+      const strings = new StringSharer(WATCH_SHARED_STRINGS);
       for await (const event of inner) {
         if (event.type === "ERROR") yield event;
         else yield { type: event.type, object: toPartial(event.object, what, strings) };
