@@ -152,7 +152,8 @@ export class ThreadSafeMap<T> implements ThreadSafeStore<T> {
   resync(): void {}
 }
 
-function callIndexFunc<T>(name: string, fn: IndexFunc<T>, obj: T): string[] {
+/** Calls an index function, wrapping what it throws in a {@linkcode CacheError}. */
+export function callIndexFunc<T>(name: string, fn: IndexFunc<T>, obj: T): string[] {
   try {
     return fn(obj);
   } catch (e) {

@@ -23,7 +23,8 @@ import type { CacheLogger } from "./cache_logger.ts";
 import { CONSOLE_CACHE_LOGGER, warnSafely } from "./_log.ts";
 import type { ListerWatcher } from "./listwatch.ts";
 import type { ReflectorStore } from "./queue.ts";
-import { deletionHandlingMetaNamespaceKeyFunc, newStore } from "./store.ts";
+import { deletionHandlingMetaNamespaceKeyFunc } from "./store.ts";
+import { CacheStore } from "./_cache_store.ts";
 
 /** The annotation of the bookmark that ends the initial events of a watch-list stream. */
 export const INITIAL_EVENTS_ANNOTATION_KEY = "k8s.io/initial-events-end";
@@ -459,7 +460,8 @@ export class Reflector<T = KubeObject> implements ReflectorInfo {
     for (;;) {
       if (signal.aborted) return undefined;
       let resourceVersion = "";
-      const temporary = newStore<T>(deletionHandlingMetaNamespaceKeyFunc);
+      // A Map-based store: it lists in the stream's order (the server's), which replace passes on.
+      const temporary = new CacheStore<T>(deletionHandlingMetaNamespaceKeyFunc, {});
       const options: ListOptions = {
         resourceVersion: this.#rewatchResourceVersion(),
         allowWatchBookmarks: true,

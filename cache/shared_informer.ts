@@ -27,7 +27,7 @@ import type { Deltas, Queue, TransformFunc } from "./queue.ts";
 import { RealFIFO } from "./real_fifo.ts";
 import { Reflector, type ServerVersion, type WatchErrorHandler } from "./reflector.ts";
 import { deletionHandlingMetaNamespaceKeyFunc, type Store } from "./store.ts";
-import { CacheStore } from "./_cache_store.ts";
+import { NamespacedStore } from "./_namespaced_store.ts";
 
 export type { ResourceEventHandler, ResourceEventHandlerRegistration } from "./_processor_listener.ts";
 
@@ -158,7 +158,7 @@ function resourceVersionOf(obj: unknown): string | undefined {
 
 class SharedInformer<T> implements SharedIndexInformer<T> {
   #lw: ListerWatcher<T>;
-  #indexer: CacheStore<T>;
+  #indexer: NamespacedStore<T>;
   #listeners: ProcessorListener<T>[] = [];
   #clock: Clock;
   #options: SharedIndexInformerOptions<T>;
@@ -179,7 +179,7 @@ class SharedInformer<T> implements SharedIndexInformer<T> {
   constructor(lw: ListerWatcher<T>, options: SharedIndexInformerOptions<T>) {
     this.#lw = lw;
     this.#options = options;
-    this.#indexer = new CacheStore<T>(deletionHandlingMetaNamespaceKeyFunc, options.indexers ?? {});
+    this.#indexer = new NamespacedStore<T>(deletionHandlingMetaNamespaceKeyFunc, options.indexers ?? {});
     this.#clock = options.clock ?? REAL_CLOCK;
     this.#defaultEventHandlerResyncPeriodMs = options.resyncPeriodMs ?? 0;
     this.#resyncCheckPeriodMs = this.#defaultEventHandlerResyncPeriodMs;

@@ -374,12 +374,15 @@ Deno.test("informer: a handler added after start gets the whole cache as initial
   // A change arriving now comes after the synthetic adds.
   t.lw.lastWatch.send(ev("MODIFIED", cm("a", "8")));
   await flushTasks();
-  assert.deepEqual(log, ["add a@1 initial"]);
+  // The cache's order is not promised (as client-go's); the synthetic adds come one at a time.
+  assert.equal(log.length, 1);
+  assert.match(log[0], /^add (a@1|b@1|d@7) initial$/);
   assert.equal(reg.hasSynced(), false);
   release();
   gate = Promise.resolve();
   await flushTasks();
-  assert.deepEqual(log, ["add a@1 initial", "add b@1 initial", "add d@7 initial", "update a@1 -> a@8"]);
+  assert.deepEqual(log.slice(0, 3).sort(), ["add a@1 initial", "add b@1 initial", "add d@7 initial"]);
+  assert.deepEqual(log.slice(3), ["update a@1 -> a@8"]);
   assert.equal(reg.hasSynced(), true);
   await t.stop();
 });

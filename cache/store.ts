@@ -9,6 +9,7 @@ import { CacheError } from "./cache_error.ts";
 import { DeletedFinalStateUnknown } from "./deleted_final_state_unknown.ts";
 import type { Indexer, Indexers } from "./index.ts";
 import { CacheStore } from "./_cache_store.ts";
+import { NamespacedStore } from "./_namespaced_store.ts";
 
 /**
  * Computes the key of an object. Store keys are "namespace/name", or "name" for cluster-scoped
@@ -63,7 +64,7 @@ export interface Store<T> {
  * ```
  */
 export function newStore<T = KubeObject>(keyFunc: KeyFunc): Store<T> {
-  return new CacheStore<T>(keyFunc, {});
+  return newIndexer<T>(keyFunc, {});
 }
 
 /**
@@ -79,6 +80,10 @@ export function newStore<T = KubeObject>(keyFunc: KeyFunc): Store<T> {
  * ```
  */
 export function newIndexer<T = KubeObject>(keyFunc: KeyFunc, indexers: Indexers<T>): Indexer<T> {
+  // The namespace/name key functions get the compact store (no key string per object).
+  if (keyFunc === metaNamespaceKeyFunc || keyFunc === deletionHandlingMetaNamespaceKeyFunc) {
+    return new NamespacedStore<T>(keyFunc, indexers);
+  }
   return new CacheStore<T>(keyFunc, indexers);
 }
 

@@ -12,6 +12,7 @@ import { type RESTClient, restClientFor, type RESTClientOptions } from "../rest/
 import type { RestConfig } from "../rest/rest_config.ts";
 import type { KubeList, ListOptions, ObjectMeta, WatchEvent } from "../rest/types.ts";
 import type { Watcher } from "../rest/watcher.ts";
+import { StringSharer } from "./_string_sharer.ts";
 
 /** The API version of {@linkcode PartialObjectMetadata}: `meta.k8s.io/v1`. */
 export const META_API_VERSION = "meta.k8s.io/v1";
@@ -98,13 +99,13 @@ export type MetadataClientOptions = Omit<RESTClientOptions, "apiPath" | "groupVe
  * The metadata of a whole object, for servers (or aggregated APIs) that answer with the full object:
  * client-go accepts those too, when they have metadata.
  */
-function toPartial(obj: unknown, what: string, namespaces?: Map<string, string>): PartialObjectMetadata {
+function toPartial(obj: unknown, what: string, strings?: StringSharer): PartialObjectMetadata {
   const o = obj as { apiVersion?: unknown; kind?: unknown; metadata?: unknown } | null;
   if (o === null || typeof o !== "object" || o.metadata === null || typeof o.metadata !== "object") {
     throw new TypeError(`The server's answer for ${what} does not look like an object with metadata`);
   }
   const metadata = o.metadata as ObjectMeta;
-  if (namespaces !== undefined) shareNamespace(metadata, namespaces);
+  if (strings !== undefined) strings.shareMetadata(metadata);
   if (o.kind !== PARTIAL_KIND) return { apiVersion: META_API_VERSION, kind: PARTIAL_KIND, metadata };
   // JSON.parse gives every object its own copy of these strings; a cache of metadata is mostly such
   // small strings, so each object refers to one shared copy instead.
@@ -115,16 +116,8 @@ function toPartial(obj: unknown, what: string, namespaces?: Map<string, string>)
 
 const PARTIAL_KIND = "PartialObjectMetadata";
 
-/** Replaces the object's namespace by an equal string seen before, so objects share one copy. */
-function shareNamespace(metadata: ObjectMeta, namespaces: Map<string, string>): void {
-  const ns = metadata.namespace;
-  if (ns === undefined) return;
-  const seen = namespaces.get(ns);
-  if (seen === undefined) {
-    // Bounded: a watch of all namespaces meets each namespace name once.
-    if (namespaces.size < 10_000) namespaces.set(ns, ns);
-  } else metadata.namespace = seen;
-}
+/** How many distinct strings a watch shares between its events. */
+const WATCH_SHARED_STRINGS = 1024;
 
 function listParams(r: Request, o: MetadataListOptions): Request {
   return r.param("labelSelector", o.labelSelector)
@@ -144,10 +137,11 @@ function partialWatcher(inner: Watcher, what: string): Watcher<PartialObjectMeta
     stop: () => inner.stop(),
     [Symbol.asyncDispose]: () => inner[Symbol.asyncDispose](),
     async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent<PartialObjectMetadata>> {
-      const namespaces = new Map<string, string>();
+      // Kept as long as the watch runs: a smaller bound than a list's.
+      const strings = new StringSharer(WATCH_SHARED_STRINGS);
       for await (const event of inner) {
         if (event.type === "ERROR") yield event;
-        else yield { type: event.type, object: toPartial(event.object, what, namespaces) };
+        else yield { type: event.type, object: toPartial(event.object, what, strings) };
       }
     },
   };
@@ -197,7 +191,7 @@ class MetadataResource implements NamespaceableMetadataResourceClient {
       throw new TypeError(`The server's list of ${this.#what()} has no items array`);
     }
     const what = this.#what();
-    const namespaces = new Map<string, string>();
+    const strings = new StringSharer();
     const items = list.items;
     if (list.kind !== "PartialObjectMetadataList") {
       // A server that ignored the negotiation: keep only what a metadata list holds.
@@ -205,10 +199,10 @@ class MetadataResource implements NamespaceableMetadataResourceClient {
         apiVersion: META_API_VERSION,
         kind: "PartialObjectMetadataList",
         metadata: list.metadata,
-        items: items.map((o) => toPartial(o, what, namespaces)),
+        items: items.map((o) => toPartial(o, what, strings)),
       };
     }
-    for (let i = 0; i < items.length; i++) items[i] = toPartial(items[i], what, namespaces);
+    for (let i = 0; i < items.length; i++) items[i] = toPartial(items[i], what, strings);
     return list;
   }
 
