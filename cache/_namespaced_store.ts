@@ -12,7 +12,7 @@ import { type Indexer, type Indexers, type IndexFunc, metaNamespaceIndexFunc } f
 import type { KeyFunc } from "./store.ts";
 import { CacheStore } from "./_cache_store.ts";
 import { NameTable } from "./_name_table.ts";
-import { callIndexFunc } from "./_thread_safe_map.ts";
+import { callIndexFunc, indexValuesOf, moveIndexMember } from "./_thread_safe_map.ts";
 
 /** One index other than the namespace index: index value -> the objects indexed under it. */
 type ObjectIndex<T> = Map<string, Set<T>>;
@@ -324,8 +324,6 @@ function pushKeys<T>(ns: string, table: NameTable<T>, out: string[]): void {
   table.forEach((obj) => out.push(prefix + ((obj as KubeObject).metadata!.name ?? "")));
 }
 
-const NO_VALUES: string[] = [];
-
 /** Moves an object from the index entries of its old state to those of its new one. */
 function updateObjectIndex<T>(
   name: string,
@@ -334,27 +332,12 @@ function updateObjectIndex<T>(
   oldObj: T | undefined,
   newObj: T | undefined,
 ): void {
-  const oldValues = oldObj === undefined ? NO_VALUES : callIndexFunc(name, fn, oldObj);
-  const newValues = newObj === undefined ? NO_VALUES : callIndexFunc(name, fn, newObj);
+  const oldValues = indexValuesOf(name, fn, oldObj);
+  const newValues = indexValuesOf(name, fn, newObj);
   if (
     oldObj === newObj && oldValues.length === 1 && newValues.length === 1 && oldValues[0] === newValues[0]
   ) {
     return;
   }
-  for (let i = 0; i < oldValues.length; i++) {
-    const set = index.get(oldValues[i]);
-    if (set === undefined) continue;
-    set.delete(oldObj!);
-    // Drop empty sets so that values of deleted objects do not accumulate.
-    if (set.size === 0) index.delete(oldValues[i]);
-  }
-  for (let i = 0; i < newValues.length; i++) {
-    const v = newValues[i];
-    let set = index.get(v);
-    if (set === undefined) {
-      set = new Set();
-      index.set(v, set);
-    }
-    set.add(newObj!);
-  }
+  moveIndexMember(index, oldValues, oldObj!, newValues, newObj!);
 }

@@ -169,15 +169,33 @@ function updateSingleIndex<T>(
   newObj: T | undefined,
   key: string,
 ): void {
-  const oldValues = oldObj === undefined ? NO_VALUES : callIndexFunc(name, fn, oldObj);
-  const newValues = newObj === undefined ? NO_VALUES : callIndexFunc(name, fn, newObj);
+  const oldValues = indexValuesOf(name, fn, oldObj);
+  const newValues = indexValuesOf(name, fn, newObj);
   // The common case: one value, unchanged.
   if (oldValues.length === 1 && newValues.length === 1 && oldValues[0] === newValues[0]) return;
+  moveIndexMember(index, oldValues, key, newValues, key);
+}
+
+/** The index values of an object, or none for an absent one. */
+export function indexValuesOf<T>(name: string, fn: IndexFunc<T>, obj: T | undefined): string[] {
+  return obj === undefined ? NO_VALUES : callIndexFunc(name, fn, obj);
+}
+
+/**
+ * Moves a member of an index (a key, or an object) out of the entries of its old values and into those of
+ * its new ones. Entries left empty are dropped, so that values of deleted objects do not accumulate.
+ */
+export function moveIndexMember<M>(
+  index: Map<string, Set<M>>,
+  oldValues: readonly string[],
+  oldMember: M,
+  newValues: readonly string[],
+  newMember: M,
+): void {
   for (let i = 0; i < oldValues.length; i++) {
     const set = index.get(oldValues[i]);
     if (set === undefined) continue;
-    set.delete(key);
-    // Drop empty sets so that values of deleted objects do not accumulate.
+    set.delete(oldMember);
     if (set.size === 0) index.delete(oldValues[i]);
   }
   for (let i = 0; i < newValues.length; i++) {
@@ -187,6 +205,6 @@ function updateSingleIndex<T>(
       set = new Set();
       index.set(v, set);
     }
-    set.add(key);
+    set.add(newMember);
   }
 }
