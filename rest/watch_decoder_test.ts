@@ -506,3 +506,67 @@ Deno.test("maxFrameBytes counts UTF-8 bytes exactly, for a frame in one chunk or
   }
   assert.throws(() => decodeWatchStream(body([]).stream, { maxFrameBytes: 0 }), RangeError);
 });
+
+/**
+ * A byte stream body (as fetch's): BYOB reads get the chunks copied into the reader's view (a chunk
+ * longer than the view goes on in the next read). Records the views it wrote into.
+ */
+function byteBody(chunks: Uint8Array[]): { stream: ReadableStream<Uint8Array>; views: Uint8Array[] } {
+  const views: Uint8Array[] = [];
+  let i = 0;
+  let at = 0;
+  const stream = new ReadableStream({
+    type: "bytes",
+    pull(c) {
+      while (i < chunks.length && at >= chunks[i].length) [i, at] = [i + 1, 0];
+      if (i >= chunks.length) {
+        c.close();
+        c.byobRequest?.respond(0);
+        return;
+      }
+      const req = c.byobRequest;
+      if (req === null) throw new Error("the decoder should read a byte stream with a BYOB reader");
+      const view = req.view as Uint8Array;
+      views.push(view);
+      const n = Math.min(view.byteLength, chunks[i].length - at);
+      view.set(chunks[i].subarray(at, at + n));
+      at += n;
+      req.respond(n);
+    },
+  });
+  return { stream, views };
+}
+
+Deno.test("a byte stream body is read into one reused buffer, and every split still decodes", async () => {
+  const rand = seededRandom(7);
+  const events = Array.from({ length: 400 }, (_, i) => randomEvent(rand, i));
+  const bytes = enc.encode(serialize(events, "mixed", rand));
+  for (const max of [1, 5, 300, 70_000, 200_000]) {
+    const { stream, views } = byteBody(randomChunks(bytes, rand, max));
+    const { events: got, error } = await collect(decodeWatchStream(stream));
+    assert.equal(error, undefined, `max ${max}: ${error}`);
+    assert.deepEqual(got, events, `max ${max}`);
+    assert.ok(views.length > 0);
+    const size = views[0].buffer.byteLength;
+    assert.ok(
+      views.every((v) => v.byteOffset === 0 && v.buffer.byteLength === size),
+      "one buffer size, from 0",
+    );
+  }
+  // A fetch body is a byte stream: it takes the same path.
+  const fetched = new Response(bytes).body!;
+  assert.deepEqual((await collect(decodeWatchStream(fetched))).events, events);
+});
+
+Deno.test("a byte stream body: a multi-byte character split by the read buffer is carried over", async () => {
+  const big = "é".repeat(40_000) + "😀" + "日".repeat(30_000); // crosses 64 KiB reads at odd offsets
+  const events: WatchEvent[] = [
+    { type: "ADDED", object: { metadata: { name: "a", annotations: { big } } } },
+    { type: "MODIFIED", object: { metadata: { name: "b", annotations: { big: big.slice(1) } } } },
+  ];
+  const bytes = enc.encode(events.map((e) => JSON.stringify(e) + "\n").join(""));
+  const { stream } = byteBody([bytes]);
+  const { events: got, error } = await collect(decodeWatchStream(stream));
+  assert.equal(error, undefined);
+  assert.deepEqual(got, events);
+});

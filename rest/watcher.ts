@@ -8,7 +8,8 @@ import { linkSignals } from "../_internal/async.ts";
 import { ApiError, TransportError, WatchDecodeError } from "./errors.ts";
 import type { DeadlineKind } from "./deadline.ts";
 import type { KubeObject, WatchEvent } from "./types.ts";
-import { decodeWatchStream } from "./watch_decoder.ts";
+import { DEFAULT_MAX_WATCH_FRAME_BYTES } from "./watch_decoder.ts";
+import { WatchEventIterator } from "./_watch_event_reader.ts";
 
 /**
  * The events of a watch (client-go's `watch.Interface`; the async iterable replaces `ResultChan()`).
@@ -83,9 +84,16 @@ class StreamWatcher<T> implements Watcher<T> {
   #expired = new AbortController();
   #idleTimer: Timer | undefined;
   #deadlineTimer: Timer | undefined;
-  /** When the last chunk arrived, or the consumer last asked for an event. */
-  #lastActivity = 0;
-  /** True while the consumer waits for the next event (silence then counts against the idle timeout). */
+  /** Whether the idle deadline applies (its timer is armed). */
+  #idle = false;
+  /** When the pending read of the body began (valid while #reading). */
+  #readSince = 0;
+  /**
+   * True while a read of the body is pending: the consumer waits for an event and none is decoded
+   * yet, so silence counts against the idle timeout. Reads begin when the consumer asks for an event
+   * and the decoded ones are used up, and again after each chunk that completes none; the clock is
+   * read once per read, not once per event.
+   */
   #reading = false;
 
   constructor(body: ReadableStream<Uint8Array>, options: WatcherFromResponseOptions) {
@@ -100,8 +108,7 @@ class StreamWatcher<T> implements Watcher<T> {
     const total = options.deadlineMs;
     this.#body = body;
     if (idle !== undefined && idle > 0) {
-      this.#body = this.#tapped(body);
-      this.#lastActivity = this.#clock.now();
+      this.#idle = true;
       this.#armIdle(idle, idle);
     }
     if (total !== undefined && total > 0) {
@@ -110,33 +117,24 @@ class StreamWatcher<T> implements Watcher<T> {
   }
 
   /**
-   * The idle countdown is checked lazily: when the timer fires, the watch expires only if the consumer
-   * is waiting and nothing arrived for `ms`; otherwise the timer is set again for the time left.
+   * The idle countdown is checked lazily, by one timer per watch that is never reset by traffic:
+   * when it fires, the watch expires only if a read of the body has been pending for `ms`;
+   * otherwise the timer is set again for the time left (or for `ms` when no read is pending).
    */
   #armIdle(ms: number, wait: number): void {
     this.#idleTimer = this.#clock.setTimer(() => {
       if (this.#ended || this.#expired.signal.aborted) return;
-      const quiet = this.#clock.now() - this.#lastActivity;
+      const quiet = this.#reading ? this.#clock.now() - this.#readSince : 0;
       if (this.#reading && quiet >= ms) this.#expire("watch-idle", ms);
-      else this.#armIdle(ms, this.#reading ? ms - quiet : ms);
+      else this.#armIdle(ms, ms - quiet);
     }, Math.max(1, wait));
   }
 
-  /** The body, noting the time of every chunk. */
-  #tapped(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-    const reader = body.getReader();
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        const r = await reader.read();
-        if (r.done) controller.close();
-        else {
-          this.#lastActivity = this.#clock.now();
-          controller.enqueue(r.value);
-        }
-      },
-      cancel: (reason) => reader.cancel(reason),
-    }, { highWaterMark: 0 });
-  }
+  /** Notes when a read of the body begins and ends (only watches with an idle deadline). */
+  readonly #onRead = (pending: boolean): void => {
+    this.#reading = pending;
+    if (pending) this.#readSince = this.#clock.now();
+  };
 
   #expire(kind: DeadlineKind, ms: number): void {
     if (this.#ended || this.#expired.signal.aborted) return;
@@ -193,52 +191,95 @@ class StreamWatcher<T> implements Watcher<T> {
         const reason = this.#expired.signal.reason;
         return { next: () => Promise.reject(reason) };
       }
-      if (this.#stop.signal.aborted) return (async function* () {})();
+      if (this.#stop.signal.aborted) {
+        return {
+          next: () => Promise.resolve(DONE),
+          return: () => Promise.resolve(DONE),
+        };
+      }
       throw new TypeError("A watcher can be iterated only once");
     }
     this.#iterated = true;
-    return this.#events();
+    return this.#iterate();
   }
 
-  async *#events(): AsyncGenerator<WatchEvent<T>> {
+  /**
+   * The iteration: a plain iterator over the decoder's (no async generator in between). An event
+   * already decoded is handed out at once; otherwise the decoder's `next()` is awaited and its
+   * outcome mapped (errors to the watch's errors, a passed deadline to its error). However the
+   * iteration ends (done, an error, `return()`), the watch is stopped once and its resources freed.
+   */
+  #iterate(): AsyncIterator<WatchEvent<T>> {
     const linked = linkSignals(this.#signal, this.#stop.signal, this.#expired.signal);
-    const events = decodeWatchStream<T>(this.#body, {
-      signal: linked.signal,
-      maxFrameBytes: this.#maxFrameBytes,
-    });
-    try {
-      for (;;) {
-        let r: IteratorResult<WatchEvent<T>>;
-        try {
-          this.#reading = true;
-          this.#lastActivity = this.#clock.now();
-          r = await events.next();
-        } catch (e) {
-          if (this.#stop.signal.aborted) return;
-          if (this.#signal?.aborted) throw this.#signal.reason;
-          if (this.#expired.signal.aborted) throw this.#expired.signal.reason;
-          if (e instanceof WatchDecodeError || e instanceof ApiError || e instanceof TransportError) throw e;
-          throw new TransportError(this.#host(), {
-            cause: e,
-            method: this.#request?.method,
-            url: this.#request?.url ?? "",
-          });
-        } finally {
-          this.#reading = false;
-        }
-        if (r.done) return;
-        // A deadline that passed while the event was being handed over still ends the watch.
-        if (this.#expired.signal.aborted) throw this.#expired.signal.reason;
-        yield r.value;
+    let events: WatchEventIterator<T> | undefined;
+    let finished: Promise<void> | undefined;
+    const finish = (): Promise<void> =>
+      finished ??= (async () => {
+        this.#stop.abort();
+        await events?.return();
+        linked.dispose();
+        this.#end();
+      })();
+    const start = (): WatchEventIterator<T> => {
+      const max = this.#maxFrameBytes ?? DEFAULT_MAX_WATCH_FRAME_BYTES;
+      if (!(max >= 1)) throw new RangeError(`maxFrameBytes must be a positive number of bytes, not ${max}`);
+      return new WatchEventIterator<T>(this.#body, {
+        signal: linked.signal,
+        maxFrameBytes: max,
+        onRead: this.#idle ? this.#onRead : undefined,
+      });
+    };
+    const onResult = async (r: IteratorResult<WatchEvent<T>>): Promise<IteratorResult<WatchEvent<T>>> => {
+      if (r.done) {
+        await finish();
+        return DONE;
       }
-    } finally {
-      this.#stop.abort();
-      await events.return?.();
-      linked.dispose();
-      this.#end();
-    }
+      // A deadline that passed while the event was being handed over still ends the watch.
+      if (this.#expired.signal.aborted) return fail(this.#expired.signal.reason);
+      return r;
+    };
+    const fail = async (e: unknown): Promise<IteratorResult<WatchEvent<T>>> => {
+      await finish();
+      throw e;
+    };
+    const onError = (e: unknown): Promise<IteratorResult<WatchEvent<T>>> => {
+      if (this.#stop.signal.aborted) return finish().then(() => DONE);
+      if (this.#signal?.aborted) return fail(this.#signal.reason);
+      if (this.#expired.signal.aborted) return fail(this.#expired.signal.reason);
+      if (e instanceof WatchDecodeError || e instanceof ApiError || e instanceof TransportError) {
+        return fail(e);
+      }
+      return fail(
+        new TransportError(this.#host(), {
+          cause: e,
+          method: this.#request?.method,
+          url: this.#request?.url ?? "",
+        }),
+      );
+    };
+    return {
+      next: (): Promise<IteratorResult<WatchEvent<T>>> => {
+        if (finished !== undefined) return finished.then(() => DONE);
+        try {
+          events ??= start();
+        } catch (e) {
+          return fail(e);
+        }
+        if (!this.#expired.signal.aborted) {
+          const queued = events.takeDecoded();
+          if (queued !== undefined) return Promise.resolve({ value: queued, done: false });
+        }
+        return events.next().then(onResult, onError);
+      },
+      return: async (): Promise<IteratorResult<WatchEvent<T>>> => {
+        await finish();
+        return DONE;
+      },
+    };
   }
 }
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
  * Wraps the body of a successful watch response in a {@linkcode Watcher}.
