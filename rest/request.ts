@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { type Clock, setDeadline } from "../_internal/clock.ts";
+import type { Clock } from "../_internal/clock.ts";
 import { linkSignals } from "../_internal/async.ts";
+import { deadlineQueue } from "../_internal/deadline_queue.ts";
 import { apiErrorFromResponse, TransportError } from "./errors.ts";
 import { ConfigError } from "./config_error.ts";
 import { INVALID_HEADER_VALUE, isValidHeaderName, isValidHeaderValue } from "./_header_value.ts";
@@ -91,7 +92,11 @@ function invalidSegment(value: string): string | undefined {
   return undefined;
 }
 
+/** Characters encodeURIComponent leaves alone (most names are made of them only). */
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+
 function encodeSegment(s: string): string {
+  if (UNRESERVED.test(s)) return s;
   return encodeURIComponent(s).replace(/%3A/gi, ":").replace(/%40/g, "@");
 }
 
@@ -100,6 +105,12 @@ function joinPath(parts: string[]): string {
   const segments = parts.flatMap((p) => p.split("/")).filter((s) => s !== "" && s !== ".");
   const last = parts.filter((p) => p !== "").at(-1);
   return "/" + segments.join("/") + (last?.endsWith("/") && segments.length > 0 ? "/" : "");
+}
+
+/** The query string of `params` ("" for none, else "?k=v&..."). */
+function queryOf(params: [string, string][]): string {
+  if (params.length === 0) return "";
+  return "?" + params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
 }
 
 /** What every request of a context shares: the server's origin and path prefix, the group-version path. */
@@ -397,6 +408,15 @@ export class Request {
 
   #url(params: [string, string][]): string {
     const base = baseOf(this.#ctx);
+    if (this.#absPath === undefined && this.#subresource.length === 0) {
+      // The common shape: the segments are checked (no "/", ".", ".." or "%"), so joining them is
+      // concatenation, as joinPath would give.
+      let path = base.groupVersionPath === "/" ? "" : base.groupVersionPath;
+      if (this.#namespace) path += `/namespaces/${encodeSegment(this.#namespace)}`;
+      if (this.#resource) path += `/${encodeSegment(this.#resource)}`;
+      if (this.#name) path += `/${encodeSegment(this.#name)}`;
+      return `${base.origin}${base.prefix}${path || "/"}${queryOf(params)}`;
+    }
     const parts = [this.#absPath ?? base.groupVersionPath];
     if (this.#namespace) parts.push("namespaces", this.#namespace);
     if (this.#resource) parts.push(this.#resource);
@@ -405,22 +425,23 @@ export class Request {
     const trailing = this.#absPath?.endsWith("/") && parts.length === 1;
     let path = joinPath(parts.flatMap((p, i) => i === 0 ? [p] : [encodeSegment(p)]));
     if (trailing && !path.endsWith("/")) path += "/";
-    const query = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
-    return `${base.origin}${base.prefix}${path}${query ? `?${query}` : ""}`;
+    return `${base.origin}${base.prefix}${path}${queryOf(params)}`;
+  }
+
+  /** The headers without any of the caller's or a credential provider's: the context's, built once. */
+  #fixedHeaders(): [string, string][] {
+    const fixed = fixedHeadersOf(this.#ctx);
+    if (this.#body === undefined) return fixed;
+    return [...fixed, [
+      "Content-Type",
+      this.#patchType ? PATCH_CONTENT_TYPES[this.#patchType] : "application/json",
+    ]];
   }
 
   async #requestHeaders(signal: AbortSignal): Promise<[string, string][]> {
     const { config } = this.#ctx;
-    // The common case, no header of the caller's and no credential provider: the headers of the
-    // context, built once.
-    if (this.#headers.length === 0 && !config.auth) {
-      const fixed = fixedHeadersOf(this.#ctx);
-      if (this.#body === undefined) return fixed;
-      return [...fixed, [
-        "Content-Type",
-        this.#patchType ? PATCH_CONTENT_TYPES[this.#patchType] : "application/json",
-      ]];
-    }
+    // The common case, no header of the caller's and no credential provider.
+    if (this.#headers.length === 0 && !config.auth) return this.#fixedHeaders();
     const has = (name: string) => this.#headers.some(([k]) => k.toLowerCase() === name);
     const out: [string, string][] = [];
     if (!has("accept")) out.push(["Accept", "application/json"]);
@@ -592,7 +613,9 @@ export class Request {
     try {
       for (;;) {
         if (mode !== "watch" && ctx.rateLimiter) await ctx.rateLimiter.accept(signal);
-        const headers = await this.#requestHeaders(signal);
+        const headers = this.#headers.length === 0 && !ctx.config.auth
+          ? this.#fixedHeaders()
+          : await this.#requestHeaders(signal);
         const transport = ctx.transport(); // outside the try: a capability error is not a connection failure
         let response: Response;
         // This attempt's signal: the request's, plus the response-header deadline.
@@ -603,17 +626,19 @@ export class Request {
           ? { signal: attempt.signal, dispose() {} }
           : linkSignals(signal, attempt.signal);
         attemptLinks.push(attemptSignal);
-        // A deadline, not a timer: on Deno a request answered within a second sets no runtime timer.
-        const headerTimer = headerTimeoutMs === undefined ? undefined : setDeadline(ctx.clock, () => {
-          attempt.abort(
-            new DeadlineExceededError(host, {
-              kind: "response-headers",
-              timeoutMs: headerTimeoutMs,
-              method,
-              url,
-            }),
-          );
-        }, headerTimeoutMs);
+        // One timer for every attempt's header deadline (they have one length): see DeadlineQueue.
+        const headerTimer = headerTimeoutMs === undefined
+          ? undefined
+          : deadlineQueue(ctx.clock, headerTimeoutMs).add(() => {
+            attempt.abort(
+              new DeadlineExceededError(host, {
+                kind: "response-headers",
+                timeoutMs: headerTimeoutMs,
+                method,
+                url,
+              }),
+            );
+          });
         try {
           response = await transport.fetch(url, {
             method,

@@ -1,0 +1,139 @@
+/**
+ * {@linkcode DeadlineQueue}: many deadlines of one length on one clock, served by a single timer.
+ *
+ * The response-header deadline of every request attempt has the same length, so deadlines fall due
+ * in the order they were added: a FIFO queue, whose head is the next one due, replaces a timer per
+ * attempt. Adding is an allocation and a push; cancelling marks the entry (and drops cancelled
+ * entries at the head); the one timer is set for the head's due time and, when it fires, fires what
+ * is due and is set again for the next live entry. It is cancelled when the queue empties, so no
+ * timer outlives the last pending deadline.
+ *
+ * @module
+ */
+import type { Clock, Timer } from "./clock.ts";
+
+interface Entry {
+  at: number;
+  fn: (() => void) | undefined;
+}
+
+/** A pending deadline of a {@linkcode DeadlineQueue}. */
+export interface Deadline {
+  /** Cancels the deadline; its function will not run. Idempotent. */
+  cancel(): void;
+}
+
+/**
+ * Deadlines of `ms` milliseconds on `clock`, with one timer for all of them.
+ *
+ * @example
+ * ```ts ignore
+ * const queue = new DeadlineQueue(clock, 120_000);
+ * const d = queue.add(() => controller.abort(new Error("no answer in 120 s")));
+ * // ... the answer came:
+ * d.cancel();
+ * ```
+ */
+export class DeadlineQueue {
+  readonly #clock: Clock;
+  readonly #ms: number;
+  #entries: Entry[] = [];
+  #head = 0;
+  #live = 0;
+  #timer: Timer | undefined;
+  /** True while due functions run: they may add and cancel, and the timer is set after them. */
+  #firing = false;
+
+  /** A queue of deadlines `ms` (> 0) after they are added. */
+  constructor(clock: Clock, ms: number) {
+    this.#clock = clock;
+    this.#ms = ms;
+  }
+
+  /** Number of deadlines not yet fired or cancelled. */
+  get size(): number {
+    return this.#live;
+  }
+
+  /** Runs `fn` `ms` milliseconds from now unless cancelled first. */
+  add(fn: () => void): Deadline {
+    const entry: Entry = { at: this.#clock.now() + this.#ms, fn };
+    this.#entries.push(entry);
+    this.#live++;
+    if (this.#timer === undefined && !this.#firing) this.#arm(this.#ms);
+    return {
+      cancel: () => {
+        if (entry.fn === undefined) return;
+        entry.fn = undefined;
+        this.#live--;
+        if (this.#firing) return;
+        if (this.#live === 0) {
+          this.#timer?.cancel();
+          this.#timer = undefined;
+          this.#entries = [];
+          this.#head = 0;
+        } else this.#trim();
+      },
+    };
+  }
+
+  /** Drops cancelled entries at the head; compacts the array when they pile up behind a live one. */
+  #trim(): void {
+    const entries = this.#entries;
+    while (this.#head < entries.length && entries[this.#head].fn === undefined) this.#head++;
+    const dead = entries.length - this.#head - this.#live;
+    if (this.#head > 1024 && this.#head * 2 > entries.length) {
+      this.#entries = entries.slice(this.#head);
+      this.#head = 0;
+    } else if (dead > 1024 && dead > this.#live * 2) {
+      this.#entries = entries.slice(this.#head).filter((e) => e.fn !== undefined);
+      this.#head = 0;
+    }
+  }
+
+  #arm(wait: number): void {
+    this.#timer = this.#clock.setTimer(() => this.#fire(), Math.max(0, wait));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    const now = this.#clock.now();
+    const entries = this.#entries;
+    this.#firing = true;
+    try {
+      while (this.#head < entries.length) {
+        const e = entries[this.#head];
+        if (e.fn !== undefined && e.at > now) break;
+        this.#head++;
+        const fn = e.fn;
+        if (fn === undefined) continue;
+        e.fn = undefined;
+        this.#live--;
+        try {
+          fn();
+        } catch { /* one deadline's failure must not stop the others */ }
+      }
+    } finally {
+      this.#firing = false;
+    }
+    if (this.#live === 0) {
+      this.#entries = [];
+      this.#head = 0;
+      return;
+    }
+    // The functions may have added or cancelled entries: set the timer for the next live one.
+    this.#trim();
+    this.#arm(this.#entries[this.#head].at - now);
+  }
+}
+
+const QUEUES = new WeakMap<Clock, Map<number, DeadlineQueue>>();
+
+/** The shared queue of `ms`-long deadlines on `clock` (one per clock and length). */
+export function deadlineQueue(clock: Clock, ms: number): DeadlineQueue {
+  let byMs = QUEUES.get(clock);
+  if (byMs === undefined) QUEUES.set(clock, byMs = new Map());
+  let q = byMs.get(ms);
+  if (q === undefined) byMs.set(ms, q = new DeadlineQueue(clock, ms));
+  return q;
+}

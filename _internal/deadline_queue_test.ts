@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { FakeClock } from "./clock.ts";
+import { DeadlineQueue, deadlineQueue } from "./deadline_queue.ts";
+
+Deno.test("deadline queue: each deadline fires exactly ms after it was added, with one timer for all", async () => {
+  const clock = new FakeClock(0);
+  const q = new DeadlineQueue(clock, 1000);
+  const fired: [string, number][] = [];
+  q.add(() => fired.push(["a", clock.now()]));
+  await clock.advance(300);
+  q.add(() => fired.push(["b", clock.now()]));
+  await clock.advance(200);
+  q.add(() => fired.push(["c", clock.now()]));
+  assert.equal(clock.waiters(), 1, "one timer");
+  assert.equal(q.size, 3);
+  await clock.advance(499);
+  assert.deepEqual(fired, []);
+  await clock.advance(1);
+  assert.deepEqual(fired, [["a", 1000]]);
+  await clock.advance(1000);
+  assert.deepEqual(fired, [["a", 1000], ["b", 1300], ["c", 1500]]);
+  assert.equal(clock.waiters(), 0, "the timer ends with the last deadline");
+  assert.equal(q.size, 0);
+});
+
+Deno.test("deadline queue: cancelled deadlines do not fire; cancelling the last one cancels the timer", async () => {
+  const clock = new FakeClock(0);
+  const q = new DeadlineQueue(clock, 1000);
+  const fired: string[] = [];
+  const push = (name: string) => () => void fired.push(name);
+  const a = q.add(push("a"));
+  await clock.advance(100);
+  const b = q.add(push("b"));
+  await clock.advance(100);
+  q.add(push("c"));
+  a.cancel();
+  a.cancel();
+  b.cancel();
+  assert.equal(q.size, 1);
+  // The timer was set for a; it finds c not yet due and waits for it, exactly.
+  await clock.advance(999);
+  assert.deepEqual(fired, []);
+  await clock.advance(1);
+  assert.deepEqual(fired, ["c"]);
+
+  const d: { cancel(): void } = q.add(push("d"));
+  assert.equal(clock.waiters(), 1);
+  d.cancel();
+  assert.equal(clock.waiters(), 0, "nothing pending, no timer");
+  await clock.advance(5000);
+  assert.deepEqual(fired, ["c"]);
+});
+
+Deno.test("deadline queue: a function may add and cancel deadlines; a throwing one stops no others", async () => {
+  const clock = new FakeClock(0);
+  const q = new DeadlineQueue(clock, 1000);
+  const fired: [string, number][] = [];
+  let later: { cancel(): void } | undefined;
+  q.add(() => {
+    fired.push(["a", clock.now()]);
+    q.add(() => fired.push(["a2", clock.now()]));
+    later?.cancel();
+    throw new Error("boom");
+  });
+  await clock.advance(10);
+  q.add(() => fired.push(["b", clock.now()]));
+  await clock.advance(10);
+  later = q.add(() => fired.push(["never", clock.now()]));
+  await clock.advance(3000);
+  assert.deepEqual(fired, [["a", 1000], ["b", 1010], ["a2", 2000]]);
+  assert.equal(clock.waiters(), 0);
+});
+
+Deno.test("deadline queue: many cancelled entries behind a live one are compacted; order holds", async () => {
+  const clock = new FakeClock(0);
+  const q = new DeadlineQueue(clock, 1000);
+  const fired: number[] = [];
+  q.add(() => fired.push(-1)); // a long-pending head
+  const handles = Array.from({ length: 10_000 }, (_, i) => q.add(() => fired.push(i)));
+  for (let i = 0; i < 10_000; i++) if (i % 1000 !== 0) handles[i].cancel();
+  assert.equal(q.size, 11);
+  await clock.advance(1000);
+  assert.deepEqual(fired, [-1, 0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000]);
+  assert.equal(clock.waiters(), 0);
+});
+
+Deno.test("deadlineQueue: one queue per clock and length", () => {
+  const a = new FakeClock();
+  const b = new FakeClock();
+  assert.equal(deadlineQueue(a, 100), deadlineQueue(a, 100));
+  assert.notEqual(deadlineQueue(a, 100), deadlineQueue(a, 200));
+  assert.notEqual(deadlineQueue(a, 100), deadlineQueue(b, 100));
+});
