@@ -12,6 +12,23 @@
 export interface Timer {
   /** Cancels the timer. Returns true if it had not fired yet. */
   cancel(): boolean;
+  /**
+   * Present when the runtime can let the process exit while this timer is pending (Node's, Bun's
+   * and Deno's `unref`); calling it does so. Absent on fake clocks and in browsers.
+   */
+  unref?(): void;
+}
+
+type DenoUnref = { Deno?: { unrefTimer?: (id: number) => void } };
+
+/** The runtime's way to unref the timer `id` (Node's, Bun's and Deno's timers), if it has one. */
+function unrefOf(id: unknown): (() => void) | undefined {
+  if (typeof id === "object" && id !== null) {
+    const t = id as { unref?: () => void };
+    return typeof t.unref === "function" ? () => t.unref!() : undefined;
+  }
+  const unrefTimer = (globalThis as DenoUnref).Deno?.unrefTimer;
+  return typeof id === "number" && typeof unrefTimer === "function" ? () => unrefTimer(id) : undefined;
 }
 
 /** The source of time and timers for a component. */
@@ -56,7 +73,7 @@ class RealClock implements Clock {
       fired = true;
       fn();
     }, Math.max(0, ms));
-    return {
+    const timer: Timer = {
       cancel(): boolean {
         clearTimeout(id);
         const was = !fired;
@@ -64,6 +81,9 @@ class RealClock implements Clock {
         return was;
       },
     };
+    const unref = unrefOf(id);
+    if (unref !== undefined) timer.unref = unref;
+    return timer;
   }
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return sleepOn(this, ms, signal);

@@ -5,8 +5,10 @@
  * in the order they were added: a FIFO queue, whose head is the next one due, replaces a timer per
  * attempt. Adding is an allocation and a push; cancelling marks the entry (and drops cancelled
  * entries at the head); the one timer is set for the head's due time and, when it fires, fires what
- * is due and is set again for the next live entry. It is cancelled when the queue empties, so no
- * timer outlives the last pending deadline.
+ * is due and is set again for the next live entry. When the queue empties the timer is cancelled,
+ * unless the clock's timers can be unref'd (the real clock on Deno, Node and Bun): then it is
+ * unref'd (it never keeps a process alive) and left to run out, so requests one after the other
+ * do not set and clear a timer each; when it fires with nothing pending it is not set again.
  *
  * @module
  */
@@ -68,8 +70,10 @@ export class DeadlineQueue {
         this.#live--;
         if (this.#firing) return;
         if (this.#live === 0) {
-          this.#timer?.cancel();
-          this.#timer = undefined;
+          if (this.#timer?.unref === undefined) {
+            this.#timer?.cancel();
+            this.#timer = undefined;
+          }
           this.#entries = [];
           this.#head = 0;
         } else this.#trim();
@@ -92,7 +96,9 @@ export class DeadlineQueue {
   }
 
   #arm(wait: number): void {
-    this.#timer = this.#clock.setTimer(() => this.#fire(), Math.max(0, wait));
+    const timer = this.#clock.setTimer(() => this.#fire(), Math.max(0, wait));
+    timer.unref?.();
+    this.#timer = timer;
   }
 
   #fire(): void {

@@ -91,3 +91,36 @@ Deno.test("deadlineQueue: one queue per clock and length", () => {
   assert.notEqual(deadlineQueue(a, 100), deadlineQueue(a, 200));
   assert.notEqual(deadlineQueue(a, 100), deadlineQueue(b, 100));
 });
+
+/** A fake clock whose timers can be unref'd, as the real clock's on Deno, Node and Bun. */
+class UnrefClock extends FakeClock {
+  set = 0;
+  unrefs = 0;
+  override setTimer(fn: () => void, ms: number) {
+    this.set++;
+    const t = super.setTimer(fn, ms);
+    return { cancel: () => t.cancel(), unref: () => void this.unrefs++ };
+  }
+}
+
+Deno.test("deadline queue: with unref-able timers, deadlines one after the other share one unref'd timer", async () => {
+  const clock = new UnrefClock(0);
+  const q = new DeadlineQueue(clock, 1000);
+  const fired: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const d = q.add(() => fired.push(i));
+    await clock.advance(10);
+    d.cancel(); // the answer came: the queue is empty again
+  }
+  assert.equal(clock.set, 1, "one timer for 50 deadlines in a row");
+  assert.equal(clock.unrefs, 1, "and it is unref'd");
+  // The one still pending fires on time: the timer (set for the first) is set again for it.
+  q.add(() => fired.push(99));
+  await clock.advance(999);
+  assert.deepEqual(fired, []);
+  await clock.advance(1);
+  assert.deepEqual(fired, [99]);
+  // Nothing pending when the timer runs out: it is not set again.
+  await clock.advance(5000);
+  assert.equal(clock.waiters(), 0);
+});
