@@ -29,8 +29,12 @@ export interface Deadline {
  * Deadlines of `ms` milliseconds on `clock`, with one timer for all of them.
  *
  * @example
- * ```ts ignore
- * const queue = new DeadlineQueue(clock, 120_000);
+ * ```ts
+ * import { REAL_CLOCK } from "./clock.ts";
+ * import { DeadlineQueue } from "./deadline_queue.ts";
+ *
+ * const controller = new AbortController();
+ * const queue = new DeadlineQueue(REAL_CLOCK, 120_000);
  * const d = queue.add(() => controller.abort(new Error("no answer in 120 s")));
  * // ... the answer came:
  * d.cancel();

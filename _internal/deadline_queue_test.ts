@@ -55,17 +55,17 @@ Deno.test("deadline queue: a function may add and cancel deadlines; a throwing o
   const clock = new FakeClock(0);
   const q = new DeadlineQueue(clock, 1000);
   const fired: [string, number][] = [];
-  let later: { cancel(): void } | undefined;
+  const later: { deadline?: { cancel(): void } } = {};
   q.add(() => {
     fired.push(["a", clock.now()]);
     q.add(() => fired.push(["a2", clock.now()]));
-    later?.cancel();
+    later.deadline?.cancel();
     throw new Error("boom");
   });
   await clock.advance(10);
   q.add(() => fired.push(["b", clock.now()]));
   await clock.advance(10);
-  later = q.add(() => fired.push(["never", clock.now()]));
+  later.deadline = q.add(() => fired.push(["never", clock.now()]));
   await clock.advance(3000);
   assert.deepEqual(fired, [["a", 1000], ["b", 1010], ["a2", 2000]]);
   assert.equal(clock.waiters(), 0);
