@@ -411,11 +411,13 @@ export class Request {
     if (this.#absPath === undefined && this.#subresource.length === 0) {
       // The common shape: the segments are checked (no "/", ".", ".." or "%"), so joining them is
       // concatenation, as joinPath would give.
-      let path = base.groupVersionPath === "/" ? "" : base.groupVersionPath;
-      if (this.#namespace) path += `/namespaces/${encodeSegment(this.#namespace)}`;
-      if (this.#resource) path += `/${encodeSegment(this.#resource)}`;
-      if (this.#name) path += `/${encodeSegment(this.#name)}`;
-      return `${base.origin}${base.prefix}${path || "/"}${queryOf(params)}`;
+      let rest = "";
+      if (this.#namespace) rest += `/namespaces/${encodeSegment(this.#namespace)}`;
+      if (this.#resource) rest += `/${encodeSegment(this.#resource)}`;
+      if (this.#name) rest += `/${encodeSegment(this.#name)}`;
+      const gv = base.groupVersionPath;
+      const path = rest === "" ? gv : (gv.endsWith("/") ? gv.slice(0, -1) : gv) + rest;
+      return `${base.origin}${base.prefix}${path}${queryOf(params)}`;
     }
     const parts = [this.#absPath ?? base.groupVersionPath];
     if (this.#namespace) parts.push("namespaces", this.#namespace);

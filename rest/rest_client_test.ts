@@ -40,6 +40,36 @@ const ok = () => json({ kind: "Pod" });
 
 // ---- URL building ----
 
+Deno.test("url: the common shape (no absPath, no subresource) is the general path join's", () => {
+  const t = fakeTransport(ok);
+  const names = ["web", "a.b-c_d~e", "system:node", "user@example.com", "ünï", "sp ace", "q?x#y"];
+  for (
+    const [apiPath, groupVersion] of [["/api", "v1"], ["/apis", "apps/v1"], ["", ""], ["/apis", "x/v1/"]]
+  ) {
+    for (const host of ["https://k8s.test:6443", "https://proxy.test/k8s/c1/"]) {
+      const c = client(t, testConfig({ host }), { apiPath, groupVersion });
+      for (const ns of [undefined, "", "default", "kube-system"]) {
+        for (const resource of [undefined, "pods", "configmaps"]) {
+          for (const name of [undefined, ...names]) {
+            const r = c.get().namespace(ns);
+            if (resource !== undefined) r.resource(resource);
+            if (name !== undefined) r.name(name);
+            // The same path given as absPath goes the general way (path join): the two must agree.
+            const general = c.get().absPath(apiPath, groupVersion).namespace(ns);
+            if (resource !== undefined) general.resource(resource);
+            if (name !== undefined) general.name(name);
+            assert.equal(
+              r.url(),
+              general.url(),
+              `${apiPath} ${groupVersion} ${host} ${ns} ${resource} ${name}`,
+            );
+          }
+        }
+      }
+    }
+  }
+});
+
 Deno.test("url: namespace, resource, name and subresource under the group version", async () => {
   const t = fakeTransport(ok);
   const core = client(t);
