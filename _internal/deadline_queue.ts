@@ -139,11 +139,16 @@ export class DeadlineQueue {
 
 const QUEUES = new WeakMap<Clock, Map<number, DeadlineQueue>>();
 
+/** The queue the last call returned (most calls ask for the same one). */
+let last: { clock: Clock; ms: number; queue: DeadlineQueue } | undefined;
+
 /** The shared queue of `ms`-long deadlines on `clock` (one per clock and length). */
 export function deadlineQueue(clock: Clock, ms: number): DeadlineQueue {
+  if (last !== undefined && last.clock === clock && last.ms === ms) return last.queue;
   let byMs = QUEUES.get(clock);
   if (byMs === undefined) QUEUES.set(clock, byMs = new Map());
   let q = byMs.get(ms);
   if (q === undefined) byMs.set(ms, q = new DeadlineQueue(clock, ms));
+  last = { clock, ms, queue: q };
   return q;
 }

@@ -164,6 +164,14 @@ const FIXED_HEADERS = new WeakMap<RequestContext, FixedHeaders>();
  */
 function fixedHeadersOf(ctx: RequestContext): [string, string][] {
   const { config } = ctx;
+  const cached = FIXED_HEADERS.get(ctx);
+  if (cached !== undefined) {
+    const f = cached.from;
+    if (
+      f[0] === ctx.userAgent && f[1] === config.bearerToken && f[2] === config.username &&
+      f[3] === config.password && f[4] === (config.disableCompression === true) && f[5] === config.impersonate
+    ) return cached.headers;
+  }
   const from: FixedHeaders["from"] = [
     ctx.userAgent,
     config.bearerToken,
@@ -172,8 +180,6 @@ function fixedHeadersOf(ctx: RequestContext): [string, string][] {
     config.disableCompression === true,
     config.impersonate,
   ];
-  const cached = FIXED_HEADERS.get(ctx);
-  if (cached !== undefined && cached.from.every((v, i) => v === from[i])) return cached.headers;
   const headers: [string, string][] = [["Accept", "application/json"], ["User-Agent", ctx.userAgent]];
   if (config.disableCompression) headers.push(["Accept-Encoding", "identity"]);
   const authorization = staticAuthorization(config);
