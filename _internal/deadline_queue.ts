@@ -5,14 +5,15 @@
  * in the order they were added: a FIFO queue, whose head is the next one due, replaces a timer per
  * attempt. Adding is an allocation and a push; cancelling marks the entry (and drops cancelled
  * entries at the head); the one timer is set for the head's due time and, when it fires, fires what
- * is due and is set again for the next live entry. When the queue empties the timer is cancelled,
- * unless the clock's timers can be unref'd (the real clock on Deno, Node and Bun): then it is
- * unref'd (it never keeps a process alive) and left to run out, so requests one after the other
- * do not set and clear a timer each; when it fires with nothing pending it is not set again.
+ * is due and is set again for the next live entry. The timer is set with `setDeadline` (on Deno's
+ * real clock a request answered within a second sets no runtime timer). When the queue empties the
+ * timer is cancelled, unless it can be unref'd (the real clock's runtime timers on Node and Bun):
+ * then it is unref'd (it never keeps a process alive) and left to run out, so requests one after the
+ * other do not set and clear a timer each; when it fires with nothing pending it is not set again.
  *
  * @module
  */
-import type { Clock, Timer } from "./clock.ts";
+import { type Clock, setDeadline, type Timer } from "./clock.ts";
 
 interface Entry {
   at: number;
@@ -100,7 +101,8 @@ export class DeadlineQueue {
   }
 
   #arm(wait: number): void {
-    const timer = this.#clock.setTimer(() => this.#fire(), Math.max(0, wait));
+    // setDeadline: on Deno's real clock its first second sets no runtime timer (see there).
+    const timer = setDeadline(this.#clock, () => this.#fire(), Math.max(0, wait));
     timer.unref?.();
     this.#timer = timer;
   }
