@@ -1,5 +1,5 @@
 /**
- * The part shared by the typed and the dynamic informer factories: one informer (and its lister) per
+ * The part shared by the typed, dynamic and metadata informer factories: one informer (and its lister) per
  * resource, made with the factory's options, started by `start`, waited for by `waitForCacheSync`,
  * stopped and awaited by `shutDown`.
  *

@@ -5,60 +5,16 @@
  * @module
  */
 import type { DynamicClient, Unstructured } from "../dynamic/dynamic_client.ts";
-import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { Stored } from "../meta/stored.ts";
-import type { GenericInformer, InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
-import { factoryArguments, InformerSet } from "./_informer_set.ts";
+import type { InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
+import { factoryArguments } from "./_informer_set.ts";
+import { ResourceInformerFactory } from "./_resource_informer_factory.ts";
 
 /**
  * Shared informers for any group, version and resource, with objects as plain JSON (client-go's
  * `DynamicSharedInformerFactory`).
  */
 export type DynamicSharedInformerFactory = InformerFactory<Stored<Unstructured>>;
-
-class DynamicInformerFactory implements DynamicSharedInformerFactory {
-  #client: DynamicClient;
-  #options: SharedInformerFactoryOptions;
-  #set: InformerSet;
-
-  constructor(client: DynamicClient, resyncMs: number, options: SharedInformerFactoryOptions) {
-    this.#client = client;
-    this.#options = options;
-    this.#set = new InformerSet(resyncMs, options);
-  }
-
-  forResource(gvr: GroupVersionResource): GenericInformer<Stored<Unstructured>> {
-    return this.#set.genericFor<Stored<Unstructured>>(gvr, () => {
-      const client = this.#client.resource({
-        group: gvr.group,
-        version: gvr.version,
-        resource: gvr.resource,
-      });
-      const namespace = this.#options.namespace ?? "";
-      return namespace === "" ? client : client.namespace(namespace);
-    });
-  }
-
-  start(signal: AbortSignal): void {
-    this.#set.start(signal);
-  }
-
-  waitForCacheSync(signal?: AbortSignal): Promise<Record<string, true>> {
-    return this.#set.waitForCacheSync(signal);
-  }
-
-  shutDown(): Promise<void> {
-    return this.#set.shutDown();
-  }
-
-  shutdown(): Promise<void> {
-    return this.#set.shutDown();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.#set.shutDown();
-  }
-}
 
 /**
  * Creates a factory of shared informers over the dynamic client (client-go's
@@ -96,5 +52,5 @@ export function newDynamicSharedInformerFactory(
   options?: SharedInformerFactoryOptions,
 ): DynamicSharedInformerFactory {
   const [resyncMs, o] = factoryArguments(resyncMsOrOptions, options);
-  return new DynamicInformerFactory(client, resyncMs, o);
+  return new ResourceInformerFactory<Stored<Unstructured>>(client, resyncMs, o);
 }

@@ -9,7 +9,8 @@ import type { Clientset } from "../clientset/clientset.ts";
 import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { KubeObject } from "../rest/types.ts";
 import { CacheError } from "./cache_error.ts";
-import { factoryArguments, informerKey, InformerSet } from "./_informer_set.ts";
+import { factoryArguments, informerKey } from "./_informer_set.ts";
+import { InformerSetFactory } from "./_resource_informer_factory.ts";
 import { INFORMER_CLIENTS, type InformerClient } from "./_informer_clients.ts";
 import type { InformerGroups } from "./informer_groups.ts";
 import type { Lister } from "./lister.ts";
@@ -110,15 +111,14 @@ export interface InformerFactory<T extends KubeObject = KubeObject> extends Asyn
  */
 export type SharedInformerFactory = InformerFactory & InformerGroups;
 
-class TypedInformerFactory implements InformerFactory {
+class TypedInformerFactory extends InformerSetFactory<KubeObject> {
   #clientset: Clientset;
   #namespace: string;
-  #set: InformerSet;
 
   constructor(clientset: Clientset, resyncMs: number, options: SharedInformerFactoryOptions) {
+    super(resyncMs, options);
     this.#clientset = clientset;
     this.#namespace = options.namespace ?? "";
-    this.#set = new InformerSet(resyncMs, options);
     for (const [group, versions] of Object.entries(INFORMER_CLIENTS)) {
       let accessors: Record<string, () => Record<string, () => GenericInformer>> | undefined;
       Object.defineProperty(this, group, {
@@ -149,31 +149,11 @@ class TypedInformerFactory implements InformerFactory {
   }
 
   #generic(client: InformerClient): GenericInformer {
-    return this.#set.genericFor(client.info, () => client);
-  }
-
-  start(signal: AbortSignal): void {
-    this.#set.start(signal);
-  }
-
-  waitForCacheSync(signal?: AbortSignal): Promise<Record<string, true>> {
-    return this.#set.waitForCacheSync(signal);
-  }
-
-  shutDown(): Promise<void> {
-    return this.#set.shutDown();
-  }
-
-  shutdown(): Promise<void> {
-    return this.#set.shutDown();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.#set.shutDown();
+    return this.informers.genericFor(client.info, () => client);
   }
 
   forResource(gvr: GroupVersionResource): GenericInformer {
-    const cached = this.#set.cachedGeneric(gvr);
+    const cached = this.informers.cachedGeneric(gvr);
     if (cached !== undefined) return cached;
     // The informer groups are named after the API group's first label, as the clientset's accessors.
     const group = gvr.group === "" ? "core" : gvr.group.split(".")[0];

@@ -4,60 +4,16 @@
  *
  * @module
  */
-import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { MetadataClient, PartialObjectMetadata } from "../metadata/metadata_client.ts";
-import type { GenericInformer, InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
-import { factoryArguments, InformerSet } from "./_informer_set.ts";
+import type { InformerFactory, SharedInformerFactoryOptions } from "./informer_factory.ts";
+import { factoryArguments } from "./_informer_set.ts";
+import { ResourceInformerFactory } from "./_resource_informer_factory.ts";
 
 /**
  * Shared informers for any group, version and resource whose caches hold `PartialObjectMetadata`
  * (client-go's `metadatainformer.SharedInformerFactory`).
  */
 export type MetadataSharedInformerFactory = InformerFactory<PartialObjectMetadata>;
-
-class MetadataInformerFactory implements MetadataSharedInformerFactory {
-  #client: MetadataClient;
-  #options: SharedInformerFactoryOptions;
-  #set: InformerSet;
-
-  constructor(client: MetadataClient, resyncMs: number, options: SharedInformerFactoryOptions) {
-    this.#client = client;
-    this.#options = options;
-    this.#set = new InformerSet(resyncMs, options);
-  }
-
-  forResource(gvr: GroupVersionResource): GenericInformer<PartialObjectMetadata> {
-    return this.#set.genericFor<PartialObjectMetadata>(gvr, () => {
-      const client = this.#client.resource({
-        group: gvr.group,
-        version: gvr.version,
-        resource: gvr.resource,
-      });
-      const namespace = this.#options.namespace ?? "";
-      return namespace === "" ? client : client.namespace(namespace);
-    });
-  }
-
-  start(signal: AbortSignal): void {
-    this.#set.start(signal);
-  }
-
-  waitForCacheSync(signal?: AbortSignal): Promise<Record<string, true>> {
-    return this.#set.waitForCacheSync(signal);
-  }
-
-  shutDown(): Promise<void> {
-    return this.#set.shutDown();
-  }
-
-  shutdown(): Promise<void> {
-    return this.#set.shutDown();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.#set.shutDown();
-  }
-}
 
 /**
  * Creates a factory of shared informers over the metadata client (client-go's
@@ -98,5 +54,5 @@ export function newMetadataSharedInformerFactory(
   options?: SharedInformerFactoryOptions,
 ): MetadataSharedInformerFactory {
   const [resyncMs, o] = factoryArguments(resyncMsOrOptions, options);
-  return new MetadataInformerFactory(client, resyncMs, o);
+  return new ResourceInformerFactory<PartialObjectMetadata>(client, resyncMs, o);
 }
