@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type RESTClient, restClientFor } from "../rest/rest_client.ts";
+import type { RESTClient } from "../rest/rest_client.ts";
 import type { ClientOptions } from "../meta/client_options.ts";
 import { ApiError, isUnexpectedServerError } from "../rest/errors.ts";
 import type { Request } from "../rest/request.ts";
@@ -32,6 +32,13 @@ import { listItems, listPages, type ListPagesOptions } from "./pager.ts";
 import type { ApplyConfiguration, PatchBody, RawPatch } from "../meta/patch.ts";
 import type { Stored, StoredList } from "../meta/stored.ts";
 import { podStreams } from "./pod_streams.ts";
+import {
+  callParams,
+  deleteBody,
+  groupVersionRestClient,
+  listParams,
+  requireName,
+} from "./_request_params.ts";
 import type { ExecOptions, RemoteCommandSession, StreamOptions } from "../rest/remote_command.ts";
 import type {
   PortForwarder,
@@ -212,16 +219,7 @@ export function restClientForGroupVersion(
   options: ClientOptions = {},
 ): RESTClient {
   if (isRestClient(config)) return config;
-  return restClientFor(config, {
-    ...options,
-    apiPath: group === "" ? "/api" : "/apis",
-    groupVersion: group === "" ? version : `${group}/${version}`,
-  });
-}
-
-function requireName(name: string | undefined, what: string): string {
-  if (typeof name !== "string" || name === "") throw new TypeError(`The ${what} name may not be empty`);
-  return name;
+  return groupVersionRestClient(config, group, version, options);
 }
 
 function writeParams(r: Request, options: CreateOptions & PatchOptions): Request {
@@ -229,32 +227,6 @@ function writeParams(r: Request, options: CreateOptions & PatchOptions): Request
   return r.param("fieldManager", options.fieldManager)
     .param("fieldValidation", options.fieldValidation)
     .param("force", options.force);
-}
-
-function deleteBody(options: DeleteOptions): Record<string, unknown> | undefined {
-  const body: Record<string, unknown> = {};
-  if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
-  if (options.preconditions !== undefined) body.preconditions = options.preconditions;
-  if (options.propagationPolicy !== undefined) body.propagationPolicy = options.propagationPolicy;
-  if (options.orphanDependents !== undefined) body.orphanDependents = options.orphanDependents;
-  if (options.dryRun !== undefined) body.dryRun = options.dryRun;
-  if (options.ignoreStoreReadErrorWithClusterBreakingPotential !== undefined) {
-    body.ignoreStoreReadErrorWithClusterBreakingPotential =
-      options.ignoreStoreReadErrorWithClusterBreakingPotential;
-  }
-  return Object.keys(body).length === 0 ? undefined : { apiVersion: "v1", kind: "DeleteOptions", ...body };
-}
-
-function listParams(r: Request, o: ListOptions & WatchOptions): Request {
-  return r.param("labelSelector", o.labelSelector)
-    .param("fieldSelector", o.fieldSelector)
-    .param("resourceVersion", o.resourceVersion)
-    .param("resourceVersionMatch", o.resourceVersionMatch)
-    .param("timeoutSeconds", o.timeoutSeconds)
-    .param("limit", o.limit)
-    .param("continue", o.continue)
-    .param("allowWatchBookmarks", o.allowWatchBookmarks)
-    .param("sendInitialEvents", o.sendInitialEvents);
 }
 
 /**
@@ -291,10 +263,7 @@ export class ResourceClientImpl<
 
   #request(r: Request, options: CallOptions, namespace?: string): Request {
     if (this.info.namespaced) r.namespace(namespace ?? this.#namespace);
-    r.resource(this.info.resource);
-    if (options.signal !== undefined) r.signal(options.signal);
-    if (options.timeoutMs !== undefined) r.timeout(options.timeoutMs);
-    return r;
+    return callParams(r.resource(this.info.resource), options);
   }
 
   #namespaceOf(obj: KubeObject | undefined): string | undefined {

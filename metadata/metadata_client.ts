@@ -8,10 +8,17 @@
  */
 import type { GroupVersionResource } from "../meta/group_version.ts";
 import type { Request } from "../rest/request.ts";
-import { type RESTClient, restClientFor, type RESTClientOptions } from "../rest/rest_client.ts";
+import type { RESTClient, RESTClientOptions } from "../rest/rest_client.ts";
 import type { RestConfig } from "../rest/rest_config.ts";
 import type { KubeList, ListOptions, ObjectMeta, WatchEvent } from "../rest/types.ts";
 import type { Watcher } from "../rest/watcher.ts";
+import {
+  callParams,
+  deleteBody,
+  groupVersionRestClient,
+  listParams,
+  requireName,
+} from "../clientset/_request_params.ts";
 import { StringSharer } from "./_string_sharer.ts";
 
 /** The API version of {@linkcode PartialObjectMetadata}: `meta.k8s.io/v1`. */
@@ -119,18 +126,6 @@ const PARTIAL_KIND = "PartialObjectMetadata";
 /** How many distinct strings a watch shares between its events. */
 const WATCH_SHARED_STRINGS = 1024;
 
-function listParams(r: Request, o: MetadataListOptions): Request {
-  return r.param("labelSelector", o.labelSelector)
-    .param("fieldSelector", o.fieldSelector)
-    .param("resourceVersion", o.resourceVersion)
-    .param("resourceVersionMatch", o.resourceVersionMatch)
-    .param("timeoutSeconds", o.timeoutSeconds)
-    .param("limit", o.limit)
-    .param("continue", o.continue)
-    .param("allowWatchBookmarks", o.allowWatchBookmarks)
-    .param("sendInitialEvents", o.sendInitialEvents);
-}
-
 /** Re-yields the events of `inner` with whole objects cut down to their metadata. */
 function partialWatcher(inner: Watcher, what: string): Watcher<PartialObjectMetadata> {
   return {
@@ -163,10 +158,10 @@ class MetadataResource implements NamespaceableMetadataResourceClient {
   }
 
   #request(r: Request, options: MetadataCallOptions, accept: string): Request {
-    r.namespace(this.#namespace).resource(this.gvr.resource).header("Accept", accept);
-    if (options.signal !== undefined) r.signal(options.signal);
-    if (options.timeoutMs !== undefined) r.timeout(options.timeoutMs);
-    return r;
+    return callParams(
+      r.namespace(this.#namespace).resource(this.gvr.resource).header("Accept", accept),
+      options,
+    );
   }
 
   #what(name?: string): string {
@@ -175,9 +170,8 @@ class MetadataResource implements NamespaceableMetadataResourceClient {
   }
 
   async get(name: string, options: MetadataGetOptions = {}): Promise<PartialObjectMetadata> {
-    if (typeof name !== "string" || name === "") throw new TypeError("The resource name may not be empty");
-    const r = this.#request(this.#rest.get(), options, ACCEPT_PARTIAL_OBJECT_METADATA).name(name)
-      .param("resourceVersion", options.resourceVersion);
+    const r = this.#request(this.#rest.get(), options, ACCEPT_PARTIAL_OBJECT_METADATA)
+      .name(requireName(name, "resource")).param("resourceVersion", options.resourceVersion);
     return toPartial((await r.do()).into(), this.#what(name));
   }
 
@@ -212,16 +206,12 @@ class MetadataResource implements NamespaceableMetadataResourceClient {
   }
 
   async delete(name: string, options: MetadataDeleteOptions = {}): Promise<void> {
-    if (typeof name !== "string" || name === "") throw new TypeError("The resource name may not be empty");
-    const r = this.#request(this.#rest.delete(), options, "application/json").name(name);
-    if (options.gracePeriodSeconds !== undefined || options.propagationPolicy !== undefined) {
-      r.body({
-        apiVersion: "v1",
-        kind: "DeleteOptions",
-        gracePeriodSeconds: options.gracePeriodSeconds,
-        propagationPolicy: options.propagationPolicy,
-      });
-    }
+    const r = this.#request(this.#rest.delete(), options, "application/json").name(
+      requireName(name, "resource"),
+    );
+    const { gracePeriodSeconds, propagationPolicy } = options;
+    const body = deleteBody({ gracePeriodSeconds, propagationPolicy });
+    if (body !== undefined) r.body(body);
     await r.do();
   }
 }
@@ -254,11 +244,7 @@ export function newMetadataClient(config: RestConfig, options: MetadataClientOpt
       const groupVersion = gvr.group === "" ? gvr.version : `${gvr.group}/${gvr.version}`;
       let rest = rests.get(groupVersion);
       if (rest === undefined) {
-        rest = restClientFor(config, {
-          ...options,
-          apiPath: gvr.group === "" ? "/api" : "/apis",
-          groupVersion,
-        });
+        rest = groupVersionRestClient(config, gvr.group, gvr.version, options);
         rests.set(groupVersion, rest);
       }
       return new MetadataResource(
