@@ -5,6 +5,7 @@
  * @module
  */
 import { getTestCluster, type TestCluster } from "../cluster/harness.ts";
+import { pollFor } from "../cluster/_poll_for.ts";
 import { loadRestConfig } from "../../rest/load_rest_config.ts";
 import type { RestConfig } from "../../rest/rest_config.ts";
 import { newCoreV1Client } from "../../clientset/core/v1/client.ts";
@@ -31,23 +32,12 @@ export async function dropNamespace(config: RestConfig, name: string): Promise<v
 }
 
 /** Calls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(
+export function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+  return pollFor(what, check, { timeoutMs, intervalMs: 200 });
 }
 
 /** Runs kubectl with `-o json` and parses the output; fails with kubectl's error output. */

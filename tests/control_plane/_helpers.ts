@@ -5,6 +5,7 @@
  * @module
  */
 import { getTestCluster, type TestCluster } from "../cluster/harness.ts";
+import { pollFor } from "../cluster/_poll_for.ts";
 
 /** The suite's cluster, with the controller-manager, the scheduler and the test kubelet running. */
 export async function controlPlane(): Promise<TestCluster> {
@@ -52,23 +53,12 @@ export async function dropNamespace(c: TestCluster, name: string): Promise<void>
 }
 
 /** Calls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(
+export function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
   timeoutMs = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+  return pollFor(what, check, { timeoutMs, intervalMs: 250 });
 }
 
 /** A pod manifest running `sh -c script`. */
