@@ -434,18 +434,33 @@ export class ResourceClientImpl<
     await this.#do(r);
   }
 
-  async #put<R>(name: string, sub: string, obj: unknown, options: UpdateOptions, ns?: string): Promise<R> {
-    const r = this.#request(this.#rest.put(), options, ns).name(requireName(name, "resource")).subResource(
+  /** Writes `obj` to the subresource `sub` of the object `name` (PUT or POST). */
+  async #writeSub<R>(
+    verb: "put" | "post",
+    name: string,
+    sub: string,
+    obj: unknown,
+    options: CreateOptions,
+    ns?: string,
+  ): Promise<R> {
+    const r = this.#request(this.#rest[verb](), options, ns).name(requireName(name, "resource")).subResource(
       sub,
     );
     return await this.#into<R>(writeParams(r.body(obj as object), options));
   }
 
-  async #post<R>(name: string, sub: string, obj: unknown, options: CreateOptions, ns?: string): Promise<R> {
-    const r = this.#request(this.#rest.post(), options, ns).name(requireName(name, "resource")).subResource(
-      sub,
-    );
-    return await this.#into<R>(writeParams(r.body(obj as object), options));
+  #put<R>(name: string, sub: string, obj: unknown, options: UpdateOptions, ns?: string): Promise<R> {
+    return this.#writeSub<R>("put", name, sub, obj, options, ns);
+  }
+
+  #post<R>(name: string, sub: string, obj: unknown, options: CreateOptions, ns?: string): Promise<R> {
+    return this.#writeSub<R>("post", name, sub, obj, options, ns);
+  }
+
+  /** POSTs `obj` to the subresource `sub` of the object it names, in its namespace. */
+  async #postNamed(sub: string, obj: unknown, options: CreateOptions): Promise<void> {
+    const o = obj as KubeObject;
+    await this.#post(requireName(o.metadata?.name, `${sub}'s`), sub, obj, options, this.#namespaceOf(o));
   }
 
   /** Replaces the object's status (PUT .../status). */
@@ -492,27 +507,13 @@ export class ResourceClientImpl<
   }
 
   /** Evicts a pod. */
-  async evict<E>(eviction: E, options: CreateOptions = {}): Promise<void> {
-    const e = eviction as KubeObject;
-    await this.#post(
-      requireName(e.metadata?.name, "eviction's"),
-      "eviction",
-      eviction,
-      options,
-      this.#namespaceOf(e),
-    );
+  evict<E>(eviction: E, options: CreateOptions = {}): Promise<void> {
+    return this.#postNamed("eviction", eviction, options);
   }
 
   /** Binds a pod to a node. */
-  async bind<B>(binding: B, options: CreateOptions = {}): Promise<void> {
-    const b = binding as KubeObject;
-    await this.#post(
-      requireName(b.metadata?.name, "binding's"),
-      "binding",
-      binding,
-      options,
-      this.#namespaceOf(b),
-    );
+  bind<B>(binding: B, options: CreateOptions = {}): Promise<void> {
+    return this.#postNamed("binding", binding, options);
   }
 
   #logRequest(name: string, options: PodLogOptions): Request {
