@@ -82,3 +82,57 @@ export function shellPod(
     },
   };
 }
+
+/** A manifest with a spec, which a test may still change before creating it. */
+export interface SpecManifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: Record<string, unknown>;
+}
+
+/**
+ * A Deployment manifest of `replicas` nginx pods labelled `app: name`, whose container has the env var
+ * `VERSION=version` (change it to roll out a new version).
+ */
+export function nginxDeployment(
+  name: string,
+  replicas: number,
+  version: string,
+  terminationGracePeriodSeconds: number,
+): SpecManifest {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds,
+          containers: [{ name: "web", image: "nginx", env: [{ name: "VERSION", value: version }] }],
+        },
+      },
+    },
+  };
+}
+
+/** A Job manifest whose one pod runs `sh -c script`, never restarted, with no retry (backoffLimit 0). */
+export function shellJob(name: string, script: string): SpecManifest {
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name },
+    spec: {
+      backoffLimit: 0,
+      template: {
+        spec: {
+          restartPolicy: "Never",
+          containers: [{ name: "main", image: "busybox", command: ["sh", "-c", script] }],
+        },
+      },
+    },
+  };
+}

@@ -1,33 +1,22 @@
 // Integration: the controller-manager turns a Deployment into a ReplicaSet and Pods, the scheduler binds
 // them to the test kubelet's node and the kubelet runs them; checked with kubectl.
 import assert from "node:assert/strict";
-import { controlPlane, dropNamespace, getJson, kubectl, newNamespace, waitFor } from "./_helpers.ts";
+import {
+  controlPlane,
+  dropNamespace,
+  getJson,
+  kubectl,
+  newNamespace,
+  nginxDeployment,
+  waitFor,
+} from "./_helpers.ts";
 
 const c = await controlPlane();
-
-function deployment(name: string, replicas: number, version: string) {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          terminationGracePeriodSeconds: 5,
-          containers: [{ name: "web", image: "nginx", env: [{ name: "VERSION", value: version }] }],
-        },
-      },
-    },
-  };
-}
 
 Deno.test("a Deployment rolls out with every replica Ready and kubectl rollout status agrees", async () => {
   const ns = await newNamespace(c, "cp-deploy");
   try {
-    await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(deployment("web", 3, "1")));
+    await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(nginxDeployment("web", 3, "1", 5)));
     const out = await kubectl(c, ["-n", ns, "rollout", "status", "deployment/web", "--timeout=90s"]);
     assert.match(out, /successfully rolled out/);
     const d = await getJson(c, ["-n", ns, "deployment", "web"]);
@@ -52,7 +41,7 @@ Deno.test("a Deployment rolls out with every replica Ready and kubectl rollout s
 Deno.test("changing a Deployment's template rolls out a new ReplicaSet and scales the old one to zero", async () => {
   const ns = await newNamespace(c, "cp-rollout");
   try {
-    await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(deployment("web", 2, "1")));
+    await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(nginxDeployment("web", 2, "1", 5)));
     await kubectl(c, ["-n", ns, "rollout", "status", "deployment/web", "--timeout=90s"]);
     await kubectl(c, ["-n", ns, "set", "env", "deployment/web", "VERSION=2"]);
     const out = await kubectl(c, ["-n", ns, "rollout", "status", "deployment/web", "--timeout=90s"]);

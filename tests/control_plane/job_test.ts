@@ -1,26 +1,17 @@
 // Integration: the Job controller runs a Job's pod on the test kubelet and reads its result from the pod's
 // status: exit 0 completes the Job, exit 3 fails it (backoffLimit 0) with the exit code in the pod's status.
 import assert from "node:assert/strict";
-import { controlPlane, dropNamespace, getJson, kubectl, newNamespace, waitFor } from "./_helpers.ts";
+import {
+  controlPlane,
+  dropNamespace,
+  getJson,
+  kubectl,
+  newNamespace,
+  shellJob,
+  waitFor,
+} from "./_helpers.ts";
 
 const c = await controlPlane();
-
-function job(name: string, script: string) {
-  return {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: { name },
-    spec: {
-      backoffLimit: 0,
-      template: {
-        spec: {
-          restartPolicy: "Never",
-          containers: [{ name: "main", image: "busybox", command: ["sh", "-c", script] }],
-        },
-      },
-    },
-  };
-}
 
 // deno-lint-ignore no-explicit-any
 function condition(j: any, type: string): any {
@@ -32,7 +23,7 @@ function condition(j: any, type: string): any {
 Deno.test("a Job whose container runs sh -c 'exit 0' completes", async () => {
   const ns = await newNamespace(c, "cp-job-ok");
   try {
-    await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(job("ok", "echo done; exit 0")));
+    await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(shellJob("ok", "echo done; exit 0")));
     await kubectl(c, ["-n", ns, "wait", "--for=condition=Complete", "job/ok", "--timeout=90s"]);
     const j = await getJson(c, ["-n", ns, "job", "ok"]);
     assert.equal(j.status.succeeded, 1);
@@ -53,7 +44,11 @@ Deno.test("a Job whose container runs sh -c 'exit 0' completes", async () => {
 Deno.test("a Job whose container exits 3 fails, and its pod reports exit code 3", async () => {
   const ns = await newNamespace(c, "cp-job-fail");
   try {
-    await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(job("bad", "echo failing >&2; exit 3")));
+    await kubectl(
+      c,
+      ["-n", ns, "create", "-f", "-"],
+      JSON.stringify(shellJob("bad", "echo failing >&2; exit 3")),
+    );
     await kubectl(c, ["-n", ns, "wait", "--for=condition=Failed", "job/bad", "--timeout=90s"]);
     const j = await getJson(c, ["-n", ns, "job", "bad"]);
     assert.equal(condition(j, "Failed").reason, "BackoffLimitExceeded");
@@ -76,7 +71,7 @@ Deno.test("a Job whose container exits 3 fails, and its pod reports exit code 3"
 Deno.test("a Job with completions 3 and parallelism 2 runs three pods to success", async () => {
   const ns = await newNamespace(c, "cp-job-many");
   try {
-    const j = job("many", "exit 0");
+    const j = shellJob("many", "exit 0");
     Object.assign(j.spec, { completions: 3, parallelism: 2 });
     await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(j));
     await kubectl(c, ["-n", ns, "wait", "--for=condition=Complete", "job/many", "--timeout=90s"]);

@@ -28,6 +28,8 @@ import {
   isGone,
   kubectl,
   newNamespace,
+  nginxDeployment,
+  shellJob,
 } from "../control_plane/_helpers.ts";
 
 const c = await controlPlane();
@@ -46,45 +48,9 @@ function test(name: string, fn: (ns: string) => Promise<void>): void {
   });
 }
 
-function deployment(name: string, replicas: number, version: string): Record<string, unknown> {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          terminationGracePeriodSeconds: 2,
-          containers: [{ name: "web", image: "nginx", env: [{ name: "VERSION", value: version }] }],
-        },
-      },
-    },
-  };
-}
-
-function job(name: string, script: string): Record<string, unknown> {
-  return {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: { name },
-    spec: {
-      backoffLimit: 0,
-      template: {
-        spec: {
-          restartPolicy: "Never",
-          containers: [{ name: "main", image: "busybox", command: ["sh", "-c", script] }],
-        },
-      },
-    },
-  };
-}
-
 test("waitFor(deploymentRolloutComplete): a rollout and an update, as kubectl rollout status sees them", async (ns) => {
   const deployments = newAppsV1Client(config).deployments(ns);
-  await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(deployment("web", 2, "1")));
+  await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(nginxDeployment("web", 2, "1", 2)));
   const done = await waitFor(deployments, "web", deploymentRolloutComplete, { timeoutMs: 90_000 });
   assert.equal(done?.status?.availableReplicas, 2);
   assert.match(
@@ -158,8 +124,8 @@ test("waitFor(podReady) fails with WaitFailedError on a pod that has terminated"
 
 test("waitFor(jobComplete / jobFailed): the Job controller's verdicts", async (ns) => {
   const jobs = newBatchV1Client(config).jobs(ns);
-  await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(job("ok", "exit 0")));
-  await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(job("bad", "exit 3")));
+  await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(shellJob("ok", "exit 0")));
+  await kubectl(c, ["-n", ns, "create", "-f", "-"], JSON.stringify(shellJob("bad", "exit 3")));
   const ok = await waitFor(jobs, "ok", jobComplete, { timeoutMs: 60_000 });
   assert.equal(ok?.status?.succeeded, 1);
   await assert.rejects(
