@@ -1,20 +1,7 @@
 import assert from "node:assert/strict";
-import { FakeClock, flushTasks } from "../_internal/clock.ts";
-import { type GetResult, type MetricsProvider, newQueue, NOOP_METRICS_PROVIDER } from "./mod.ts";
-
-/** The promise's outcome so far: "pending" unless it settled within one turn of the event loop. */
-async function peek<T>(p: Promise<T>): Promise<T | "pending"> {
-  let out: T | "pending" = "pending";
-  p.then((v) => (out = v));
-  await flushTasks();
-  return out;
-}
-
-async function getItem<T>(q: { get(): Promise<GetResult<T>> }): Promise<T> {
-  const r = await q.get();
-  assert.equal(r.shutdown, false);
-  return r.item as T;
-}
+import { FakeClock } from "../_internal/clock.ts";
+import { getItem, peek } from "./_queue_helpers_test.ts";
+import { type MetricsProvider, newQueue, NOOP_METRICS_PROVIDER } from "./mod.ts";
 
 Deno.test("queue: duplicate adds collapse and len counts unique items", async () => {
   const q = newQueue<string>();
