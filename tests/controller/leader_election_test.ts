@@ -3,6 +3,7 @@
 // reconcile is recorded by the replicas' reconcile function (start, end, key, replica) on stdout.
 import assert from "node:assert/strict";
 import { getTestCluster } from "../cluster/harness.ts";
+import { readJsonLines } from "../cluster/_json_lines.ts";
 import { newClientset } from "../../clientset/clientset.ts";
 import { loadRestConfig } from "../../rest/load_rest_config.ts";
 import { pollUntil } from "../../retry/poll_until.ts";
@@ -48,20 +49,7 @@ class Replica {
       },
     }).spawn();
     this.status = this.child.status;
-    this.done = this.#read();
-  }
-
-  async #read(): Promise<void> {
-    let buffer = "";
-    for await (const chunk of this.child.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, nl).trim();
-        buffer = buffer.slice(nl + 1);
-        if (line.startsWith("{")) this.lines.push(JSON.parse(line));
-      }
-    }
+    this.done = readJsonLines(this.child.stdout, (line) => this.lines.push(line));
   }
 
   kill(signal: Deno.Signal): void {

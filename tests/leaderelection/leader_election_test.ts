@@ -2,6 +2,7 @@
 // coordination.k8s.io/v1 Lease, with lease 4 s, renew deadline 3 s, retry period 0.5 s.
 import assert from "node:assert/strict";
 import { getTestCluster } from "../cluster/harness.ts";
+import { readJsonLines } from "../cluster/_json_lines.ts";
 import { fakeMode, serveFakeCluster } from "../fake_mode/served_fake_cluster.ts";
 
 // With KUBEWEB_TEST_TARGET=fake the same tests run against the fake cluster served on loopback
@@ -42,17 +43,10 @@ class Candidate {
   }
 
   async #read(): Promise<void> {
-    let buffer = "";
-    for await (const chunk of this.child.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, nl).trim();
-        buffer = buffer.slice(nl + 1);
-        if (line.startsWith("{")) this.lines.push(JSON.parse(line));
-        for (const w of this.#waiters.splice(0)) w();
-      }
-    }
+    await readJsonLines(this.child.stdout, (line) => {
+      this.lines.push(line);
+      for (const w of this.#waiters.splice(0)) w();
+    });
     for (const w of this.#waiters.splice(0)) w();
   }
 
