@@ -235,6 +235,17 @@ function resolveDeadline(value: number | undefined, fallback: number): number | 
   return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
+/**
+ * Whether a response of this content type is read as text: JSON (the API server's answers), YAML and
+ * `text/*`. Other bodies (and bodies without a type) are read as bytes, kept exactly.
+ */
+function isTextContentType(contentType: string | null): boolean {
+  if (contentType === null) return false;
+  const ct = contentType.toLowerCase();
+  return ct.startsWith("application/json") || ct.startsWith("text/") || ct.includes("+json") ||
+    ct.includes("yaml");
+}
+
 function timeoutError(ms: number): DOMException {
   return new DOMException(`The request timed out after ${ms} ms`, "TimeoutError");
 }
@@ -713,7 +724,8 @@ export class Request {
   }
 
   /**
-   * Sends the request and reads the whole answer.
+   * Sends the request and reads the whole answer. A JSON, YAML or text answer is read as text (as
+   * `await response.text()`), others as bytes.
    *
    * @returns The status, headers, warnings and body.
    * @throws {ApiError} for a non-2xx answer.
@@ -723,8 +735,11 @@ export class Request {
     const warnings: string[] = [];
     const sent = await this.#send("do", warnings);
     try {
-      const body = new Uint8Array(await sent.response.arrayBuffer());
-      return new Result(sent.response.status, sent.response.headers, body, warnings);
+      const response = sent.response;
+      const body = isTextContentType(response.headers.get("content-type"))
+        ? await response.text()
+        : new Uint8Array(await response.arrayBuffer());
+      return new Result(response.status, response.headers, body, warnings);
     } catch (e) {
       if (sent.signal.aborted) throw sent.signal.reason;
       throw new TransportError(baseOf(this.#ctx).host, {

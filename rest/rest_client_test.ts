@@ -295,6 +295,32 @@ Deno.test("headers: a credential that cannot be a header value never escapes in 
   assert.ok(errors[3] instanceof TypeError);
 });
 
+// ---- response bodies ----
+
+Deno.test("do(): a JSON or text answer is read as text (raw() encodes it); other answers as exact bytes", async () => {
+  /** A response that can only be read as text: reading it as bytes would fail the request. */
+  class TextOnly extends Response {
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return Promise.reject(new Error("read as bytes"));
+    }
+  }
+  for (
+    const type of ["application/json", "application/json;charset=utf-8", "text/plain", "application/yaml"]
+  ) {
+    const body = '{"kind":"Pod","metadata":{"name":"ä"}}';
+    const r = await client(fakeTransport(() => new TextOnly(body, { headers: { "content-type": type } })))
+      .get().resource("pods").do();
+    assert.equal(r.text(), body, type);
+    assert.deepEqual(r.into(), { kind: "Pod", metadata: { name: "ä" } });
+    assert.deepEqual(r.raw(), new TextEncoder().encode(body));
+  }
+  const bytes = new Uint8Array([0xff, 0xfe, 0x00, 0x7b]); // not UTF-8: kept as sent
+  for (const headers of [{ "content-type": "application/octet-stream" }, {}] as Record<string, string>[]) {
+    const r = await client(fakeTransport(() => new Response(bytes, { headers }))).get().resource("pods").do();
+    assert.deepEqual(r.raw(), bytes);
+  }
+});
+
 // ---- warnings ----
 
 Deno.test("warnings: parsed into result.warnings and given to the handler one by one", async () => {

@@ -4,15 +4,16 @@
  * @module
  */
 
+/** One decoder and encoder for every result: a whole buffer keeps no state between calls. */
+const DECODER = new TextDecoder();
+const ENCODER = new TextEncoder();
+
 /**
  * Whether `text` holds only JSON whitespace. It stops at the first other character, and it neither
  * copies the text (as `trim()` would) nor runs a regular expression on it: V8 keeps the subject of
  * the last match alive (for the legacy `RegExp.input`), which would hold a large list's text for as
  * long as the next match anywhere in the program does not come.
  */
-/** One decoder for every result: decoding a whole buffer keeps no state between calls. */
-const DECODER = new TextDecoder();
-
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -24,6 +25,10 @@ function isBlank(text: string): boolean {
 /**
  * A 2xx answer of the API server (client-go's `rest.Result`): status code, headers, the server's
  * warnings and the body, decoded on demand.
+ *
+ * The body is given as bytes or as text (a request reads a JSON or text answer as text, as
+ * `fetch` + `JSON.parse(await res.text())` does): the other form is made when first asked for, so a
+ * large list is held once, as the text `into()` parses.
  *
  * @example
  * ```ts
@@ -40,14 +45,15 @@ export class Result {
   readonly headers: Headers;
   /** Texts of the `Warning` headers of the response. */
   readonly warnings: string[];
-  #body: Uint8Array;
+  #body: Uint8Array | undefined;
   #text: string | undefined;
 
-  /** Wraps a read response body. */
-  constructor(statusCode: number, headers: Headers, body: Uint8Array, warnings: string[]) {
+  /** Wraps a read response body: its bytes, or its text (decoded UTF-8). */
+  constructor(statusCode: number, headers: Headers, body: Uint8Array | string, warnings: string[]) {
     this.statusCode = statusCode;
     this.headers = headers;
-    this.#body = body;
+    if (typeof body === "string") this.#text = body;
+    else this.#body = body;
     this.warnings = warnings;
   }
 
@@ -63,13 +69,13 @@ export class Result {
     return JSON.parse(text) as T;
   }
 
-  /** The body bytes. */
+  /** The body bytes (of a body given as text: the text encoded as UTF-8, made once). */
   raw(): Uint8Array {
-    return this.#body;
+    return this.#body ??= ENCODER.encode(this.#text!);
   }
 
   /** The body as UTF-8 text. */
   text(): string {
-    return this.#text ??= DECODER.decode(this.#body);
+    return this.#text ??= DECODER.decode(this.#body!);
   }
 }

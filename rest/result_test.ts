@@ -36,3 +36,14 @@ Deno.test("Result: into() runs no regular expression on the body, so V8's last-m
   // V8 keeps the subject of the last match for the legacy RegExp.input: a large list would stay alive.
   assert.equal((RegExp as unknown as { input: string }).input, "probe");
 });
+
+Deno.test("Result: a body given as text gives its UTF-8 bytes from raw() (made once), and parses", () => {
+  const text = ' {"kind":"Pod","metadata":{"name":"ä"}}';
+  const r = new Result(200, new Headers(), text, []);
+  assert.equal(r.text(), text);
+  assert.deepEqual(r.into(), { kind: "Pod", metadata: { name: "ä" } });
+  assert.deepEqual(r.raw(), new TextEncoder().encode(text));
+  assert.equal(r.raw(), r.raw());
+  assert.throws(() => new Result(200, new Headers(), " \n", []).into(), /empty \(status 200\)/);
+  assert.throws(() => new Result(200, new Headers(), "<html>", []).into(), SyntaxError);
+});
