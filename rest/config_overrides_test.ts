@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadYamlParser, parseKubeConfig } from "./kubeconfig.ts";
-import { type RestConfig, restConfigFromKubeConfig } from "./rest_config.ts";
+import type { RestConfig } from "./rest_config.ts";
+import { restConfigFromKubeConfig } from "./rest_config_from_kubeconfig.ts";
 import type { ConfigOverrides } from "./config_overrides.ts";
 import { ConfigError } from "./config_error.ts";
 import {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FakeClock } from "../_internal/clock.ts";
 import { ExecAuthProvider, type ExecClusterInfo } from "./exec_credential.ts";
 import { type ExecConfig, loadKubeConfig } from "./kubeconfig.ts";
-import { restConfigFromKubeConfig } from "./rest_config.ts";
+import { restConfigFromKubeConfig } from "./rest_config_from_kubeconfig.ts";
 import { denoRuntime } from "./runtime/deno.ts";
 import { ConfigError } from "./config_error.ts";
 import { RuntimeCapabilityError, type SpawnOptions, type SpawnResult } from "./runtime/runtime.ts";

@@ -10,7 +10,8 @@ import { detectRuntime } from "./runtime/detect.ts";
 import { ConfigError, type ConfigWarningHandler } from "./config_error.ts";
 import type { ConfigOverrides } from "./config_overrides.ts";
 import { defaultKubeConfigPath, type KubeConfig, loadKubeConfig } from "./kubeconfig.ts";
-import { type RestConfig, restConfigFromKubeConfig } from "./rest_config.ts";
+import type { RestConfig } from "./rest_config.ts";
+import { restConfigFromKubeConfig } from "./rest_config_from_kubeconfig.ts";
 import { inClusterConfig } from "./in_cluster.ts";
 
 /** Options of {@linkcode loadRestConfig}. */

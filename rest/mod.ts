@@ -30,6 +30,7 @@ export * from "./kubeconfig.ts";
 export * from "./config_overrides.ts";
 export * from "./kubeconfig_writer.ts";
 export * from "./rest_config.ts";
+export * from "./rest_config_from_kubeconfig.ts";
 export * from "./exec_credential.ts";
 export * from "./in_cluster.ts";
 export * from "./load_rest_config.ts";

@@ -5,11 +5,11 @@ import {
   BasicAuthProvider,
   impersonationHeaders,
   type RestConfig,
-  restConfigFromKubeConfig,
   restConfigTlsOptions,
   StaticTokenAuthProvider,
   TokenFileAuthProvider,
 } from "./rest_config.ts";
+import { restConfigFromKubeConfig } from "./rest_config_from_kubeconfig.ts";
 import { ConfigError } from "./config_error.ts";
 import { ExecAuthProvider } from "./exec_credential.ts";
 import { RuntimeCapabilityError } from "./runtime/runtime.ts";

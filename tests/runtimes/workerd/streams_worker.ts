@@ -10,7 +10,7 @@
  * @module
  */
 import { loadYamlParser, parseKubeConfig } from "../../../rest/kubeconfig.ts";
-import { restConfigFromKubeConfig } from "../../../rest/rest_config.ts";
+import { restConfigFromKubeConfig } from "../../../rest/rest_config_from_kubeconfig.ts";
 import { restClientFor } from "../../../rest/rest_client.ts";
 import { detectRuntime } from "../../../rest/runtime/detect.ts";
 import { runStreams } from "../streams/_scenario.ts";

@@ -21,7 +21,8 @@
  * @module
  */
 import { loadYamlParser, parseKubeConfig } from "../../../rest/kubeconfig.ts";
-import { type RestConfig, restConfigFromKubeConfig } from "../../../rest/rest_config.ts";
+import type { RestConfig } from "../../../rest/rest_config.ts";
+import { restConfigFromKubeConfig } from "../../../rest/rest_config_from_kubeconfig.ts";
 import { restClientFor } from "../../../rest/rest_client.ts";
 import { transportFor } from "../../../rest/transport_for.ts";
 import { detectRuntime } from "../../../rest/runtime/detect.ts";
