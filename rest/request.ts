@@ -26,7 +26,7 @@ import { type WebSocketConnection, WebSocketHandshakeError } from "./runtime/web
 import type { KubeObject } from "./types.ts";
 import { Result } from "./result.ts";
 import { parseWarningHeader, type WarningHandler } from "./warning_handler.ts";
-import { type Watcher, watcherFromResponse } from "./watcher.ts";
+import type { Watcher } from "./watcher.ts";
 
 /** The patch formats of the API server, named as client-go's `types.PatchType`. */
 export type PatchType = "json" | "merge" | "strategic" | "apply";
@@ -792,7 +792,11 @@ export class Request {
    * @throws {TransportError} when the connection failed.
    */
   async watch<T = KubeObject>(): Promise<Watcher<T>> {
+    // The watch decoder is loaded by the first watch (while it is sent): a program that only reads
+    // and writes objects never evaluates it.
+    const decoding = import("./watcher.ts");
     const sent = await this.#send("watch", []);
+    const { watcherFromResponse } = await decoding;
     sent.clearTimeout();
     const body = sent.response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
     const ctx = this.#ctx;

@@ -3,7 +3,8 @@
  * settings need nothing it lacks (no client certificate, custom CA, server name or skipped verification),
  * else kubeweb's RFC 6455 client over a TLS socket: `Deno.connectTls` on Deno, `node:tls` on Bun, Node
  * (and on Deno for a server name or skipped verification, which `Deno.connectTls` cannot do). The Deno
- * socket opener lives in deno.ts.
+ * socket opener lives in deno.ts. The clients themselves are loaded by the first connection: a
+ * program that opens no WebSocket never evaluates them.
  *
  * @module
  */
@@ -17,8 +18,6 @@ import {
   type TlsOptions,
 } from "./runtime.ts";
 import type { WebSocketConnection, WebSocketConnectOptions, WebSocketConnector } from "./websocket.ts";
-import { openWebSocket } from "./_websocket_client.ts";
-import { connectStandardWebSocket, standardCanCarry } from "./_websocket_standard.ts";
 import { nodeBuiltin } from "./_node_https.ts";
 
 /** How a runtime opens a raw socket to `url`'s host and port. */
@@ -148,12 +147,13 @@ export function webSocketConnector(
     if (u.protocol === "http:" && options.headers.some(([k]) => k.toLowerCase() === "authorization")) {
       throw new TypeError("Refusing to send credentials over plain http; use https");
     }
-    if (
-      plain && standard && standardCanCarry(options.headers) &&
-      typeof (globalThis as { WebSocket?: unknown }).WebSocket === "function"
-    ) {
-      return await connectStandardWebSocket(url, options, runtime);
+    if (plain && standard && typeof (globalThis as { WebSocket?: unknown }).WebSocket === "function") {
+      const ws = await import("./_websocket_standard.ts");
+      if (ws.standardCanCarry(options.headers)) {
+        return await ws.connectStandardWebSocket(url, options, runtime);
+      }
     }
+    const { openWebSocket } = await import("./_websocket_client.ts");
     options.signal?.throwIfAborted();
     const socket = await open(u, tls);
     return await openWebSocket(socket, {

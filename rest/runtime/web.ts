@@ -8,12 +8,7 @@
 import { type Runtime, RuntimeCapabilityError, type TlsOptions, type Transport } from "./runtime.ts";
 import type { WebSocketConnection, WebSocketConnectOptions } from "./websocket.ts";
 import { WebSocketHandshakeError } from "./websocket.ts";
-import {
-  connectStandardWebSocket,
-  standardCanCarry,
-  type StandardWebSocket,
-  wrapStandardWebSocket,
-} from "./_websocket_standard.ts";
+import type { StandardWebSocket } from "./_websocket_standard.ts";
 
 /** The WebSocket of a workerd `fetch` upgrade answer. */
 interface UpgradeResponse extends Response {
@@ -26,6 +21,10 @@ interface UpgradeResponse extends Response {
  * in its subprotocol.
  */
 async function webSocket(url: string, options: WebSocketConnectOptions): Promise<WebSocketConnection> {
+  // Loaded by the first connection: a program that opens no WebSocket never evaluates it.
+  const { connectStandardWebSocket, standardCanCarry, wrapStandardWebSocket } = await import(
+    "./_websocket_standard.ts"
+  );
   const u = new URL(url);
   if (u.protocol === "http:" && options.headers.some(([k]) => k.toLowerCase() === "authorization")) {
     throw new TypeError("Refusing to send credentials over plain http; use https");
