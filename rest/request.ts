@@ -795,6 +795,7 @@ export class Request {
     // The watch decoder is loaded by the first watch (while it is sent): a program that only reads
     // and writes objects never evaluates it.
     const decoding = import("./watcher.ts");
+    decoding.catch(() => {}); // awaited below; a send that fails first leaves no unhandled rejection
     const sent = await this.#send("watch", []);
     const { watcherFromResponse } = await decoding;
     sent.clearTimeout();
