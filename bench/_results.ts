@@ -53,6 +53,8 @@ export interface BenchResults {
   };
   /** Interleaved rounds per row (after one warm-up round). */
   rounds: number;
+  /** Rounds of the rows of short samples (small GETs, warm sync, cold start, watch replay), when they differ. */
+  shortRounds?: number;
   /** The fixed data set. */
   dataSet: string;
   /** How long the run took. */

@@ -32,7 +32,11 @@ export function markdownTable(results: BenchResults): string {
   const lines = [
     `Measured ${results.date.slice(0, 16).replace("T", " ")} UTC on ${results.machine.cores} cores ` +
     `(${results.machine.cpu}), ${results.machine.runtime}; ${results.dataSet}; each figure the median of ` +
-    `${results.rounds} interleaved rounds, with its ratio to the bound (\`bench/results.json\` has the samples).`,
+    `${results.rounds} interleaved rounds${
+      results.shortRounds && results.shortRounds !== results.rounds
+        ? ` (${results.shortRounds} for the rows of short samples: small GETs, warm sync, cold start, watch replay)`
+        : ""
+    }, with its ratio to the bound (\`bench/results.json\` has the samples).`,
     "",
     "| work | bound | contestants (ratio to the bound) | goal |",
     "|---|---|---|---|",
