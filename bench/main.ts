@@ -12,7 +12,7 @@
  * `KUBEWEB_TEST_KUBECONFIG` names. `--scale` adds the 100,000-ConfigMap rows (a few minutes more);
  * `--only=<row id,...>` runs some rows (their results replace those rows in the file).
  *
- * Run: `deno task bench` (about 6 minutes on 2 idle cores; `--scale` about 4 more)
+ * Run: `deno task bench` (about 10 minutes on 2 idle cores; `--scale` about 2 more)
  *
  * @module
  */
