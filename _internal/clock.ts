@@ -103,23 +103,14 @@ export const DEADLINE_FIRST_STAGE_MS = 1000;
  * On Deno's real clock the first `firstStageMs` are timed by `AbortSignal.timeout`, and a runtime
  * timer is set only for a deadline still pending after them. The first `setTimeout` of a Deno process
  * loads Deno's Node timers (5-8 ms, a tenth of a program that makes one request), which a request
- * answered within the first stage then never pays. Any other clock, or runtime, is
- * `clock.setTimer`.
+ * answered within the first stage then never pays. Its `unref` unrefs the second stage's timer. Any
+ * other clock, or runtime, is `clock.setTimer`.
  *
  * @param clock The clock of the deadline.
  * @param fn What to run when it passes.
  * @param ms Milliseconds from now.
  * @param firstStageMs The first stage on Deno's real clock (tests shorten it).
- * @returns The deadline's timer.
- *
- * @example
- * ```ts
- * import { REAL_CLOCK, setDeadline } from "./clock.ts";
- *
- * const controller = new AbortController();
- * const deadline = setDeadline(REAL_CLOCK, () => controller.abort(), 30_000);
- * await fetch("https://example.com", { signal: controller.signal }).finally(() => deadline.cancel());
- * ```
+ * @returns The deadline's timer (internal: the deadline queue of `rest/request.ts` uses it).
  */
 export function setDeadline(
   clock: Clock,
@@ -133,17 +124,20 @@ export function setDeadline(
   }
   const first = Math.min(Math.max(0, ms), firstStageMs);
   let live = true;
+  let unref = false;
   let second: Timer | undefined;
   const fire = () => {
     if (!live) return;
     live = false;
     fn();
   };
+  // Deno's AbortSignal.timeout keeps no process alive; the second stage's timer does until unref'd.
   const signal = AbortSignal.timeout(first);
   const onFirst = () => {
     if (!live) return;
-    if (ms - first <= 0) fire();
-    else second = clock.setTimer(fire, ms - first);
+    if (ms - first <= 0) return fire();
+    second = clock.setTimer(fire, ms - first);
+    if (unref) second.unref?.();
   };
   signal.addEventListener("abort", onFirst, { once: true });
   return {
@@ -153,6 +147,10 @@ export function setDeadline(
       signal.removeEventListener("abort", onFirst);
       second?.cancel();
       return was;
+    },
+    unref(): void {
+      unref = true;
+      second?.unref?.();
     },
   };
 }

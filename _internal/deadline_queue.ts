@@ -5,20 +5,19 @@
  * in the order they were added: a FIFO queue, whose head is the next one due, replaces a timer per
  * attempt. Adding is an allocation and a push; cancelling marks the entry (and drops cancelled
  * entries at the head); the one timer is set for the head's due time and, when it fires, fires what
- * is due and is set again for the next live entry. The first few times the timer is set with
- * `setDeadline` (on Deno's real clock a request answered within a second then sets no runtime timer,
- * so a program of a few requests never loads Deno's Node timers), later with the clock's timer. When
- * the queue empties the timer is cancelled, unless it can be unref'd (the real clock's runtime
- * timers): then it is unref'd (it never keeps a process alive) and left to run out, so requests one
- * after the other do not set and clear a timer each; when it fires with nothing pending it is not
- * set again.
+ * is due and is set again for the next live entry. The timer is set with `setDeadline` (on Deno's real
+ * clock a request answered within a second then sets no runtime timer, so a program of a few requests
+ * never loads Deno's Node timers). When the queue empties the timer is cancelled, unless it can be
+ * unref'd (the real clock's timers): then it is unref'd (it never keeps a process alive) and left to
+ * run out, so requests one after the other do not set and clear a timer each; when it fires with
+ * nothing pending it is not set again.
+ *
+ * Internal (not a published entry point): `rest/request.ts` is its user, and
+ * `_internal/deadline_queue_test.ts` shows its use.
  *
  * @module
  */
 import { type Clock, setDeadline, type Timer } from "./clock.ts";
-
-/** How many times a queue sets its timer with `setDeadline` before it uses the clock's timer. */
-const SET_DEADLINE_ARMS = 4;
 
 interface Entry {
   at: number;
@@ -32,19 +31,8 @@ export interface Deadline {
 }
 
 /**
- * Deadlines of `ms` milliseconds on `clock`, with one timer for all of them.
- *
- * @example
- * ```ts
- * import { REAL_CLOCK } from "./clock.ts";
- * import { DeadlineQueue } from "./deadline_queue.ts";
- *
- * const controller = new AbortController();
- * const queue = new DeadlineQueue(REAL_CLOCK, 120_000);
- * const d = queue.add(() => controller.abort(new Error("no answer in 120 s")));
- * // ... the answer came:
- * d.cancel();
- * ```
+ * Deadlines of `ms` milliseconds on `clock`, with one timer for all of them: `add(fn)` returns a
+ * deadline to `cancel()` when the awaited answer came; otherwise `fn` runs `ms` after the add.
  */
 export class DeadlineQueue {
   readonly #clock: Clock;
@@ -53,8 +41,6 @@ export class DeadlineQueue {
   #head = 0;
   #live = 0;
   #timer: Timer | undefined;
-  /** How many times the timer was set. */
-  #arms = 0;
   /** True while due functions run: they may add and cancel, and the timer is set after them. */
   #firing = false;
 
@@ -108,13 +94,9 @@ export class DeadlineQueue {
   }
 
   #arm(wait: number): void {
-    // The first few with setDeadline (on Deno's real clock its first second sets no runtime timer,
-    // which a program of a request or two then never loads); later ones with the clock's timer,
-    // which can linger unref'd between requests.
-    const fire = () => this.#fire();
-    const timer = this.#arms++ < SET_DEADLINE_ARMS
-      ? setDeadline(this.#clock, fire, Math.max(0, wait))
-      : this.#clock.setTimer(fire, Math.max(0, wait));
+    // setDeadline: on Deno's real clock its first second sets no runtime timer, which a program of a
+    // request or two then never loads. Unref'd, the timer can linger between requests.
+    const timer = setDeadline(this.#clock, () => this.#fire(), Math.max(0, wait));
     timer.unref?.();
     this.#timer = timer;
   }

@@ -9,6 +9,11 @@ import type { ObjectMeta } from "../rest/types.ts";
 /** How many distinct strings a sharer remembers by default (a bound for huge lists). */
 const MAX_STRINGS = 20_000;
 
+/** The string fields shared in each owner reference. */
+const OWNER_FIELDS = ["apiVersion", "kind"] as const;
+/** The string fields shared in each managedFields entry. */
+const MANAGED_FIELDS = ["manager", "operation", "apiVersion", "time", "fieldsType"] as const;
+
 /**
  * Replaces strings by an equal string seen before. Strings are immutable, so sharing changes no
  * value: an object reads exactly as the server sent it. A cache of metadata is mostly such small
@@ -60,23 +65,19 @@ export class StringSharer {
     if (Array.isArray(finalizers)) {
       for (let i = 0; i < finalizers.length; i++) finalizers[i] = this.#maybe(finalizers[i]);
     }
-    const owners = m.ownerReferences;
-    if (Array.isArray(owners)) {
-      for (const o of owners as (Record<string, unknown> | null)[]) {
-        if (o === null || typeof o !== "object") continue;
-        if (typeof o.apiVersion === "string") o.apiVersion = this.share(o.apiVersion);
-        if (typeof o.kind === "string") o.kind = this.share(o.kind);
-      }
-    }
-    const managed = m.managedFields;
-    if (Array.isArray(managed)) {
-      for (const f of managed as (Record<string, unknown> | null)[]) {
-        if (f === null || typeof f !== "object") continue;
-        if (typeof f.manager === "string") f.manager = this.share(f.manager);
-        if (typeof f.operation === "string") f.operation = this.share(f.operation);
-        if (typeof f.apiVersion === "string") f.apiVersion = this.share(f.apiVersion);
-        if (typeof f.time === "string") f.time = this.share(f.time);
-        if (typeof f.fieldsType === "string") f.fieldsType = this.share(f.fieldsType);
+    this.#shareEach(m.ownerReferences, OWNER_FIELDS);
+    this.#shareEach(m.managedFields, MANAGED_FIELDS);
+  }
+
+  /** Shares the string `fields` of every object in `list`, when it is an array. */
+  #shareEach(list: unknown, fields: readonly string[]): void {
+    if (!Array.isArray(list)) return;
+    for (const o of list as unknown[]) {
+      if (o === null || typeof o !== "object") continue;
+      const r = o as Record<string, unknown>;
+      for (let i = 0; i < fields.length; i++) {
+        const v = r[fields[i]];
+        if (typeof v === "string") r[fields[i]] = this.share(v);
       }
     }
   }
