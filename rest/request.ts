@@ -457,10 +457,17 @@ export class Request {
     ]];
   }
 
-  async #requestHeaders(signal: AbortSignal): Promise<[string, string][]> {
+  /**
+   * The request's headers. The common case (no header of the caller's, no credential provider) is the
+   * context's fixed headers, returned without a promise so an attempt needs no await for them.
+   */
+  #requestHeaders(signal: AbortSignal): [string, string][] | Promise<[string, string][]> {
+    if (this.#headers.length === 0 && !this.#ctx.config.auth) return this.#fixedHeaders();
+    return this.#customHeaders(signal);
+  }
+
+  async #customHeaders(signal: AbortSignal): Promise<[string, string][]> {
     const { config } = this.#ctx;
-    // The common case, no header of the caller's and no credential provider.
-    if (this.#headers.length === 0 && !config.auth) return this.#fixedHeaders();
     const has = (name: string) => this.#headers.some(([k]) => k.toLowerCase() === name);
     const out: [string, string][] = [];
     if (!has("accept")) out.push(["Accept", "application/json"]);
@@ -632,9 +639,8 @@ export class Request {
     try {
       for (;;) {
         if (mode !== "watch" && ctx.rateLimiter) await ctx.rateLimiter.accept(signal);
-        const headers = this.#headers.length === 0 && !ctx.config.auth
-          ? this.#fixedHeaders()
-          : await this.#requestHeaders(signal);
+        const pending = this.#requestHeaders(signal);
+        const headers = pending instanceof Promise ? await pending : pending;
         const transport = ctx.transport(); // outside the try: a capability error is not a connection failure
         let response: Response;
         // This attempt's signal: the request's, plus the response-header deadline.
