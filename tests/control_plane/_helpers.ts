@@ -61,6 +61,61 @@ export function waitFor<T>(
   return pollFor(what, check, { timeoutMs, intervalMs: 250 });
 }
 
+/** What a pod looked like, in one line: where it was bound, its phase, conditions and container states. */
+// deno-lint-ignore no-explicit-any
+export function describePod(p: any): string {
+  if (!p) return "never read";
+  const st = p.status ?? {};
+  // deno-lint-ignore no-explicit-any
+  const conds = (st.conditions ?? []).map((x: any) =>
+    `${x.type}=${x.status}${x.reason ? `(${x.reason})` : ""}`
+  );
+  // deno-lint-ignore no-explicit-any
+  const containers = (st.containerStatuses ?? []).map((x: any) => `${x.name}:${JSON.stringify(x.state)}`);
+  return `node=${p.spec?.nodeName ?? "-"} phase=${st.phase ?? "-"} conditions=[${conds.join(" ")}] ` +
+    `containers=[${containers.join(" ")}]`;
+}
+
+/**
+ * Waits until the pod satisfies `ok`; on timeout the error says what the pod last looked like and what the
+ * nodes looked like (Ready, taints), which is what tells a slow scheduler from a slow kubelet.
+ */
+export async function waitPod(
+  c: TestCluster,
+  ns: string,
+  name: string,
+  what: string,
+  // deno-lint-ignore no-explicit-any
+  ok: (p: any) => boolean,
+  timeoutMs = 60_000,
+  // deno-lint-ignore no-explicit-any
+): Promise<any> {
+  // deno-lint-ignore no-explicit-any
+  let last: any;
+  try {
+    return await waitFor(`pod ${name}: ${what}`, async () => {
+      last = await getJson(c, ["-n", ns, "pod", name]);
+      return ok(last) ? last : undefined;
+    }, timeoutMs);
+  } catch (e) {
+    let nodes = "";
+    try {
+      const list = await getJson(c, ["nodes"]);
+      // deno-lint-ignore no-explicit-any
+      nodes = list.items.map((n: any) => {
+        // deno-lint-ignore no-explicit-any
+        const ready = n.status?.conditions?.find((x: any) => x.type === "Ready");
+        // deno-lint-ignore no-explicit-any
+        const taints = (n.spec?.taints ?? []).map((t: any) => `${t.key}:${t.effect}`).join(",");
+        return `${n.metadata.name} Ready=${ready?.status}(${ready?.lastHeartbeatTime}) taints=[${taints}]`;
+      }).join("; ");
+    } catch (n) {
+      nodes = `nodes unreadable: ${(n as Error).message}`;
+    }
+    throw new Error(`${(e as Error).message}; pod last seen: ${describePod(last)}; nodes: ${nodes}`);
+  }
+}
+
 /** A pod manifest running `sh -c script`. */
 export function shellPod(
   name: string,

@@ -11,6 +11,7 @@ import {
   newNamespace,
   shellPod,
   waitFor,
+  waitPod as waitPodIn,
 } from "./_helpers.ts";
 
 const c = await controlPlane();
@@ -38,11 +39,8 @@ async function pod(ns: string, name: string): Promise<Json> {
   return await getJson(c, ["-n", ns, "pod", name]);
 }
 
-async function waitPod(ns: string, name: string, what: string, ok: (p: Json) => boolean): Promise<Json> {
-  return await waitFor(`pod ${name}: ${what}`, async () => {
-    const p = await pod(ns, name);
-    return ok(p) ? p : undefined;
-  });
+function waitPod(ns: string, name: string, what: string, ok: (p: Json) => boolean): Promise<Json> {
+  return waitPodIn(c, ns, name, what, ok);
 }
 
 function processExists(pid: number): boolean {

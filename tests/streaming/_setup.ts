@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { controlPlane, getJson, kubectl, newNamespace, waitFor } from "../control_plane/_helpers.ts";
+import { controlPlane, kubectl, newNamespace, waitPod } from "../control_plane/_helpers.ts";
 import type { TestCluster } from "../cluster/harness.ts";
 import { loadRestConfig } from "../../rest/load_rest_config.ts";
 import { type RESTClient, restClientFor } from "../../rest/rest_client.ts";
@@ -52,12 +52,13 @@ export async function createIn(c: TestCluster, ns: string, ...objects: unknown[]
 
 /** Waits until the pod is Running. */
 export async function waitRunning(c: TestCluster, ns: string, name: string): Promise<void> {
-  await waitFor(`pod ${name} running`, async () => {
-    const p = await getJson(c, ["-n", ns, "pod", name]);
-    return p.status?.phase === "Running" && p.status.containerStatuses?.[0]?.state?.running
-      ? true
-      : undefined;
-  });
+  await waitPod(
+    c,
+    ns,
+    name,
+    "running",
+    (p) => p.status?.phase === "Running" && p.status.containerStatuses?.[0]?.state?.running !== undefined,
+  );
 }
 
 /** Creates the namespace and the pods `v4` and `v5` (both `sleep 3600`). */

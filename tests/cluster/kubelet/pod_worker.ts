@@ -11,6 +11,7 @@ import type { ApiClient } from "./api_client.ts";
 import { ContainerLog } from "./container_log.ts";
 import { type ContainerExit, ContainerProcess } from "./container_process.ts";
 import { containerArgv, ContainerConfigError, containerEnv } from "./container_env.ts";
+import { LatestSender, type SendOutcome } from "./latest_sender.ts";
 import { podStatus } from "./pod_status.ts";
 import type { Container, ContainerStatus, Pod, PodCondition } from "./types.ts";
 
@@ -68,8 +69,8 @@ export class PodWorker {
   #terminating = false;
   #wakeSleepers = new Set<() => void>();
   #done: Promise<void>;
-  #dirty = false;
-  #syncing?: Promise<void>;
+  #status = new LatestSender(() => this.#sendStatus());
+  #statusAttempt = 0;
   #gone = false;
   #finished = false;
 
@@ -283,7 +284,7 @@ export class PodWorker {
     }
     if (deleteAfter && !this.#gone) {
       this.#report();
-      await this.#syncing;
+      await this.#status.idle();
       await this.#deletePod();
     }
     this.#finished = true;
@@ -315,41 +316,41 @@ export class PodWorker {
 
   #report(): void {
     if (this.#gone) return;
-    this.#dirty = true;
-    this.#syncing ??= this.#syncLoop().finally(() => this.#syncing = undefined);
+    this.#status.report();
   }
 
-  async #syncLoop(): Promise<void> {
-    let attempt = 0;
-    while (this.#dirty && !this.#gone) {
-      this.#dirty = false;
-      const at = now();
-      const status = podStatus({
-        spec: this.pod.spec,
-        init: this.#init.map((s) => structuredClone(s.status)),
-        containers: this.#main.map((s) => structuredClone(s.status)),
-        startTime: this.#startTime,
-        hostIP: this.#o.hostIP,
-        previous: this.#conditions,
-        now: at,
-      });
-      try {
-        await this.#o.api.mergePatch(
-          `/api/v1/namespaces/${this.pod.metadata.namespace}/pods/${this.pod.metadata.name}/status`,
-          { metadata: { uid: this.uid }, status },
-        );
-        this.#conditions = status.conditions;
-        attempt = 0;
-      } catch (e) {
-        if (e instanceof ApiError && (e.status === 404 || e.status === 422 || e.status === 409)) {
-          this.#gone = e.status === 404;
-          if (e.status !== 404) this.#o.log(`pod ${this.#key}: status rejected: ${e.message}`);
-          return;
-        }
-        this.#o.log(`pod ${this.#key}: status update failed (retrying): ${(e as Error).message}`);
-        this.#dirty = true;
-        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt++, 5000)));
+  /** One status PATCH of the pod as it is now. */
+  async #sendStatus(): Promise<SendOutcome> {
+    if (this.#gone) return "stop";
+    const status = podStatus({
+      spec: this.pod.spec,
+      init: this.#init.map((s) => structuredClone(s.status)),
+      containers: this.#main.map((s) => structuredClone(s.status)),
+      startTime: this.#startTime,
+      hostIP: this.#o.hostIP,
+      previous: this.#conditions,
+      now: now(),
+    });
+    try {
+      await this.#o.api.mergePatch(
+        `/api/v1/namespaces/${this.pod.metadata.namespace}/pods/${this.pod.metadata.name}/status`,
+        { metadata: { uid: this.uid }, status },
+      );
+      this.#conditions = status.conditions;
+      this.#statusAttempt = 0;
+      return "sent";
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        this.#gone = true;
+        return "stop";
       }
+      if (e instanceof ApiError && (e.status === 422 || e.status === 409)) {
+        // Rejected as it is (invalid, or the pod was replaced): the next change sends again.
+        this.#o.log(`pod ${this.#key}: status rejected: ${e.message}`);
+        return "sent";
+      }
+      this.#o.log(`pod ${this.#key}: status update failed (retrying): ${(e as Error).message}`);
+      return { retryAfterMs: Math.min(500 * 2 ** this.#statusAttempt++, 5000) };
     }
   }
 }

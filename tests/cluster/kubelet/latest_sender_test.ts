@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { LatestSender } from "./latest_sender.ts";
+
+Deno.test("latest sender: a report made as a send completes is sent, however the microtasks fall", async () => {
+  // For each delay (in microtask turns) after a send resolves, report once more: that report must be sent.
+  for (let turns = 0; turns < 8; turns++) {
+    let state = 0;
+    const sent: number[] = [];
+    let release!: () => void;
+    const sender = new LatestSender(async () => {
+      const value = state;
+      await new Promise<void>((r) => release = r);
+      sent.push(value);
+      return "sent";
+    });
+    state = 1;
+    sender.report();
+    await new Promise((r) => setTimeout(r, 0));
+    release();
+    for (let i = 0; i < turns; i++) await undefined;
+    state = 2;
+    sender.report();
+    for (let i = 0; i < 50 && sent.at(-1) !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 0));
+      release?.();
+    }
+    await sender.idle();
+    assert.equal(sent.at(-1), 2, `report ${turns} microtasks after a send ended was lost: sent ${sent}`);
+  }
+});
+
+Deno.test("latest sender: reports during a send coalesce into one more send of the latest state", async () => {
+  let state = 0;
+  const sent: number[] = [];
+  let release!: () => void;
+  const sender = new LatestSender(async () => {
+    const value = state;
+    await new Promise<void>((r) => release = r);
+    sent.push(value);
+    return "sent";
+  });
+  state = 1;
+  sender.report();
+  await new Promise((r) => setTimeout(r, 0));
+  for (state = 2; state <= 5; state++) sender.report();
+  state = 5;
+  release();
+  await new Promise((r) => setTimeout(r, 0));
+  release();
+  await sender.idle();
+  assert.deepEqual(sent, [1, 5]);
+});
+
+Deno.test("latest sender: a failed send is retried; stop ends sending", async () => {
+  const outcomes: Array<"sent" | "stop" | { retryAfterMs: number } | Error> = [
+    new Error("unreachable"),
+    { retryAfterMs: 1 },
+    "stop",
+  ];
+  let calls = 0;
+  const sender = new LatestSender(() => {
+    calls++;
+    const o = outcomes.shift()!;
+    return o instanceof Error ? Promise.reject(o) : Promise.resolve(o);
+  }, { errorRetryMs: 1 });
+  sender.report();
+  await sender.idle();
+  assert.equal(calls, 3);
+  assert.equal(sender.stopped, true);
+  sender.report();
+  await sender.idle();
+  assert.equal(calls, 3, "no send after stop");
+});
