@@ -102,9 +102,13 @@ export const DEADLINE_FIRST_STAGE_MS = 1000;
  *
  * On Deno's real clock the first `firstStageMs` are timed by `AbortSignal.timeout`, and a runtime
  * timer is set only for a deadline still pending after them. The first `setTimeout` of a Deno process
- * loads Deno's Node timers (5-8 ms, a tenth of a program that makes one request), which a request
- * answered within the first stage then never pays. Its `unref` unrefs the second stage's timer. Any
- * other clock, or runtime, is `clock.setTimer`.
+ * loads Deno's Node timers (5-12 ms, a tenth of a program that makes one request), which a request
+ * answered within the first stage then never pays. Such a deadline has no `unref`: Deno keeps a process
+ * alive while an `AbortSignal.timeout` has a listener, as it does for a timer, and offers no way to unref
+ * it, so a deadline left to run out would hold the process open until its first stage ends (a program
+ * of one request exited a second late that way). A caller that needs no deadline must cancel it; cancel
+ * removes the listener, which releases the process at once. Any other clock, or runtime, is
+ * `clock.setTimer` (with its timer's `unref`).
  *
  * @param clock The clock of the deadline.
  * @param fn What to run when it passes.
@@ -124,20 +128,18 @@ export function setDeadline(
   }
   const first = Math.min(Math.max(0, ms), firstStageMs);
   let live = true;
-  let unref = false;
   let second: Timer | undefined;
   const fire = () => {
     if (!live) return;
     live = false;
     fn();
   };
-  // Deno's AbortSignal.timeout keeps no process alive; the second stage's timer does until unref'd.
+  // While it has this listener, the signal keeps a Deno process alive (and cannot be unref'd).
   const signal = AbortSignal.timeout(first);
   const onFirst = () => {
     if (!live) return;
     if (ms - first <= 0) return fire();
     second = clock.setTimer(fire, ms - first);
-    if (unref) second.unref?.();
   };
   signal.addEventListener("abort", onFirst, { once: true });
   return {
@@ -147,10 +149,6 @@ export function setDeadline(
       signal.removeEventListener("abort", onFirst);
       second?.cancel();
       return was;
-    },
-    unref(): void {
-      unref = true;
-      second?.unref?.();
     },
   };
 }

@@ -7,10 +7,10 @@
  * entries at the head); the one timer is set for the head's due time and, when it fires, fires what
  * is due and is set again for the next live entry. The timer is set with `setDeadline` (on Deno's real
  * clock a request answered within a second then sets no runtime timer, so a program of a few requests
- * never loads Deno's Node timers). When the queue empties the timer is cancelled, unless it can be
- * unref'd (the real clock's timers): then it is unref'd (it never keeps a process alive) and left to
- * run out, so requests one after the other do not set and clear a timer each; when it fires with
- * nothing pending it is not set again.
+ * never loads Deno's Node timers; that timer cannot be unref'd). When the queue empties the timer is
+ * cancelled, unless it can be unref'd (the runtime timers of Node and Bun): then it is unref'd (it never
+ * keeps a process alive) and left to run out, so requests one after the other do not set and clear a
+ * timer each; when it fires with nothing pending it is not set again.
  *
  * Internal (not a published entry point): `rest/request.ts` is its user, and
  * `_internal/deadline_queue_test.ts` shows its use.
@@ -95,7 +95,8 @@ export class DeadlineQueue {
 
   #arm(wait: number): void {
     // setDeadline: on Deno's real clock its first second sets no runtime timer, which a program of a
-    // request or two then never loads. Unref'd, the timer can linger between requests.
+    // request or two then never loads; that timer has no unref, so an empty queue cancels it. Unref'd
+    // (other clocks and runtimes), the timer can linger between requests.
     const timer = setDeadline(this.#clock, () => this.#fire(), Math.max(0, wait));
     timer.unref?.();
     this.#timer = timer;

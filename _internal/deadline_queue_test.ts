@@ -124,3 +124,24 @@ Deno.test("deadline queue: with unref-able timers, deadlines one after the other
   await clock.advance(5000);
   assert.equal(clock.waiters(), 0);
 });
+
+Deno.test("deadline queue on the real clock: an emptied queue does not keep a Deno process alive", async () => {
+  // A program that adds and cancels one deadline of two minutes exits at once: before the fix the
+  // first stage's AbortSignal.timeout kept it alive for a second, and every one-request program with it.
+  const program = `
+    import { deadlineQueue } from ${JSON.stringify(new URL("./deadline_queue.ts", import.meta.url).href)};
+    import { REAL_CLOCK } from ${JSON.stringify(new URL("./clock.ts", import.meta.url).href)};
+    const t0 = performance.now();
+    deadlineQueue(REAL_CLOCK, 120_000).add(() => {}).cancel();
+    globalThis.addEventListener("unload", () => console.log(Math.round(performance.now() - t0)));
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-config", program],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.success, true, new TextDecoder().decode(out.stderr));
+  const livedMs = Number(new TextDecoder().decode(out.stdout).trim());
+  // Exiting takes a few ms; a lingering first stage holds the process for a whole second.
+  assert.ok(livedMs < 900, `the process lived ${livedMs} ms after the deadline was cancelled`);
+});
