@@ -922,3 +922,14 @@ Deno.test("url: a changed host in the configuration is used by the next request"
     "https://other.test:7443/prefix/api/v1/pods",
   ]);
 });
+
+Deno.test("a RestConfig built by hand for a plain http server keeps and sends what the caller put in it", async () => {
+  // Only a kubeconfig with a plain http server loses its credentials (restConfigFromKubeConfig); a
+  // configuration the caller builds is the caller's choice, as client-go's rest.Config.
+  const t = fakeTransport(ok);
+  await client(t, testConfig({ host: "http://127.0.0.1:8080", bearerToken: "hand-token" })).get()
+    .resource("pods").do();
+  assert.equal(t.calls.length, 1);
+  assert.equal(t.calls[0].url.protocol, "http:");
+  assert.deepEqual(headerValues(t.calls[0], "authorization"), ["Bearer hand-token"]);
+});
