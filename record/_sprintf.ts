@@ -91,13 +91,17 @@ function formatOne(verb: string, flags: string, precision: number | undefined, v
 }
 
 /**
- * Formats like Go's `fmt.Sprintf`.
+ * Formats like Go's `fmt.Sprintf`. Internal: users meet it through `recorder.eventf`, whose message
+ * it formats.
  *
  * @example
  * ```ts
- * import { sprintf } from "./_sprintf.ts";
+ * import { newEventBroadcaster } from "@kubeweb/client/record";
  *
- * console.log(sprintf("Scaled %s to %d replicas", "web", 3)); // "Scaled web to 3 replicas"
+ * const recorder = newEventBroadcaster().newRecorder({ component: "my-controller" });
+ * const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "default" } };
+ * // The event's message: "Scaled web to 3 replicas"
+ * recorder.eventf(pod, "Normal", "Scaled", "Scaled %s to %d replicas", "web", 3);
  * ```
  */
 export function sprintf(format: string, ...args: unknown[]): string {

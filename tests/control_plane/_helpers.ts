@@ -63,7 +63,7 @@ export function waitFor<T>(
 
 /** What a pod looked like, in one line: where it was bound, its phase, conditions and container states. */
 // deno-lint-ignore no-explicit-any
-export function describePod(p: any): string {
+function describePod(p: any): string {
   if (!p) return "never read";
   const st = p.status ?? {};
   // deno-lint-ignore no-explicit-any

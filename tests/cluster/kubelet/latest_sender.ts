@@ -1,28 +1,32 @@
 /**
  * Sends the latest version of something (a pod's status) one send at a time: reports made while a send
- * is in flight coalesce into one more send afterwards, and no report is ever left unsent.
+ * is in flight coalesce into one more send afterwards, and no report is ever left unsent. Failed sends
+ * are retried with an exponential back-off.
  *
  * @module
  */
 
-/** What a send decided: `retryAfterMs` sends again after that delay; `stop` ends sending for good. */
-export type SendOutcome = "sent" | { retryAfterMs: number } | "stop";
+/** What a send decided: `retry` sends again after the back-off; `stop` ends sending for good. */
+export type SendOutcome = "sent" | "retry" | "stop";
+
+/** Options of {@linkcode LatestSender}. */
+export interface LatestSenderOptions {
+  /** The first retry delay and its cap, in ms (default 500 and 5000); a send that throws is retried too. */
+  backoff?: { initialMs: number; maxMs: number };
+}
 
 /** One send at a time of whatever is latest when the send starts. */
 export class LatestSender {
   #send: () => Promise<SendOutcome>;
+  #backoff: { initialMs: number; maxMs: number };
   #dirty = false;
   #stopped = false;
   #loop?: Promise<void>;
-  #errorRetryMs: number;
 
-  /**
-   * `send` reads the latest state itself when it is called; a send that throws is retried after
-   * `errorRetryMs` (default 1000).
-   */
-  constructor(send: () => Promise<SendOutcome>, options: { errorRetryMs?: number } = {}) {
+  /** `send` reads the latest state itself when it is called. */
+  constructor(send: () => Promise<SendOutcome>, options: LatestSenderOptions = {}) {
     this.#send = send;
-    this.#errorRetryMs = options.errorRetryMs ?? 1000;
+    this.#backoff = options.backoff ?? { initialMs: 500, maxMs: 5000 };
   }
 
   /** Asks for a send of the latest state (now, or after the one in flight). */
@@ -53,18 +57,21 @@ export class LatestSender {
     try {
       // The loop is here, not in a function awaited here: an await between its end and the finally would
       // reopen the gap.
+      let failures = 0;
       while (this.#dirty && !this.#stopped) {
         this.#dirty = false;
         let outcome: SendOutcome;
         try {
           outcome = await this.#send();
         } catch {
-          outcome = { retryAfterMs: this.#errorRetryMs };
+          outcome = "retry";
         }
         if (outcome === "stop") this.#stopped = true;
-        else if (outcome !== "sent") {
+        else if (outcome === "sent") failures = 0;
+        else {
           this.#dirty = true;
-          await new Promise((r) => setTimeout(r, outcome.retryAfterMs));
+          const { initialMs, maxMs } = this.#backoff;
+          await new Promise((r) => setTimeout(r, Math.min(initialMs * 2 ** failures++, maxMs)));
         }
       }
     } finally {

@@ -56,18 +56,14 @@ Deno.test("latest sender: reports during a send coalesce into one more send of t
   assert.deepEqual(sent, [1, 5]);
 });
 
-Deno.test("latest sender: a failed send is retried; stop ends sending", async () => {
-  const outcomes: Array<"sent" | "stop" | { retryAfterMs: number } | Error> = [
-    new Error("unreachable"),
-    { retryAfterMs: 1 },
-    "stop",
-  ];
+Deno.test("latest sender: a failed or throwing send is retried; stop ends sending", async () => {
+  const outcomes: Array<"sent" | "stop" | "retry" | Error> = [new Error("unreachable"), "retry", "stop"];
   let calls = 0;
   const sender = new LatestSender(() => {
     calls++;
     const o = outcomes.shift()!;
     return o instanceof Error ? Promise.reject(o) : Promise.resolve(o);
-  }, { errorRetryMs: 1 });
+  }, { backoff: { initialMs: 1, maxMs: 2 } });
   sender.report();
   await sender.idle();
   assert.equal(calls, 3);

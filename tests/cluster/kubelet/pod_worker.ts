@@ -70,7 +70,6 @@ export class PodWorker {
   #wakeSleepers = new Set<() => void>();
   #done: Promise<void>;
   #status = new LatestSender(() => this.#sendStatus());
-  #statusAttempt = 0;
   #gone = false;
   #finished = false;
 
@@ -337,7 +336,6 @@ export class PodWorker {
         { metadata: { uid: this.uid }, status },
       );
       this.#conditions = status.conditions;
-      this.#statusAttempt = 0;
       return "sent";
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
@@ -350,7 +348,7 @@ export class PodWorker {
         return "sent";
       }
       this.#o.log(`pod ${this.#key}: status update failed (retrying): ${(e as Error).message}`);
-      return { retryAfterMs: Math.min(500 * 2 ** this.#statusAttempt++, 5000) };
+      return "retry";
     }
   }
 }
