@@ -107,7 +107,9 @@ export const DEADLINE_FIRST_STAGE_MS = 1000;
  * alive while an `AbortSignal.timeout` has a listener, as it does for a timer, and offers no way to unref
  * it, so a deadline left to run out would hold the process open until its first stage ends (a program
  * of one request exited a second late that way). A caller that needs no deadline must cancel it; cancel
- * removes the listener, which releases the process at once. Any other clock, or runtime, is
+ * removes the listener, which releases the process at once. Deadlines set while a first stage is
+ * pending and due in time share its signal (a deadline whose shared stage ends early times the rest
+ * with a runtime timer). Any other clock, or runtime, is
  * `clock.setTimer` (with its timer's `unref`).
  *
  * @param clock The clock of the deadline.
@@ -127,6 +129,7 @@ export function setDeadline(
     return clock.setTimer(fn, ms);
   }
   const first = Math.min(Math.max(0, ms), firstStageMs);
+  const start = performance.now();
   let live = true;
   let second: Timer | undefined;
   const fire = () => {
@@ -135,22 +138,46 @@ export function setDeadline(
     fn();
   };
   // While it has this listener, the signal keeps a Deno process alive (and cannot be unref'd).
-  const signal = AbortSignal.timeout(first);
+  const stage = firstStage(start, first);
   const onFirst = () => {
     if (!live) return;
-    if (ms - first <= 0) return fire();
-    second = clock.setTimer(fire, ms - first);
+    // A shared stage may end before this deadline's own first stage would have: time the rest.
+    const left = start + ms - Math.max(performance.now(), stage.due);
+    if (left <= 0) return fire();
+    second = clock.setTimer(fire, left);
   };
-  signal.addEventListener("abort", onFirst, { once: true });
+  stage.signal.addEventListener("abort", onFirst, { once: true });
   return {
     cancel(): boolean {
       const was = live;
       live = false;
-      signal.removeEventListener("abort", onFirst);
+      stage.signal.removeEventListener("abort", onFirst);
       second?.cancel();
       return was;
     },
   };
+}
+
+/** A first stage of {@linkcode setDeadline}: a timeout signal and when it is due (`performance.now()`). */
+interface FirstStage {
+  signal: AbortSignal;
+  due: number;
+}
+
+/** The newest first stage, shared by the deadlines set before it is due. */
+let sharedStage: FirstStage | undefined;
+
+/**
+ * A timeout signal due no later than `first` ms after `now`: the newest one while it is pending and
+ * due in time, else a new one. Deadlines set one after the other (sequential requests, each cancelling
+ * its deadline when answered) so share one signal a stage instead of making one each: every
+ * `AbortSignal.timeout` fires in the end, listened to or not, and a fired one makes a `DOMException`
+ * with a stack (a sequential GET paid that, and a runtime timer's bookkeeping, for each request).
+ */
+function firstStage(now: number, first: number): FirstStage {
+  const s = sharedStage;
+  if (s !== undefined && !s.signal.aborted && s.due <= now + first) return s;
+  return sharedStage = { signal: AbortSignal.timeout(first), due: now + first };
 }
 
 const MONOTONIC_ORIGIN = performance.timeOrigin;

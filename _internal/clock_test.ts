@@ -160,3 +160,45 @@ Deno.test("setDeadline on Deno's real clock offers no unref: its first stage can
   assert.equal(t.unref, undefined);
   t.cancel();
 });
+
+Deno.test("setDeadline on Deno's real clock: deadlines one after the other share one first-stage signal, each firing at its own time", async () => {
+  const timeout = AbortSignal.timeout;
+  let made = 0;
+  AbortSignal.timeout = (ms: number) => {
+    made++;
+    return timeout.call(AbortSignal, ms);
+  };
+  try {
+    // Sequential requests: each sets its deadline and cancels it when answered.
+    for (let i = 0; i < 100; i++) assert.equal(setDeadline(REAL_CLOCK, () => {}, 60_000, 40).cancel(), true);
+    assert.equal(made, 1, "one signal for the hundred");
+    // Set 20 ms into a pending stage due at 40 ms, a 30 ms deadline shares it and times its last 10 ms.
+    const times: Record<string, number> = {};
+    const t0 = performance.now();
+    const early = setDeadline(REAL_CLOCK, () => times.early = performance.now() - t0, 60_000, 40);
+    await new Promise((r) => setTimeout(r, 20));
+    const setAt = performance.now() - t0;
+    await new Promise<void>((resolve) =>
+      setDeadline(
+        REAL_CLOCK,
+        () => {
+          times.shared = performance.now() - t0;
+          resolve();
+        },
+        30,
+        40,
+      )
+    );
+    assert.equal(made <= 2, true, `signals made: ${made}`);
+    assert.ok(times.shared - setAt >= 29, `fired ${times.shared - setAt} ms after it was set, not 30`);
+    assert.equal(times.early, undefined, "the 60 s deadline has not fired");
+    early.cancel();
+    // A deadline due before the pending stage ends gets a signal of its own.
+    const before = made;
+    const own = setDeadline(REAL_CLOCK, () => {}, 5, 40);
+    assert.equal(made, before + 1);
+    own.cancel();
+  } finally {
+    AbortSignal.timeout = timeout;
+  }
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "./clock.ts";
-import { DeadlineQueue, deadlineQueue } from "./deadline_queue.ts";
+import { FakeClock, REAL_CLOCK } from "./clock.ts";
+import { COLD_DEADLINES, DeadlineQueue, deadlineQueue } from "./deadline_queue.ts";
 
 Deno.test("deadline queue: each deadline fires exactly ms after it was added, with one timer for all", async () => {
   const clock = new FakeClock(0);
@@ -132,16 +132,58 @@ Deno.test("deadline queue on the real clock: an emptied queue does not keep a De
     import { deadlineQueue } from ${JSON.stringify(new URL("./deadline_queue.ts", import.meta.url).href)};
     import { REAL_CLOCK } from ${JSON.stringify(new URL("./clock.ts", import.meta.url).href)};
     const t0 = performance.now();
-    deadlineQueue(REAL_CLOCK, 120_000).add(() => {}).cancel();
+    const q = deadlineQueue(REAL_CLOCK, 120_000);
+    const n = Number(Deno.args[0]);
+    for (let i = 0; i < n; i++) q.add(() => {}).cancel();
     globalThis.addEventListener("unload", () => console.log(Math.round(performance.now() - t0)));
   `;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--no-config", program],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.success, true, new TextDecoder().decode(out.stderr));
-  const livedMs = Number(new TextDecoder().decode(out.stdout).trim());
-  // Exiting takes a few ms; a lingering first stage holds the process for a whole second.
-  assert.ok(livedMs < 900, `the process lived ${livedMs} ms after the deadline was cancelled`);
+  // One deadline (its first stage), and a program past the cold deadlines (its runtime timer lingers).
+  for (const n of [1, COLD_DEADLINES + 10]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--no-config", program, String(n)],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.success, true, new TextDecoder().decode(out.stderr));
+    const livedMs = Number(new TextDecoder().decode(out.stdout).trim());
+    // Exiting takes a few ms; a lingering first stage or a ref'd timer holds the process far longer.
+    assert.ok(
+      livedMs < 900,
+      `after ${n} deadlines the process lived ${livedMs} ms after the last was cancelled`,
+    );
+  }
+});
+
+Deno.test("deadline queue on the real clock: past its cold deadlines, deadlines one after the other set one runtime timer", async () => {
+  const q = new DeadlineQueue(REAL_CLOCK, 60);
+  const [set, clear] = [globalThis.setTimeout, globalThis.clearTimeout];
+  const counts = { set: 0, cleared: 0 };
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    counts.set++;
+    return set(...args);
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((id?: number) => {
+    counts.cleared++;
+    return clear(id);
+  }) as typeof clearTimeout;
+  try {
+    // A program's first requests: their deadlines set no runtime timer.
+    for (let i = 0; i < COLD_DEADLINES; i++) q.add(() => {}).cancel();
+    assert.deepEqual(counts, { set: 0, cleared: 0 });
+    // A program that keeps making requests: one runtime timer for all, left to run out.
+    for (let i = 0; i < 100; i++) q.add(() => {}).cancel();
+    assert.deepEqual(counts, { set: 1, cleared: 0 });
+  } finally {
+    [globalThis.setTimeout, globalThis.clearTimeout] = [set, clear];
+  }
+  // A pending one still fires on time, from that timer set again. (The unref'd timer does not keep
+  // the process alive: a request in flight does, here a ref'd timer.)
+  const alive = setTimeout(() => {}, 1000);
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => q.add(resolve));
+  assert.ok(performance.now() - t0 >= 59);
+  // Nothing pending when the timer runs out: it is not set again (the test ends with no timer left).
+  await new Promise((r) => setTimeout(r, 80));
+  clearTimeout(alive);
+  assert.equal(q.size, 0);
 });
