@@ -13,6 +13,9 @@
  * as the typed factory builds it), `metadata` and `metadata-stripped` (the metadata factory's informer,
  * without and with `transformStripManagedFields`), `client-node` (@kubernetes/client-node's informer).
  *
+ * Every contestant but the bound is timed to its handler's last add (seen as it happens, with no
+ * timer running during the sync: {@linkcode addsThenSynced}).
+ *
  * Run: `deno run -A --v8-flags=--expose-gc bench/_heap_child.ts <contestant> '<BenchTarget JSON>'`
  *
  * @module
@@ -24,6 +27,7 @@ import { transformStripManagedFields } from "../cache/transform.ts";
 import { newMetadataClient } from "../metadata/metadata_client.ts";
 import type { RestConfig } from "../rest/rest_config.ts";
 import type { BenchTarget } from "./_target.ts";
+import { addsThenSynced } from "../tests/cache/_informer_sync_lib.ts";
 
 const [mode, targetJson] = Deno.args;
 const t = JSON.parse(targetJson) as BenchTarget;
@@ -43,10 +47,6 @@ const config: RestConfig = {
   keyPem: t.keyPem,
   qps: -1,
 };
-
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((r) => setTimeout(r, 1));
-}
 
 let cached: (() => number) | undefined;
 /** Stops the contestant, so that what it holds can be dropped. */
@@ -72,12 +72,12 @@ if (mode === "bound") {
 } else if (mode === "kubeweb") {
   const factory = newSharedInformerFactory(newClientset(config), 0, { namespace: t.namespace });
   const informer = factory.core().v1().configMaps().informer();
-  let adds = 0;
-  informer.addEventHandler({ onAdd: () => void adds++ });
+  const counted = addsThenSynced(t.count, informer.hasSynced);
+  informer.addEventHandler({ onAdd: counted.onAdd });
   before = heapUsed();
   const t0 = performance.now();
   factory.start(controller.signal);
-  await until(() => informer.hasSynced() && adds === t.count);
+  await counted.done;
   ms = performance.now() - t0;
   cached = () => informer.getStore().list().length;
   stop = async () => {
@@ -91,12 +91,12 @@ if (mode === "bound") {
     transform: mode === "metadata-stripped" ? transformStripManagedFields() : undefined,
   });
   const informer = factory.forResource({ group: "", version: "v1", resource: "configmaps" }).informer();
-  let adds = 0;
-  informer.addEventHandler({ onAdd: () => void adds++ });
+  const counted = addsThenSynced(t.count, informer.hasSynced);
+  informer.addEventHandler({ onAdd: counted.onAdd });
   before = heapUsed();
   const t0 = performance.now();
   factory.start(controller.signal);
-  await until(() => informer.hasSynced() && adds === t.count);
+  await counted.done;
   ms = performance.now() - t0;
   cached = () => informer.getStore().list().length;
   stop = async () => {
@@ -114,12 +114,12 @@ if (mode === "bound") {
     `/api/v1/namespaces/${t.namespace}/configmaps`,
     () => core.listNamespacedConfigMap({ namespace: t.namespace, resourceVersion: "0" }),
   );
-  let adds = 0;
-  informer.on("add", () => void adds++);
+  const counted = addsThenSynced(t.count, () => true);
+  informer.on("add", counted.onAdd);
   before = heapUsed();
   const t0 = performance.now();
   await informer.start();
-  await until(() => adds === t.count);
+  await counted.done;
   ms = performance.now() - t0;
   cached = () => informer.list(t.namespace).length;
   // Its cache stays referenced after stop() (its watch's timer holds the ListWatch), so dropping
