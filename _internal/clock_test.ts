@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock, MONOTONIC_CLOCK, REAL_CLOCK, setDeadline } from "./clock.ts";
+import { countingTimers } from "./_timer_counts_test.ts";
 import { abortable, deadline, DeadlineError, delay, linkSignals } from "./async.ts";
 import { parseYaml } from "./deps.ts";
 
@@ -80,26 +81,6 @@ Deno.test("REAL_CLOCK sleeps and reads the wall clock", async () => {
 Deno.test("the YAML dependency is reachable through the one import file", () => {
   assert.deepEqual(parseYaml("a: [1, 2]\n"), { a: [1, 2] });
 });
-
-/** Counts the calls of the global setTimeout and clearTimeout while `run` runs. */
-async function countingTimers(run: () => Promise<void> | void): Promise<{ set: number; cleared: number }> {
-  const [set, clear] = [globalThis.setTimeout, globalThis.clearTimeout];
-  const counts = { set: 0, cleared: 0 };
-  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
-    counts.set++;
-    return set(...args);
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((id?: number) => {
-    counts.cleared++;
-    return clear(id);
-  }) as typeof clearTimeout;
-  try {
-    await run();
-  } finally {
-    [globalThis.setTimeout, globalThis.clearTimeout] = [set, clear];
-  }
-  return counts;
-}
 
 Deno.test("setDeadline on a fake clock is the clock's timer", async () => {
   const clock = new FakeClock(0);

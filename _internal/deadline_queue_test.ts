@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock, REAL_CLOCK } from "./clock.ts";
 import { COLD_DEADLINES, DeadlineQueue, deadlineQueue } from "./deadline_queue.ts";
+import { countingTimers } from "./_timer_counts_test.ts";
 
 Deno.test("deadline queue: each deadline fires exactly ms after it was added, with one timer for all", async () => {
   const clock = new FakeClock(0);
@@ -156,26 +157,16 @@ Deno.test("deadline queue on the real clock: an emptied queue does not keep a De
 
 Deno.test("deadline queue on the real clock: past its cold deadlines, deadlines one after the other set one runtime timer", async () => {
   const q = new DeadlineQueue(REAL_CLOCK, 60);
-  const [set, clear] = [globalThis.setTimeout, globalThis.clearTimeout];
-  const counts = { set: 0, cleared: 0 };
-  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
-    counts.set++;
-    return set(...args);
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((id?: number) => {
-    counts.cleared++;
-    return clear(id);
-  }) as typeof clearTimeout;
-  try {
-    // A program's first requests: their deadlines set no runtime timer.
+  // A program's first requests: their deadlines set no runtime timer.
+  const cold = await countingTimers(() => {
     for (let i = 0; i < COLD_DEADLINES; i++) q.add(() => {}).cancel();
-    assert.deepEqual(counts, { set: 0, cleared: 0 });
-    // A program that keeps making requests: one runtime timer for all, left to run out.
+  });
+  assert.deepEqual(cold, { set: 0, cleared: 0 });
+  // A program that keeps making requests: one runtime timer for all, left to run out.
+  const hot = await countingTimers(() => {
     for (let i = 0; i < 100; i++) q.add(() => {}).cancel();
-    assert.deepEqual(counts, { set: 1, cleared: 0 });
-  } finally {
-    [globalThis.setTimeout, globalThis.clearTimeout] = [set, clear];
-  }
+  });
+  assert.deepEqual(hot, { set: 1, cleared: 0 });
   // A pending one still fires on time, from that timer set again. (The unref'd timer does not keep
   // the process alive: a request in flight does, here a ref'd timer.)
   const alive = setTimeout(() => {}, 1000);
