@@ -15,8 +15,9 @@
  *
  * Every contestant but the bound is timed to its handler's last add, seen as it happens (kubeweb's
  * `hasSynced()` is checked there): no timer runs during the sync (polling every millisecond slowed the
- * list read it timed by about 5 %). The counting closures live in this module: a counter imported from
- * another module kept the stopped informer reachable (its heap was never released).
+ * list read it timed by about 5 %). Each contestant counts with closures of its own block here: with
+ * the counter of `tests/cache/_informer_sync_lib.ts` (a function returning its closures), the stopped
+ * informer stayed reachable and its heap read as never released; why was not found.
  *
  * Run: `deno run -A --v8-flags=--expose-gc bench/_heap_child.ts <contestant> '<BenchTarget JSON>'`
  *

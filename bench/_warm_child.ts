@@ -1,7 +1,6 @@
 /**
  * Child process of the bench's warm sync row: one contestant, kept warm in its own process. Each line
- * `sync` on stdin runs one sync and prints one JSON line `{ "ms": ..., "listMs": ... }` (the list call's
- * share, where the contestant tells it); end of input ends it.
+ * `sync` on stdin runs one sync and prints one JSON line `{ "ms": ... }`; end of input ends it.
  *
  * Each contestant has a process of its own so that what one keeps does not weigh on another:
  * client-node's informer cannot be dropped (see `_heap_child.ts`), so a shared process grew by ~40 MB
@@ -20,7 +19,7 @@ if (!["bound", "kubeweb", "client-node"].includes(mode)) throw new Error(`unknow
 const get = lib.adminFetch(t);
 const cs = mode === "kubeweb" ? await lib.kubewebClientset(t) : undefined;
 
-async function once(): Promise<{ ms: number; listMs?: number }> {
+async function once(): Promise<{ ms: number }> {
   if (mode === "bound") {
     const t0 = performance.now();
     const { items } = await lib.boundList(get, t.namespace);
@@ -31,7 +30,7 @@ async function once(): Promise<{ ms: number; listMs?: number }> {
   const synced = mode === "kubeweb" ? await lib.kubewebSync(cs!, t) : await lib.clientNodeSync(t);
   if (synced.cached() !== t.count) throw new Error(`${mode}: ${synced.cached()} of ${t.count} cached`);
   await synced.stop();
-  return { ms: synced.ms, listMs: synced.listMs };
+  return { ms: synced.ms };
 }
 
 const encoder = new TextEncoder();

@@ -92,37 +92,10 @@ export interface Synced {
 }
 
 /**
- * Counts a handler's adds and resolves `done` once `count` have arrived and `synced()` holds, checked at
- * each add: no timer runs while the sync is measured (polling `hasSynced` every millisecond slowed the
- * list read it timed by about 5 %, as the bound runs without one). `hasSynced` turns true as the queue
- * hands out the last object of the list, before the handler gets it, so at the last add it holds; if it
- * did not, `done` would wait for it on a 1 ms poll.
- */
-export function addsThenSynced(count: number, synced: () => boolean): {
-  onAdd(): void;
-  adds(): number;
-  done: Promise<void>;
-} {
-  let adds = 0;
-  let resolve!: () => void;
-  const done = new Promise<void>((r) => resolve = r);
-  return {
-    onAdd() {
-      if (++adds !== count) return;
-      if (synced()) return resolve();
-      void (async () => {
-        while (!synced()) await new Promise((r) => setTimeout(r, 1));
-        resolve();
-      })();
-    },
-    adds: () => adds,
-    done,
-  };
-}
-
-/**
  * kubeweb's informer as the factory builds it (namespace index, default in-order queue), with one
- * handler, started and timed to `hasSynced()` (seen at the handler's last add: {@linkcode addsThenSynced}).
+ * handler, started and timed to its handler's last add, where `hasSynced()` must hold (it turns true as
+ * the queue hands out the list's last object, before the handler gets it). No timer runs while the sync
+ * is measured: polling `hasSynced` every millisecond slowed the list read it timed by about 5 %.
  */
 export async function kubewebSync(cs: Clientset, t: SyncTarget): Promise<Synced> {
   const inner = listWatchFromClient<KubeObject>(cs.coreV1().configMaps(t.namespace));
@@ -139,13 +112,16 @@ export async function kubewebSync(cs: Clientset, t: SyncTarget): Promise<Synced>
   const informer: SharedIndexInformer<KubeObject> = newSharedIndexInformer<KubeObject>(lw, {
     indexers: { [NAMESPACE_INDEX]: metaNamespaceIndexFunc },
   });
-  const counted = addsThenSynced(t.count, informer.hasSynced);
-  informer.addEventHandler({ onAdd: counted.onAdd });
+  let adds = 0;
+  let all!: () => void;
+  const synced = new Promise<void>((r) => all = r);
+  informer.addEventHandler({ onAdd: () => void (++adds === t.count && all()) });
   const controller = new AbortController();
   const t0 = performance.now();
   const done = informer.run(controller.signal);
-  await counted.done;
+  await synced;
   const ms = performance.now() - t0;
+  if (!informer.hasSynced()) throw new Error("kubeweb: not synced at the handler's last add");
   if (informer.getStore().list().length !== t.count) throw new Error("kubeweb: incomplete cache");
   return {
     ms,
@@ -154,7 +130,7 @@ export async function kubewebSync(cs: Clientset, t: SyncTarget): Promise<Synced>
     stop: async () => {
       controller.abort();
       await done;
-      if (counted.adds() < t.count) throw new Error(`kubeweb: the handler got ${counted.adds()} adds`);
+      if (adds < t.count) throw new Error(`kubeweb: the handler got ${adds} adds`);
     },
   };
 }
