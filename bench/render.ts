@@ -7,7 +7,15 @@
  */
 import { type BenchResults, goalMet, type Row } from "./_results.ts";
 
-const ORDER = ["kubeweb", "metadata", "metadata-stripped", "kubeweb+kubeconfig", "client-node", "client-go"];
+const ORDER = [
+  "ceiling",
+  "kubeweb",
+  "metadata",
+  "metadata-stripped",
+  "kubeweb+kubeconfig",
+  "client-node",
+  "client-go",
+];
 
 function fmt(v: number, unit: string): string {
   if (!Number.isFinite(v)) return "–";
@@ -92,6 +100,7 @@ export function chartSvg(results: BenchResults): string {
     !r.id.startsWith("workqueue") && !r.id.startsWith("decode-memory") && r.id !== "bundle"
   );
   const colors: Record<string, string> = {
+    ceiling: "#9ca3af",
     kubeweb: "#2563eb",
     metadata: "#60a5fa",
     "metadata-stripped": "#93c5fd",
