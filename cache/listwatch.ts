@@ -94,8 +94,8 @@ export interface ListWatchRequest {
   params(options: object | undefined): ListWatchRequest;
   /** Sets the abort signal. */
   signal(signal: AbortSignal | undefined): ListWatchRequest;
-  /** Sends the request; the result's body is parsed by `into`. */
-  do(): Promise<{ into<R>(): R }>;
+  /** Sends the request and decodes its JSON answer (a list as it arrives). */
+  into<R>(): Promise<R>;
   /** Starts a watch (sets watch=true). */
   watch<R>(): Promise<AsyncIterable<WatchEvent<R>> & { stop(): void }>;
 }
@@ -142,9 +142,8 @@ export function newListWatchFromRestClient<T>(
   const { resource, namespace } = options;
   return {
     async list(opts: ListOptions, signal: AbortSignal): Promise<KubeList<T>> {
-      const result = await client.get().namespace(namespace).resource(resource).params(prepare(opts, options))
-        .signal(signal).do();
-      return result.into<KubeList<T>>();
+      return await client.get().namespace(namespace).resource(resource).params(prepare(opts, options))
+        .signal(signal).into<KubeList<T>>();
     },
     watch(opts: ListOptions, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>> & { stop(): void }> {
       return client.get().namespace(namespace).resource(resource).params(prepare(opts, options)).signal(

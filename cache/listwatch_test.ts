@@ -80,9 +80,9 @@ Deno.test("newListWatchFromRestClient: GET on resource and namespace with params
       log.push(`signal(${s instanceof AbortSignal})`);
       return this;
     }
-    do(): Promise<{ into<R>(): R }> {
-      log.push("do");
-      return Promise.resolve({ into: <R>() => ({ items: [{ metadata: { name: "a" } }] }) as R });
+    into<R>(): Promise<R> {
+      log.push("into");
+      return Promise.resolve({ items: [{ metadata: { name: "a" } }] } as R);
     }
     watch<R>(): Promise<AsyncIterable<WatchEvent<R>> & { stop(): void }> {
       log.push("watch");
@@ -104,7 +104,7 @@ Deno.test("newListWatchFromRestClient: GET on resource and namespace with params
     "resource(pods)",
     'params({"resourceVersion":"0","limit":500,"fieldSelector":"spec.nodeName=n1"})',
     "signal(true)",
-    "do",
+    "into",
     "namespace(default)",
     "resource(pods)",
     'params({"resourceVersion":"7","allowWatchBookmarks":true,"fieldSelector":"spec.nodeName=n1"})',

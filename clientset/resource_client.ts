@@ -294,6 +294,15 @@ export class ResourceClientImpl<
     return (await this.#do(r)).into<R>();
   }
 
+  /** Sends and decodes while the answer arrives (lists: see `Request.into`). */
+  async #streamInto<R>(r: Request): Promise<R> {
+    try {
+      return await r.into<R>();
+    } catch (e) {
+      throw this.#explain(e);
+    }
+  }
+
   /**
    * A 404 that names no object comes from the server's router: the group-version, or the resource
    * in it, is not served at all (a newer API on an older server). Say so.
@@ -322,7 +331,7 @@ export class ResourceClientImpl<
   /** Lists objects (one page when `limit` is set). */
   async list(options: ListOptions = {}): Promise<StoredList<L, T, Namespaced>> {
     const r = listParams(this.#request(this.#rest.get(), options), options);
-    const list = await this.#into<L>(r);
+    const list = await this.#streamInto<L>(r);
     if (this.#decorate !== undefined) {
       list.items = list.items.map((i) => this.#decorate!(i, list));
     } else if (this.info.kind !== "" && Array.isArray(list.items)) {

@@ -180,7 +180,7 @@ class MetadataResource implements NamespaceableMetadataResourceClient {
       this.#request(this.#rest.get(), options, ACCEPT_PARTIAL_OBJECT_METADATA_LIST),
       options,
     );
-    const list = (await r.do()).into<PartialObjectMetadataList>();
+    const list = await r.into<PartialObjectMetadataList>();
     if (list === null || typeof list !== "object" || !Array.isArray(list.items)) {
       throw new TypeError(`The server's list of ${this.#what()} has no items array`);
     }

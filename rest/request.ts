@@ -25,6 +25,8 @@ import { RuntimeCapabilityError, type Transport } from "./runtime/runtime.ts";
 import { type WebSocketConnection, WebSocketHandshakeError } from "./runtime/websocket.ts";
 import type { KubeObject } from "./types.ts";
 import { Result } from "./result.ts";
+import { JsonBodyDecoder } from "./_json_body_decoder.ts";
+import { READ_BUFFER_BYTES } from "./_watch_event_reader.ts";
 import { parseWarningHeader, type WarningHandler } from "./warning_handler.ts";
 import type { Watcher } from "./watcher.ts";
 
@@ -246,6 +248,12 @@ function isTextContentType(contentType: string | null): boolean {
     ct.includes("yaml");
 }
 
+function isJsonContentType(contentType: string | null): boolean {
+  if (contentType === null) return false;
+  const ct = contentType.toLowerCase();
+  return ct.startsWith("application/json") || ct.includes("+json");
+}
+
 function timeoutError(ms: number): DOMException {
   return new DOMException(`The request timed out after ${ms} ms`, "TimeoutError");
 }
@@ -265,7 +273,7 @@ interface Sent {
 
 /**
  * One REST call: set its target with the chainable builder methods, then run it with
- * {@linkcode Request.do}, {@linkcode Request.stream} or {@linkcode Request.watch}.
+ * {@linkcode Request.do}, {@linkcode Request.into}, {@linkcode Request.stream} or {@linkcode Request.watch}.
  *
  * Every attempt waits for the client-side rate limiter (watches excepted). Answers 429 and 5xx that
  * carry `Retry-After` are retried after that many seconds, up to `maxRetries` times; GETs whose
@@ -739,7 +747,11 @@ export class Request {
    */
   async do(): Promise<Result> {
     const warnings: string[] = [];
-    const sent = await this.#send("do", warnings);
+    return await this.#read(await this.#send("do", warnings), warnings);
+  }
+
+  /** Reads the whole answer of a sent request (see {@linkcode Request.do}). */
+  async #read(sent: Sent, warnings: string[]): Promise<Result> {
     try {
       const response = sent.response;
       const body = isTextContentType(response.headers.get("content-type"))
@@ -753,6 +765,78 @@ export class Request {
         method: this.#verb,
         url: sent.url,
       });
+    } finally {
+      sent.dispose();
+    }
+  }
+
+  /**
+   * Sends the request and decodes the JSON answer while it arrives (client-go's `Do(ctx).Into(obj)`).
+   * A list's items are parsed chunk by chunk as the body streams in, so a large list is decoded by
+   * the time its last byte comes and its text is never held whole. The value equals what
+   * `(await request.do()).into()` gives; an answer that is not JSON (YAML, say) is read whole and
+   * parsed as that does.
+   *
+   * @example
+   * ```ts
+   * import type { RESTClient } from "@kubeweb/client/rest";
+   * import type { PodList } from "@kubeweb/client/clientset/core/v1";
+   *
+   * declare const client: RESTClient;
+   * const pods = await client.get().namespace("default").resource("pods").into<PodList>();
+   * console.log(pods.items.length);
+   * ```
+   *
+   * @returns The decoded body.
+   * @throws {ApiError} for a non-2xx answer.
+   * @throws {TransportError} when the connection failed.
+   * @throws {TypeError} when the body is empty.
+   * @throws {SyntaxError} when the body is not JSON.
+   */
+  async into<T>(): Promise<T> {
+    const warnings: string[] = [];
+    const sent = await this.#send("do", warnings);
+    const response = sent.response;
+    if (!isJsonContentType(response.headers.get("content-type")) || response.body === null) {
+      return (await this.#read(sent, warnings)).into<T>();
+    }
+    const decoder = new JsonBodyDecoder();
+    // A byte stream (a fetch body) is read into one reused buffer: no allocation per read.
+    let byob: ReadableStreamBYOBReader | undefined;
+    try {
+      byob = response.body.getReader({ mode: "byob" });
+    } catch {
+      byob = undefined; // Not a byte stream.
+    }
+    const reader = byob ?? response.body.getReader();
+    let buffer = new Uint8Array(byob ? READ_BUFFER_BYTES : 0);
+    try {
+      for (;;) {
+        let r: ReadableStreamReadResult<Uint8Array>;
+        try {
+          if (byob) {
+            const read = await byob.read(buffer);
+            // The read transferred the buffer: the next read reuses its memory.
+            if (read.value !== undefined) buffer = new Uint8Array(read.value.buffer);
+            r = read;
+          } else r = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+        } catch (e) {
+          if (sent.signal.aborted) throw sent.signal.reason;
+          throw new TransportError(baseOf(this.#ctx).host, {
+            cause: connectionCause(e),
+            method: this.#verb,
+            url: sent.url,
+          });
+        }
+        if (r.done) break;
+        decoder.push(r.value!);
+      }
+      const value = decoder.end();
+      if (value === undefined) throw new TypeError(`The response body is empty (status ${response.status})`);
+      return value as T;
+    } catch (e) {
+      await reader.cancel().catch(() => {});
+      throw e;
     } finally {
       sent.dispose();
     }

@@ -321,6 +321,123 @@ Deno.test("do(): a JSON or text answer is read as text (raw() encodes it); other
   }
 });
 
+/** A body that sends `text` in chunks of `size` bytes, one per pull; a byte stream (as a fetch body) when `bytes`. */
+function chunked(text: string, size: number, byteStream = false): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  const pull = (c: ReadableStreamDefaultController<Uint8Array> | ReadableByteStreamController) => {
+    if (at >= bytes.length) {
+      c.close();
+      // A byte stream's pending read of a given buffer ends only when the request is answered.
+      if ("byobRequest" in c) c.byobRequest?.respond(0);
+      return;
+    }
+    c.enqueue(bytes.slice(at, at + size));
+    at += size;
+  };
+  return byteStream
+    ? new ReadableStream({ type: "bytes", pull }) as ReadableStream<Uint8Array>
+    : new ReadableStream<Uint8Array>({ pull });
+}
+
+Deno.test("into(): a JSON answer read in chunks decodes as do().into() does, lists item by item", async () => {
+  const list = {
+    kind: "PodList",
+    apiVersion: "v1",
+    metadata: { resourceVersion: "12" },
+    items: Array.from(
+      { length: 50 },
+      (_, i) => ({ metadata: { name: `p-${i}`, annotations: { a: '"}]ä' } } }),
+    ),
+  };
+  const text = JSON.stringify(list);
+  for (
+    const type of ["application/json", "application/json; charset=utf-8", "application/merge-patch+json"]
+  ) {
+    for (const size of [1, 5, 4096, 100_000]) {
+      for (const byteStream of [false, true]) {
+        const t = fakeTransport(() =>
+          new Response(chunked(text, size, byteStream), { headers: { "content-type": type } })
+        );
+        assert.deepEqual(
+          await client(t).get().resource("pods").into(),
+          list,
+          `${type} in chunks of ${size}${byteStream ? ", a byte stream" : ""}`,
+        );
+      }
+    }
+  }
+  // Other answers are read whole and parsed as do().into() parses them.
+  const yaml = fakeTransport(() =>
+    new Response("kind: Pod", { headers: { "content-type": "application/yaml" } })
+  );
+  await assert.rejects(client(yaml).get().resource("pods").into(), SyntaxError);
+  const plain = fakeTransport(() =>
+    new Response('{"kind":"Pod"}', { headers: { "content-type": "text/plain" } })
+  );
+  assert.deepEqual(await client(plain).get().resource("pods").into(), { kind: "Pod" });
+});
+
+Deno.test("into(): an empty body is a TypeError naming the status; a body that is not JSON a SyntaxError", async () => {
+  const empty = fakeTransport(() => new Response(" \n", { headers: { "content-type": "application/json" } }));
+  await assert.rejects(
+    client(empty).get().resource("pods").into(),
+    (e: unknown) => e instanceof TypeError && /empty \(status 200\)/.test(e.message),
+  );
+  const bad = fakeTransport(() =>
+    new Response(chunked('{"items":[{"a":1} {"b":2}]}', 3), {
+      headers: { "content-type": "application/json" },
+    })
+  );
+  await assert.rejects(client(bad).get().resource("pods").into(), SyntaxError);
+  const cut = fakeTransport(() =>
+    new Response(chunked('{"items":[{"a":1},', 4), { headers: { "content-type": "application/json" } })
+  );
+  await assert.rejects(client(cut).get().resource("pods").into(), SyntaxError);
+  const refused = fakeTransport(() =>
+    json({ kind: "Status", code: 403, reason: "Forbidden", message: "no" }, 403)
+  );
+  await assert.rejects(
+    client(refused).get().resource("pods").into(),
+    (e: unknown) => e instanceof ApiError && e.code === 403,
+  );
+});
+
+Deno.test("into(): a body broken mid-way is a TransportError; the signal and the timeout stop the read", async () => {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const half = (req: { signal: AbortSignal }) =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          controller = c;
+          c.enqueue(new TextEncoder().encode('{"items":[{"a":1},'));
+          req.signal.addEventListener("abort", () => c.error(req.signal.reason));
+        },
+      }),
+      { headers: { "content-type": "application/json" } },
+    );
+  const broken = client(fakeTransport(half)).get().resource("pods").into();
+  await flushTasks();
+  controller.error(new TypeError("connection reset"));
+  await assert.rejects(broken, (e: unknown) => e instanceof TransportError && e.host === "k8s.test:6443");
+
+  const ac = new AbortController();
+  const aborted = client(fakeTransport(half)).get().resource("pods").signal(ac.signal).into();
+  await flushTasks();
+  ac.abort(new Error("stop reading"));
+  await assert.rejects(aborted, /stop reading/);
+
+  const clock = new FakeClock();
+  const slow = client(fakeTransport(half), testConfig(), { clock }).get().resource("pods").timeout(100)
+    .into();
+  const rejected = assert.rejects(
+    slow,
+    (e: unknown) => e instanceof DOMException && e.name === "TimeoutError",
+  );
+  await clock.advance(100);
+  await rejected;
+});
+
 // ---- warnings ----
 
 Deno.test("warnings: parsed into result.warnings and given to the handler one by one", async () => {
