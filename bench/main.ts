@@ -237,7 +237,7 @@ async function heapRows(t: BenchTarget, suffix: string, label: string, modes: st
     [{ contestant: "kubeweb", op: "<=", ratio: 1.1 }],
     `bytes per cached object: ${Object.entries(perObject).map(([k, v]) => `${k} ${v}`).join(", ")}; ` +
       `kubeweb holds ${Math.round((median(heap("kubeweb")) - median(heap("bound"))) * MB / t.count)} B ` +
-      `per object more than the bound. Held: the heap freed when the contestant is stopped and dropped; ` +
+      `per object more than the bound. Held: the heap (without V8's spaces of compiled code) freed when the contestant is stopped and dropped; ` +
       `client-node's informer cannot be dropped, so its figure is the growth over its sync and includes ` +
       `the process's one-time costs of a first sync (the bound's: ${
         (median(runs.bound.map((r) => r.before - (r.start ?? r.before))) / MB).toFixed(1)
