@@ -26,7 +26,6 @@ import { type WebSocketConnection, WebSocketHandshakeError } from "./runtime/web
 import type { KubeObject } from "./types.ts";
 import { Result } from "./result.ts";
 import { JsonBodyDecoder } from "./_json_body_decoder.ts";
-import { READ_BUFFER_BYTES } from "./_watch_event_reader.ts";
 import { parseWarningHeader, type WarningHandler } from "./warning_handler.ts";
 import type { Watcher } from "./watcher.ts";
 
@@ -247,6 +246,9 @@ function isTextContentType(contentType: string | null): boolean {
   return ct.startsWith("application/json") || ct.startsWith("text/") || ct.includes("+json") ||
     ct.includes("yaml");
 }
+
+/** The buffer `into()` reads a byte-stream body into (a read returns what has arrived, up to this). */
+const BODY_READ_BUFFER_BYTES = 64 * 1024;
 
 function isJsonContentType(contentType: string | null): boolean {
   if (contentType === null) return false;
@@ -809,7 +811,7 @@ export class Request {
       byob = undefined; // Not a byte stream.
     }
     const reader = byob ?? response.body.getReader();
-    let buffer = new Uint8Array(byob ? READ_BUFFER_BYTES : 0);
+    let buffer = new Uint8Array(byob ? BODY_READ_BUFFER_BYTES : 0);
     try {
       for (;;) {
         let r: ReadableStreamReadResult<Uint8Array>;
