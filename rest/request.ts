@@ -25,7 +25,7 @@ import { RuntimeCapabilityError, type Transport } from "./runtime/runtime.ts";
 import { type WebSocketConnection, WebSocketHandshakeError } from "./runtime/websocket.ts";
 import type { KubeObject } from "./types.ts";
 import { Result } from "./result.ts";
-import { JsonBodyDecoder } from "./_json_body_decoder.ts";
+import type { JsonBodyDecoder } from "./_json_body_decoder.ts";
 import { parseWarningHeader, type WarningHandler } from "./warning_handler.ts";
 import type { Watcher } from "./watcher.ts";
 
@@ -246,6 +246,8 @@ function isTextContentType(contentType: string | null): boolean {
   return ct.startsWith("application/json") || ct.startsWith("text/") || ct.includes("+json") ||
     ct.includes("yaml");
 }
+
+let jsonBodyDecoder: typeof JsonBodyDecoder | undefined;
 
 /** The buffer `into()` reads a byte-stream body into (a read returns what has arrived, up to this). */
 const BODY_READ_BUFFER_BYTES = 64 * 1024;
@@ -796,13 +798,15 @@ export class Request {
    * @throws {SyntaxError} when the body is not JSON.
    */
   async into<T>(): Promise<T> {
+    // Loaded by the first into(): a program that only gets objects never evaluates it.
+    const Decoder = jsonBodyDecoder ??= (await import("./_json_body_decoder.ts")).JsonBodyDecoder;
     const warnings: string[] = [];
     const sent = await this.#send("do", warnings);
     const response = sent.response;
     if (!isJsonContentType(response.headers.get("content-type")) || response.body === null) {
       return (await this.#read(sent, warnings)).into<T>();
     }
-    const decoder = new JsonBodyDecoder();
+    const decoder = new Decoder();
     // A byte stream (a fetch body) is read into one reused buffer: no allocation per read.
     let byob: ReadableStreamBYOBReader | undefined;
     try {
