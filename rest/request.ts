@@ -754,6 +754,16 @@ export class Request {
     return await this.#read(await this.#send("do", warnings), warnings);
   }
 
+  /** The error of a failed read of a response body: the signal's reason once aborted, else a TransportError. */
+  #readError(sent: Sent, e: unknown): unknown {
+    if (sent.signal.aborted) return sent.signal.reason;
+    return new TransportError(baseOf(this.#ctx).host, {
+      cause: connectionCause(e),
+      method: this.#verb,
+      url: sent.url,
+    });
+  }
+
   /** Reads the whole answer of a sent request (see {@linkcode Request.do}). */
   async #read(sent: Sent, warnings: string[]): Promise<Result> {
     try {
@@ -763,12 +773,7 @@ export class Request {
         : new Uint8Array(await response.arrayBuffer());
       return new Result(response.status, response.headers, body, warnings);
     } catch (e) {
-      if (sent.signal.aborted) throw sent.signal.reason;
-      throw new TransportError(baseOf(this.#ctx).host, {
-        cause: connectionCause(e),
-        method: this.#verb,
-        url: sent.url,
-      });
+      throw this.#readError(sent, e);
     } finally {
       sent.dispose();
     }
@@ -827,12 +832,7 @@ export class Request {
             r = read;
           } else r = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
         } catch (e) {
-          if (sent.signal.aborted) throw sent.signal.reason;
-          throw new TransportError(baseOf(this.#ctx).host, {
-            cause: connectionCause(e),
-            method: this.#verb,
-            url: sent.url,
-          });
+          throw this.#readError(sent, e);
         }
         if (r.done) break;
         decoder.push(r.value!);
