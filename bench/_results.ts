@@ -55,6 +55,8 @@ export interface BenchResults {
   rounds: number;
   /** Rounds of the rows of short samples (small GETs, warm sync, cold start, watch replay), when they differ. */
   shortRounds?: number;
+  /** Rounds of the small-GET rows, when they differ from the short rows'. */
+  getRounds?: number;
   /** The fixed data set. */
   dataSet: string;
   /** How long the run took. */

@@ -34,6 +34,12 @@ const ROUNDS = Math.max(1, Number(Deno.env.get("BENCH_ROUNDS") ?? 5));
  * three times the rounds (at least 15) for a median that holds.
  */
 const SHORT_ROUNDS = Math.max(ROUNDS * 3, 15);
+/**
+ * Rounds of the small-GET rows: twice the short rounds. The gap they measure (a few per cent of a
+ * request to the API server) is smaller than what a round moves by (a tenth), so their medians need
+ * the most samples to hold from run to run.
+ */
+const GET_ROUNDS = SHORT_ROUNDS * 2;
 const SCALE = Deno.args.includes("--scale");
 const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const started = performance.now();
@@ -308,7 +314,7 @@ if (want("get")) {
   // Each sample: n GETs in 20 slices, taking turns with the other contestants slice by slice.
   const SLICES = 20;
   for (const [concurrency, n] of [[1, 600], [32, 1920]]) {
-    const times = await interleavedSlices(Object.keys(contestants), SHORT_ROUNDS, SLICES, async (name) => {
+    const times = await interleavedSlices(Object.keys(contestants), GET_ROUNDS, SLICES, async (name) => {
       await contestants[name](n / SLICES, concurrency);
     });
     const runs = Object.fromEntries(
@@ -550,6 +556,7 @@ const results: BenchResults = {
   },
   rounds: ROUNDS,
   shortRounds: SHORT_ROUNDS,
+  getRounds: GET_ROUNDS,
   dataSet: `${BENCH_COUNT} ConfigMaps of about 1.3 KB (${BENCH_NAMESPACE}), server kube-apiserver v1.20.2`,
   durationS: Math.round((performance.now() - started) / 1000),
   rows: [...(previous?.rows.filter((r) => !rows.some((n) => n.id === r.id)) ?? []), ...rows],

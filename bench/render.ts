@@ -42,7 +42,10 @@ export function markdownTable(results: BenchResults): string {
     `(${results.machine.cpu}), ${results.machine.runtime}; ${results.dataSet}; each figure the median of ` +
     `${results.rounds} interleaved rounds${
       results.shortRounds && results.shortRounds !== results.rounds
-        ? ` (${results.shortRounds} for the rows of short samples: small GETs, warm sync, cold start, watch replay)`
+        ? results.getRounds && results.getRounds !== results.shortRounds
+          ? ` (${results.shortRounds} for the rows of short samples: warm sync, cold start, watch replay; ` +
+            `${results.getRounds} for the small GETs)`
+          : ` (${results.shortRounds} for the rows of short samples: small GETs, warm sync, cold start, watch replay)`
         : ""
     }, with its ratio to the bound (\`bench/results.json\` has the samples).`,
     "",
