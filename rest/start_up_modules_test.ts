@@ -25,7 +25,7 @@ async function evaluatedModules(entry: string): Promise<Set<string>> {
   return new Set([...seen].map((s) => s.slice(s.indexOf("/rest/") + 1)));
 }
 
-Deno.test("start-up: a client given its configuration as data evaluates no kubeconfig, exec plugin, watch or WebSocket code", async () => {
+Deno.test("start-up: a client given its configuration as data evaluates no kubeconfig, exec plugin, watch, streaming-decoder or WebSocket code", async () => {
   const modules = await evaluatedModules("./rest_client.ts");
   assert.ok(modules.has("rest/request.ts") && modules.has("rest/rest_config.ts"), [...modules].join(" "));
   for (
@@ -36,6 +36,7 @@ Deno.test("start-up: a client given its configuration as data evaluates no kubec
       "rest/rest_config_from_kubeconfig.ts",
       "rest/watcher.ts",
       "rest/_watch_frames.ts",
+      "rest/_json_body_decoder.ts",
       "rest/runtime/_websocket_client.ts",
       "rest/runtime/_websocket_standard.ts",
     ]
