@@ -53,7 +53,7 @@ export interface BenchResults {
   };
   /** Interleaved rounds per row (after one warm-up round). */
   rounds: number;
-  /** Rounds of the rows of short samples (small GETs, warm sync, cold start, watch replay), when they differ. */
+  /** Rounds of the rows of short samples (warm sync, cold start, watch replay; small GETs too without `getRounds`), when they differ. */
   shortRounds?: number;
   /** Rounds of the small-GET rows, when they differ from the short rows'. */
   getRounds?: number;

@@ -35,19 +35,26 @@ function goalText(row: Row): string {
   );
 }
 
+/** " (15 for the rows of short samples: …; 30 for the small GETs)": the rows whose rounds differ. */
+function roundsOfShortRows(results: BenchResults): string {
+  const short = results.shortRounds ?? results.rounds;
+  const get = results.getRounds ?? short;
+  const parts: string[] = [];
+  if (short !== results.rounds) {
+    const rows = [...(get === short ? ["small GETs"] : []), "warm sync", "cold start", "watch replay"];
+    parts.push(`${short} for the rows of short samples: ${rows.join(", ")}`);
+  }
+  if (get !== short) parts.push(`${get} for the small GETs`);
+  return parts.length ? ` (${parts.join("; ")})` : "";
+}
+
 /** The README table (Markdown). */
 export function markdownTable(results: BenchResults): string {
   const lines = [
     `Measured ${results.date.slice(0, 16).replace("T", " ")} UTC on ${results.machine.cores} cores ` +
     `(${results.machine.cpu}), ${results.machine.runtime}; ${results.dataSet}; each figure the median of ` +
-    `${results.rounds} interleaved rounds${
-      results.shortRounds && results.shortRounds !== results.rounds
-        ? results.getRounds && results.getRounds !== results.shortRounds
-          ? ` (${results.shortRounds} for the rows of short samples: warm sync, cold start, watch replay; ` +
-            `${results.getRounds} for the small GETs)`
-          : ` (${results.shortRounds} for the rows of short samples: small GETs, warm sync, cold start, watch replay)`
-        : ""
-    }, with its ratio to the bound (\`bench/results.json\` has the samples).`,
+    `${results.rounds} interleaved rounds${roundsOfShortRows(results)}, with its ratio to the bound ` +
+    `(\`bench/results.json\` has the samples).`,
     "",
     "| work | bound | contestants (ratio to the bound) | goal |",
     "|---|---|---|---|",
